@@ -1,0 +1,60 @@
+"""``treatment-returns``: the same jobs as the app, headless (spec/cli.md).
+
+Each sub-command lives in its own module of this package with two functions:
+``register(subparsers)`` adds its parser and ``run(args) -> int`` does the job.
+Exit codes: 0 success, 1 the data has errors or a final return was refused, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+from app.errors import InputError
+
+#: Sub-command modules, in the order ``--help`` lists them.
+COMMANDS: tuple[str, ...] = ("gui", "validate", "measures", "generate", "synth", "demo")
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
+    """The parser, and the names of the sub-commands it knows."""
+    parser = argparse.ArgumentParser(
+        prog="treatment-returns",
+        description="Validate treatment providers' extracts and produce the quarterly returns.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    known: set[str] = set()
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"app.cli.{name}")
+        except ModuleNotFoundError as exc:  # a command not built yet
+            if exc.name != f"app.cli.{name}":
+                raise
+            continue
+        module.register(subparsers)
+        known.add(name)
+    return parser, known
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, run the sub-command, and return its exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser, known = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        if "gui" not in known:
+            parser.print_help()
+            return 2
+        args = parser.parse_args(["gui", *argv])
+    try:
+        return int(args.run(args) or 0)
+    except InputError as exc:
+        print(f"treatment-returns: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("treatment-returns: interrupted", file=sys.stderr)
+        return 130

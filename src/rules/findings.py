@@ -1,0 +1,91 @@
+"""Findings are values: one row per problem, with the evidence (spec/rules.md "Findings").
+
+One findings table feeds everything: the records view's tints, the findings panel, the CLI's
+table and JSON, the HTML/XLSX report, and the measures' exclusions. It is a pandas DataFrame
+with exactly ``FINDING_COLUMNS``; ``fields`` and ``values`` hold tuples of strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+Severity = Literal["error", "warning", "info"]
+Category = Literal["data-quality", "performance"]
+
+SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
+CATEGORIES: tuple[str, ...] = ("data-quality", "performance")
+
+FINDING_COLUMNS: tuple[str, ...] = (
+    "rule",       # stable rule id, e.g. "triage-not-before-referral"
+    "severity",   # error | warning | info
+    "category",   # data-quality | performance
+    "provider",   # provider_code of the record ("" when unknown)
+    "file",       # source file name (no folder), as the user knows it
+    "table",      # episodes | modalities | tops
+    "row",        # 1-based row in the source sheet (Int64; NA when not tied to one row)
+    "record",     # "provider_code/episode_id"
+    "fields",     # tuple of canonical column names
+    "values",     # tuple of the offending values as text, one per field
+    "message",    # plain English with the evidence
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding, for code that builds findings one at a time (few, e.g. file-level ones)."""
+
+    rule: str
+    severity: Severity
+    category: Category
+    provider: str
+    file: str
+    table: str
+    row: int | None
+    record: str
+    fields: tuple[str, ...]
+    values: tuple[str, ...]
+    message: str
+
+
+def empty_findings() -> pd.DataFrame:
+    """A findings table with no rows and the right columns and dtypes."""
+    return findings_frame([])
+
+
+def findings_frame(rows: Iterable[Finding | dict[str, Any]]) -> pd.DataFrame:
+    """Build a findings table from ``Finding`` objects or dicts with the same keys."""
+    records = [r.__dict__ if isinstance(r, Finding) else r for r in rows]
+    frame = pd.DataFrame.from_records(records, columns=list(FINDING_COLUMNS))
+    return normalise(frame)
+
+
+def normalise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give a findings table its canonical column order and dtypes."""
+    frame = frame.reindex(columns=list(FINDING_COLUMNS))
+    frame["row"] = pd.array(frame["row"], dtype="Int64")
+    for name in ("rule", "severity", "category", "provider", "file", "table", "record", "message"):
+        frame[name] = frame[name].astype(object).where(frame[name].notna(), "").astype(str)
+    for name in ("fields", "values"):
+        frame[name] = [tuple(v) if isinstance(v, (list, tuple)) else (v,) for v in frame[name]]
+    return frame.reset_index(drop=True)
+
+
+def concat_findings(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate findings tables (empty input gives an empty table)."""
+    parts = [f for f in frames if len(f)]
+    if not parts:
+        return empty_findings()
+    return normalise(pd.concat(parts, ignore_index=True))
+
+
+def finding_to_json(row: dict[str, Any]) -> dict[str, Any]:
+    """One finding as the JSON object of spec/cli.md (lists, not tuples; row as int or null)."""
+    out = {k: row[k] for k in FINDING_COLUMNS if k != "provider"}
+    out["row"] = None if pd.isna(row["row"]) else int(row["row"])
+    out["fields"] = list(row["fields"])
+    out["values"] = list(row["values"])
+    return out

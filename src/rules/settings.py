@@ -1,0 +1,76 @@
+"""The partnership's settings: one number, one place, shared by the rules and the measures.
+
+Change ``triage_target_days`` and both the rule ``triage-within-6-weeks`` and the measure
+``triage_within_6_weeks`` follow. Every return prints these in full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Literal
+
+from rules.codes import DEFAULT_PLANNED_REASONS, LEGACY_PLANNED_REASONS
+
+
+@dataclass(frozen=True)
+class Settings:
+    """User-changeable settings with the defaults of spec/measures.md and spec/rules.md."""
+
+    triage_target_days: int = 42
+    wait_target_days: int = 21
+    retention_days: int = 84
+    care_plan_grace_days: int = 14
+    top_review_after_days: int = 182
+    top_review_window_days: int = 196
+    top_window_days: int = 14
+    journey_gap_days: int = 21
+    exit_gap_days: int = 21
+    representation_months: int = 6
+    planned_reasons: tuple[str, ...] = DEFAULT_PLANNED_REASONS
+    retention_start: Literal["triage", "first_modality"] = "triage"
+    effective_pdu_only: bool = True
+    #: Targets (percent) the returns compare each measure with; a measure absent has no target.
+    targets: tuple[tuple[str, float], ...] = (
+        ("triage_within_6_weeks", 90.0),
+        ("dip_triage_within_6_weeks", 90.0),
+        ("waiting_within_3_weeks", 90.0),
+        ("retention_12_weeks", 80.0),
+        ("care_plan_present", 95.0),
+        ("planned_exits", 30.0),
+        ("retention_and_care_planned_discharges", 80.0),
+        ("top_start", 80.0),
+        ("top_review", 80.0),
+        ("top_exit", 80.0),
+    )
+    partnership_name: str = "Partnership"
+
+    def target(self, measure_id: str) -> float | None:
+        """The target percent for a measure, or None when it has none."""
+        return dict(self.targets).get(measure_id)
+
+    def with_legacy_planned_reasons(self) -> Settings:
+        """The same settings with transfers counted as planned (the legacy definition)."""
+        return replace(self, planned_reasons=LEGACY_PLANNED_REASONS)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (tuples become lists, targets a mapping)."""
+        data = asdict(self)
+        data["planned_reasons"] = list(self.planned_reasons)
+        data["targets"] = dict(self.targets)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        """Settings from a dict such as ``to_dict`` makes; unknown keys are a ValueError."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"unknown setting(s): {', '.join(unknown)}")
+        values = dict(data)
+        if "planned_reasons" in values:
+            values["planned_reasons"] = tuple(values["planned_reasons"])
+        if "targets" in values:
+            targets = values["targets"]
+            items = targets.items() if isinstance(targets, dict) else targets
+            values["targets"] = tuple((str(k), float(v)) for k, v in items)
+        return cls(**values)
