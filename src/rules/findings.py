@@ -89,3 +89,14 @@ def finding_to_json(row: dict[str, Any]) -> dict[str, Any]:
     out["fields"] = list(row["fields"])
     out["values"] = list(row["values"])
     return out
+
+
+#: Rule ids of the schema layer (one column's type, code list and range), reported by
+#: ``rules.schema``. Missing required values are the catalogue rule ``required-fields``.
+SCHEMA_RULES: dict[str, tuple[Severity, str]] = {
+    "invalid-date": ("error", "a value that is not a date in any accepted style"),
+    "invalid-code": ("error", "a value that is not in the column's code list"),
+    "invalid-number": ("error", "a value that is not a whole number"),
+    "out-of-range": ("error", "a number outside the column's range"),
+    "month-first-dates": ("warning", "a date column only consistent as month-first (reported, never swapped)"),
+}
