@@ -1,0 +1,147 @@
+"""Derived values (spec/extract.md "Derived values"): computed from the typed tables, never imported.
+
+Every function is vectorised over a typed table and returns a Series aligned to its index, so the
+rules, the measures and the UI share one definition of "PDU", "age at referral", "episode start"
+and "journey".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from rules.codes import SUBSTANCE_GROUP
+
+SUBSTANCE_COLUMNS: tuple[str, ...] = ("drug1", "drug2", "drug3")
+
+#: Age bands of the breakdowns: (label, lowest age in the band), in order.
+AGE_BANDS: tuple[tuple[str, int], ...] = (
+    ("under 18", 0), ("18-24", 18), ("25-34", 25), ("35-44", 35), ("45-54", 45), ("55+", 55),
+)
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.astype("string")
+
+
+def client_key(episodes: pd.DataFrame) -> pd.Series:
+    """Links one person across providers: initials + dob (DDMMYYYY) + sex, upper case.
+
+    Rows with consent other than ``Y`` (or missing a part of the key) are linked by provider +
+    client_ref only, as ``provider_code|client_ref``, so they never merge with another provider's.
+    """
+    dob = episodes["dob"].dt.strftime("%d%m%Y").astype("string")
+    linked = (_text(episodes["first_initial"]).str.strip() + _text(episodes["surname_initial"]).str.strip()
+              + dob + _text(episodes["sex"])).str.upper()
+    local = "|" + _text(episodes["provider_code"]).fillna("") + "|" + _text(episodes["client_ref"]).fillna("")
+    use_linked = (episodes["consent"] == "Y").fillna(False).astype(bool) & linked.notna()
+    out = local.where(~use_linked, linked)
+    return out.astype("string").rename("client_key")
+
+
+def _groups(episodes: pd.DataFrame) -> pd.DataFrame:
+    """Substance group of drug1-3 (NA where blank or unknown)."""
+    mapping = dict(SUBSTANCE_GROUP)
+    return pd.DataFrame({c: _text(episodes[c]).map(mapping) for c in SUBSTANCE_COLUMNS}, index=episodes.index)
+
+
+def pdu(episodes: pd.DataFrame) -> pd.Series:
+    """Opiate and/or crack user: any of drug1-3 in the OPIATE or CRACK group."""
+    return _groups(episodes).isin(["OPIATE", "CRACK"]).any(axis=1).rename("pdu")
+
+
+def opiate_client(episodes: pd.DataFrame) -> pd.Series:
+    """Any of drug1-3 in the OPIATE group."""
+    return _groups(episodes).isin(["OPIATE"]).any(axis=1).rename("opiate_client")
+
+
+def alcohol_only(episodes: pd.DataFrame) -> pd.Series:
+    """drug1 is alcohol and no other substance is recorded."""
+    others_blank = episodes["drug2"].isna() & episodes["drug3"].isna()
+    return ((episodes["drug1"] == "ALC").fillna(False).astype(bool) & others_blank).rename("alcohol_only")
+
+
+def age_at(dob: pd.Series, when: pd.Series) -> pd.Series:
+    """Whole years from ``dob`` to ``when`` (Int64; NA when either is missing)."""
+    years = when.dt.year - dob.dt.year
+    before_birthday = (when.dt.month < dob.dt.month) | (
+        (when.dt.month == dob.dt.month) & (when.dt.day < dob.dt.day))
+    age = years - before_birthday.astype("int64")
+    return age.astype("Int64")
+
+
+def age_at_referral(episodes: pd.DataFrame) -> pd.Series:
+    """Age in whole years on the referral date (Int64)."""
+    return age_at(episodes["dob"], episodes["referral_date"]).rename("age_at_referral")
+
+
+def age_band(age: pd.Series) -> pd.Series:
+    """``under 18``, ``18-24``, ``25-34``, ``35-44``, ``45-54``, ``55+`` (NA for a missing age)."""
+    edges = [low for _, low in AGE_BANDS] + [10_000]
+    labels = [name for name, _ in AGE_BANDS]
+    values = pd.to_numeric(age, errors="coerce").astype("float64")
+    bands = pd.cut(values, bins=edges, labels=labels, right=False)
+    return pd.Series(bands.astype("string"), index=age.index, name="age_band")
+
+
+def _episode_index(frame: pd.DataFrame) -> pd.MultiIndex:
+    return pd.MultiIndex.from_arrays([_text(frame["provider_code"]), _text(frame["episode_id"])])
+
+
+def per_episode(episodes: pd.DataFrame, child: pd.DataFrame | None, values: pd.Series,
+                how: str = "min") -> pd.Series:
+    """Aggregate a child-table column (``values``, aligned to ``child``) onto the episodes rows."""
+    if child is None or len(child) == 0:
+        return pd.Series(pd.NaT if values.dtype.kind == "M" else pd.NA, index=episodes.index, dtype=values.dtype)
+    agg = values.groupby([_text(child["provider_code"]), _text(child["episode_id"])], dropna=True).agg(how)
+    out = agg.reindex(_episode_index(episodes))
+    return pd.Series(out.to_numpy(), index=episodes.index, dtype=values.dtype)
+
+
+def first_modality_start(episodes: pd.DataFrame, modalities: pd.DataFrame | None) -> pd.Series:
+    """The earliest modality_start_date of each episode (NaT when none started)."""
+    values = modalities["modality_start_date"] if modalities is not None else pd.Series([], dtype="datetime64[ns]")
+    return per_episode(episodes, modalities, values, "min").rename("first_modality_start")
+
+
+def episode_start(episodes: pd.DataFrame, modalities: pd.DataFrame | None) -> pd.Series:
+    """``E_start`` = triage_date, else the earliest modality_start_date (NaT: referral only)."""
+    return episodes["triage_date"].fillna(first_modality_start(episodes, modalities)).rename("episode_start")
+
+
+def journeys(episodes: pd.DataFrame, modalities: pd.DataFrame | None, *, gap_days: int = 21,
+             start: pd.Series | None = None) -> pd.DataFrame:
+    """Link each client's episodes into journeys (spec/measures.md "Episode and journey").
+
+    Episodes of one ``client_key`` in referral order: the next belongs to the same journey when it
+    overlaps the previous ones or its first modality starts within ``gap_days`` after their
+    discharge. Returns, aligned to ``episodes``: ``journey`` (int id), ``j_start`` (E_start of the
+    first episode, or ``start`` when given), ``j_end`` (discharge of the last; NaT if any is open),
+    ``j_last`` (True for the journey's last episode).
+    """
+    key = client_key(episodes)
+    e_start = episode_start(episodes, modalities) if start is None else start
+    first_mod = first_modality_start(episodes, modalities)
+    frame = pd.DataFrame({
+        "key": key.fillna(""), "ref": episodes["referral_date"], "pos": np.arange(len(episodes)),
+        "end": episodes["discharge_date"], "first_mod": first_mod, "start": e_start,
+    }, index=episodes.index)
+    frame = frame.sort_values(["key", "ref", "pos"], kind="stable")
+    far = pd.Timestamp("2262-01-01")
+    end_open = frame["end"].fillna(far)
+    # end of the journey so far (running max within client), shifted to compare with the next episode
+    running_end = end_open.groupby(frame["key"].to_numpy()).cummax()
+    prev_end = running_end.groupby(frame["key"].to_numpy()).shift(1)
+    same_client = frame["key"].eq(frame["key"].shift(1))
+    overlaps = frame["ref"] <= prev_end
+    continues = (frame["first_mod"] - prev_end).dt.days.between(0, gap_days)
+    new = ~same_client | ~(overlaps.fillna(False) | continues.fillna(False))
+    journey = new.astype("int64").cumsum()
+    frame["journey"] = journey
+    grouped = frame.groupby("journey")
+    frame["j_start"] = grouped["start"].transform("first")
+    any_open = frame["end"].isna().groupby(frame["journey"]).transform("any")
+    last_end = grouped["end"].transform("max")
+    frame["j_end"] = last_end.where(~any_open)
+    frame["j_last"] = ~frame["journey"].duplicated(keep="last")
+    return frame[["journey", "j_start", "j_end", "j_last"]].reindex(episodes.index)
