@@ -1,0 +1,309 @@
+"""The open document the app works on: RAW working tables, typed tables and findings, kept in step.
+
+Qt-free so the whole daily loop (open, fix a cell, see the finding go, undo, accept) is testable
+without a display. The UI holds one ``Session`` and only ever changes data through it; every
+change comes back as an ``EditResult`` naming the rows touched and the findings that came or went,
+so the views repaint just those. Persistence (the SQLite workspace) is optional: with none, edits
+and acceptances live in memory until the user saves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from rules import codes, columns
+from rules.findings import FINDING_COLUMNS, concat_findings, empty_findings, normalise
+from rules.progress import NO_PROGRESS, Progress
+from rules.settings import Settings
+from rules.tables import Tables
+
+#: What identifies one finding across re-validations (its values too: an acceptance lasts only
+#: while the values it was given for stay the same, spec/rules.md).
+FINDING_KEY: tuple[str, ...] = ("rule", "table", "file", "row", "fields", "values")
+SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+
+
+class Validator(Protocol):
+    """Turns RAW tables into typed tables and findings (schema, then the rule catalogue)."""
+
+    def check(self, raw: Tables) -> tuple[Tables, pd.DataFrame]:
+        """Parse RAW -> typed, with the schema findings."""
+
+    def evaluate(self, typed: Tables, progress: Progress = NO_PROGRESS) -> pd.DataFrame:
+        """The catalogue's findings over typed tables."""
+
+
+@dataclass
+class CellChange:
+    """One cell of a RAW working table, before and after (values already converted)."""
+
+    table: str
+    pos: int
+    field: str
+    old: str | None
+    new: str | None
+
+    def inverse(self) -> CellChange:
+        return replace(self, old=self.new, new=self.old)
+
+
+@dataclass
+class EditResult:
+    """What an edit did: the changes applied, rows touched per table, findings that came and went."""
+
+    changes: list[CellChange]
+    touched: dict[str, np.ndarray] = field(default_factory=dict)
+    added: pd.DataFrame = field(default_factory=empty_findings)
+    removed: pd.DataFrame = field(default_factory=empty_findings)
+
+
+class RulesValidator:
+    """The real validator: ``rules.schema.check`` then ``rules.engine.evaluate`` with the settings."""
+
+    def __init__(self, settings: Settings, catalogue: Any = None) -> None:
+        self.settings = settings
+        self.catalogue = catalogue
+
+    def check(self, raw: Tables) -> tuple[Tables, pd.DataFrame]:
+        from rules import schema
+
+        return schema.check(raw)
+
+    def evaluate(self, typed: Tables, progress: Progress = NO_PROGRESS) -> pd.DataFrame:
+        from rules import engine
+
+        kwargs: dict[str, Any] = {"settings": self.settings}
+        if self.catalogue is not None:
+            kwargs["catalogue"] = self.catalogue
+        return engine.evaluate(typed, **kwargs).findings
+
+
+# ----------------------------------------------------------------------------- typed input
+
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def convert_input(table: str, name: str, text: str | None, *, today: dt.date | None = None) -> str | None:
+    """What a person typed into a cell -> the RAW value stored (blank -> None).
+
+    Dates typed day-first (``dd/mm/yyyy``, ``d/m/yy``) or ISO become ISO text; a value that is not
+    a date is kept as typed so the schema reports it. Codes are upper-cased; a drop-down's
+    ``CODE - label`` or a label typed in full gives the code.
+    """
+    if text is None or not str(text).strip():
+        return None
+    value = " ".join(str(text).split())
+    kind = columns.column(table, name)
+    if kind.type == "date":
+        return _date_text(value, today or dt.date.today())
+    if kind.type == "code" and kind.code_list:
+        listing = codes.CODE_LISTS[kind.code_list]
+        head = value.split(" - ")[0].strip()
+        if head.upper() in listing:
+            return head.upper()
+        by_label = {lab.casefold(): code for code, lab in listing.items()}
+        return by_label.get(value.casefold(), value.upper())
+    return value
+
+
+def _date_text(value: str, today: dt.date) -> str:
+    match = _DMY.match(value)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            if len(match.group(3)) == 2:
+                year += 2000 if 2000 + year <= today.year else 1900
+            return dt.date(year, month, day).isoformat()
+        match = _ISO.match(value)
+        if match:
+            return dt.date(*(int(g) for g in match.groups())).isoformat()
+    except ValueError:
+        pass
+    return value
+
+
+# ----------------------------------------------------------------------------- the session
+
+
+def finding_keys(findings: pd.DataFrame) -> pd.Series:
+    """One text key per finding (see ``FINDING_KEY``)."""
+    if not len(findings):
+        return pd.Series([], dtype=object)
+    return findings[list(FINDING_KEY)].astype(str).agg("|".join, axis=1)
+
+
+class Session:
+    """The partnership's data as the user is working on it."""
+
+    def __init__(self, *, settings: Settings | None = None, validator: Validator | None = None,
+                 workspace: Any = None) -> None:
+        self.settings = settings or Settings()
+        self.validator: Validator = validator or RulesValidator(self.settings)
+        self.workspace = workspace
+        self.raw = Tables(episodes=_empty_raw("episodes"))
+        self.typed: Tables | None = None
+        self.findings = _with_extra(empty_findings())
+        self.log: list[tuple[CellChange, str]] = []  # every applied change and its reason
+        self.accepted: dict[str, str] = {}          # finding key -> reason
+        self.files: list[Path] = []
+        self.listeners: list[Callable[[EditResult], None]] = []
+
+    # -- loading ---------------------------------------------------------------------------
+    def load(self, raw: Tables, *, files: Sequence[Path] = (), typed: Tables | None = None,
+             schema_findings: pd.DataFrame | None = None, progress: Progress = NO_PROGRESS) -> None:
+        """Take RAW tables as the working tables and validate them all (reusing a parse already made)."""
+        frames = {t: f.reset_index(drop=True) for t in columns.TABLES if (f := raw.get(t)) is not None}
+        self.raw = Tables(**{t: frames.get(t) for t in columns.TABLES}, as_at=raw.as_at, files=list(raw.files))
+        if self.raw.episodes is None:
+            self.raw.episodes = _empty_raw("episodes")
+        self.files = [Path(p) for p in files]
+        self.log.clear()
+        self._validate(typed, schema_findings, progress)
+
+    def _validate(self, typed: Tables | None = None, schema_findings: pd.DataFrame | None = None,
+                  progress: Progress = NO_PROGRESS) -> None:
+        if typed is None or schema_findings is None:
+            typed, schema_findings = self.validator.check(self.raw)
+        self.typed = typed
+        both = concat_findings([schema_findings, self.validator.evaluate(typed, progress)])
+        self.findings = self._locate(both.loc[~finding_keys(both).duplicated().to_numpy()])
+
+    def open_files(self, paths: Sequence[Path | str], *, as_at: dt.date | None = None,
+                   progress: Progress = NO_PROGRESS, **options: Any) -> Any:
+        """Read provider extracts (``app.extracts.open_extracts``), validate, and return the ``Opened``."""
+        from app.extracts import open_extracts
+
+        files = [Path(p) for p in paths]
+        opened = open_extracts(files, as_at=as_at, progress=progress, **options)
+        self.load(opened.raw, files=files, typed=opened.tables, schema_findings=opened.findings,
+                  progress=progress)
+        return opened
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """A RAW working table (None when the extracts did not have it)."""
+        return self.raw.get(name)
+
+    # -- edits -----------------------------------------------------------------------------
+    def change_for(self, table: str, pos: int, name: str, text: str | None) -> CellChange:
+        """The change typing ``text`` into one cell would make (input converted)."""
+        frame = self.raw.get(table)
+        old = frame.at[pos, name]
+        return CellChange(table, int(pos), name, None if _blank(old) else old,
+                          convert_input(table, name, text, today=self.raw.as_at))
+
+    def edit(self, table: str, pos: int, name: str, text: str | None, *, reason: str = "") -> EditResult:
+        """Type into one cell."""
+        return self.apply([self.change_for(table, pos, name, text)], reason=reason)
+
+    def bulk_replace(self, table: str, positions: Iterable[int], name: str, new_text: str | None, *,
+                     old_text: str | None = None, reason: str = "") -> EditResult:
+        """Set ``name`` to ``new_text`` in the given rows (only where it equals ``old_text`` if given)."""
+        positions = np.asarray(list(positions), dtype=np.int64)
+        frame = self.raw.get(table)
+        values = frame[name].to_numpy(dtype=object)[positions]
+        if old_text is not None:
+            positions = positions[np.array([v == old_text for v in values], dtype=bool)]
+        new = convert_input(table, name, new_text, today=self.raw.as_at)
+        changes = [CellChange(table, int(p), name, None if _blank(frame.at[p, name]) else frame.at[p, name], new)
+                   for p in positions]
+        return self.apply(changes, reason=reason)
+
+    def apply(self, changes: list[CellChange], *, reason: str = "") -> EditResult:
+        """Apply changes (an edit, a bulk fix, or an undo's inverse), then re-validate."""
+        changes = [c for c in changes if c.old != c.new]
+        if not changes:
+            return EditResult(changes=[])
+        for c in changes:
+            self.raw.get(c.table).at[c.pos, c.field] = c.new
+            self.log.append((c, reason))
+        if self.workspace is not None:
+            self._save_edits(changes, reason)
+        touched = {t: np.unique([c.pos for c in changes if c.table == t]) for t in {c.table for c in changes}}
+        before = self.findings
+        self._validate()
+        old_k, new_k = finding_keys(before), finding_keys(self.findings)
+        result = EditResult(changes=changes, touched=touched,
+                            added=self.findings[~new_k.isin(set(old_k)).to_numpy()],
+                            removed=before[~old_k.isin(set(new_k)).to_numpy()])
+        for listener in list(self.listeners):
+            listener(result)
+        return result
+
+    def _save_edits(self, changes: list[CellChange], reason: str) -> None:
+        for c in changes:
+            frame = self.raw.get(c.table)
+            locator = (frame.at[c.pos, columns.SOURCE_FILE], frame.at[c.pos, columns.SOURCE_ROW])
+            self.workspace.edit(c.table, locator, c.field, c.new, reason=reason)
+
+    # -- findings --------------------------------------------------------------------------
+    def accept(self, index: int, reason: str) -> None:
+        """Accept one finding (by its index in ``findings``) with a reason."""
+        if not reason.strip():
+            raise ValueError("an accepted finding needs a reason")
+        key = finding_keys(self.findings.loc[[index]]).iloc[0]
+        self.accepted[key] = reason.strip()
+        if self.workspace is not None:
+            self.workspace.accept(self.findings.loc[index, list(FINDING_COLUMNS)].to_dict(), reason.strip())
+        self.findings = self._locate(self.findings[list(FINDING_COLUMNS)])
+
+    def counts(self) -> dict[str, int]:
+        """Open (not accepted) findings per severity."""
+        open_ = self.findings[~self.findings["accepted"]]
+        return {s: int((open_["severity"] == s).sum()) for s in SEVERITY_RANK}
+
+    def _locate(self, findings: pd.DataFrame) -> pd.DataFrame:
+        """Findings with ``pos`` (row position in the RAW table, -1 if none) and acceptance."""
+        out = _with_extra(normalise(findings))
+        for name in columns.TABLES:
+            frame = self.raw.get(name)
+            mine = (out["table"] == name).to_numpy()
+            if frame is None or not mine.any():
+                continue
+            where = pd.MultiIndex.from_arrays([frame[columns.SOURCE_FILE].astype(str),
+                                               pd.to_numeric(frame[columns.SOURCE_ROW]).astype("int64")])
+            rows = out.loc[mine, "row"].fillna(-1).astype("int64")
+            got = where.get_indexer(pd.MultiIndex.from_arrays([out.loc[mine, "file"], rows]))
+            out.loc[mine, "pos"] = got
+        if self.accepted:
+            keys = finding_keys(out)
+            out["accepted"] = keys.isin(set(self.accepted)).to_numpy()
+            out["accept_reason"] = keys.map(self.accepted).fillna("").to_numpy()
+        return out
+
+    # -- measures and returns ----------------------------------------------------------------
+    def measures(self, period: str | Any) -> Any:
+        """Every count and measure for a period (``rules.measures.compute``)."""
+        from rules.measures import compute
+
+        from rules.periods import parse_period
+
+        if self.typed is None:
+            raise ValueError("no data is open")
+        span = parse_period(period) if isinstance(period, str) else period
+        return compute(self.typed, span, settings=self.settings)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+
+
+def _empty_raw(table: str) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype=object)
+                         for c in [*columns.column_names(table), *columns.SOURCE_COLUMNS]})
+
+
+def _with_extra(findings: pd.DataFrame) -> pd.DataFrame:
+    out = findings.copy()
+    out["pos"] = np.full(len(out), -1, dtype=np.int64)
+    out["accepted"] = np.zeros(len(out), dtype=bool)
+    out["accept_reason"] = ""
+    return out

@@ -1,0 +1,105 @@
+"""The session (the open document) without Qt: edit, re-validate, undo by inverse, accept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "ui"))
+from ui_data import TinyValidator, small_raw  # noqa: E402
+
+from app.session import Session, convert_input  # noqa: E402
+
+
+@pytest.fixture
+def session() -> Session:
+    s = Session(validator=TinyValidator())
+    s.load(small_raw())
+    return s
+
+
+def test_session_imports_no_qt() -> None:
+    code = "import sys, app.session; print(any(m.startswith('PySide6') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(("table", "name", "typed", "stored"), [
+    ("episodes", "referral_date", "03/04/2025", "2025-04-03"),
+    ("episodes", "referral_date", " 3/4/25 ", "2025-04-03"),
+    ("episodes", "dob", "1/2/85", "1985-02-01"),
+    ("episodes", "referral_date", "2025-4-3", "2025-04-03"),
+    ("episodes", "referral_date", "31/02/2025", "31/02/2025"),   # not a date: kept for the schema to report
+    ("episodes", "referral_date", "", None),
+    ("episodes", "sex", "f", "F"),
+    ("episodes", "drug1", "HER - Heroin", "HER"),
+    ("episodes", "drug1", "crack cocaine", "CRK"),
+    ("episodes", "discharge_reason", "zz", "ZZ"),
+    ("tops", "opiate_days", " 12 ", "12"),
+    ("episodes", "client_ref", "  abc  def ", "abc def"),
+])
+def test_typed_input_is_converted_to_raw_form(table, name, typed, stored) -> None:
+    assert convert_input(table, name, typed, today=dt.date(2025, 9, 30)) == stored
+
+
+def test_findings_are_located_on_their_rows(session: Session) -> None:
+    f = session.findings
+    assert sorted(f["rule"]) == ["invalid-code", "triage-not-before-referral", "triage-within-6-weeks"]
+    for _, row in f.iterrows():
+        frame = session.table("episodes")
+        assert frame.at[row["pos"], "_row"] == row["row"] and frame.at[row["pos"], "_file"] == row["file"]
+    assert session.counts() == {"error": 2, "warning": 1, "info": 0}
+
+
+def test_fixing_a_cell_by_typing_removes_its_finding_and_undo_brings_it_back(session: Session) -> None:
+    bad = session.findings.query("rule == 'triage-not-before-referral'").iloc[0]
+    seen = []
+    session.listeners.append(seen.append)
+    result = session.edit("episodes", int(bad["pos"]), "triage_date", "10/04/2025", reason="typo")
+    assert session.table("episodes").at[bad["pos"], "triage_date"] == "2025-04-10"
+    assert list(result.removed["rule"]) == ["triage-not-before-referral"] and result.added.empty
+    assert list(result.touched["episodes"]) == [bad["pos"]]
+    assert session.counts()["error"] == 1 and seen == [result]
+    undo = session.apply([c.inverse() for c in result.changes], reason="undo")
+    assert list(undo.added["rule"]) == ["triage-not-before-referral"]
+    assert session.table("episodes").at[bad["pos"], "triage_date"] == "2025-03-01"
+    assert [reason for _, reason in session.log] == ["typo", "undo"]
+
+
+def test_typing_a_bad_date_gives_an_invalid_date_finding(session: Session) -> None:
+    result = session.edit("episodes", 0, "referral_date", "32/13/2025")
+    assert list(result.added["rule"]) == ["invalid-date"]
+    assert result.added.iloc[0]["values"] == ("32/13/2025",)
+
+
+def test_bulk_replace_changes_only_matching_rows_in_one_step(session: Session) -> None:
+    session.edit("episodes", 5, "sex", "X")
+    assert session.counts()["error"] == 3
+    result = session.bulk_replace("episodes", range(len(session.table("episodes"))), "sex", "u", old_text="X")
+    assert sorted(c.pos for c in result.changes) == [5, 7]
+    assert set(session.table("episodes")["sex"]) == {"M", "F", "U"}
+    assert session.counts()["error"] == 1
+
+
+def test_accepting_a_warning_needs_a_reason_and_lasts_while_values_stay(session: Session) -> None:
+    index = session.findings.index[session.findings["rule"] == "triage-within-6-weeks"][0]
+    with pytest.raises(ValueError):
+        session.accept(index, "  ")
+    session.accept(index, "client in hospital")
+    row = session.findings.loc[session.findings["rule"] == "triage-within-6-weeks"].iloc[0]
+    assert row["accepted"] and row["accept_reason"] == "client in hospital"
+    assert session.counts()["warning"] == 0
+    session.edit("episodes", 0, "client_ref", "other")        # unrelated edit: still accepted
+    assert session.counts()["warning"] == 0
+    session.edit("episodes", int(row["pos"]), "triage_date", "2025-07-01")  # values changed: open again
+    assert session.counts()["warning"] == 1
+
+
+def test_no_op_edit_changes_nothing(session: Session) -> None:
+    value = session.table("episodes").at[0, "sex"]
+    result = session.edit("episodes", 0, "sex", value.lower())
+    assert result.changes == [] and session.log == []
