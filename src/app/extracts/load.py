@@ -1,23 +1,226 @@
-"""Entry point: open one or more extracts into raw and typed tables (work in progress)."""
+"""Entry point: open one or more extracts into raw and typed tables.
+
+``read_extract`` reads one workbook, CSV or folder of CSVs into raw tables and says how it mapped
+each sheet. ``open_extracts`` reads them all, refuses a file whose required columns are not
+mapped, concatenates, and parses + validates with ``rules.schema.check``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
+from app.errors import InputError
+from app.extracts import readers
+from app.extracts.codemap import map_codes
+from app.extracts.flat import split_flat
+from app.extracts.header import data_rows, find_header
+from app.extracts.mapping import drop_guesses, map_headers, table_of, targets_for
 from app.extracts.model import Opened, RawExtract
-from app.extracts.profiles import MappingProfile
-from rules.progress import NO_PROGRESS, Progress
+from app.extracts.profiles import MappingProfile, norm_key
+from rules import schema
+from rules.columns import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, TABLES, column_names
+from rules.progress import NO_PROGRESS, Progress, check_cancelled
+from rules.tables import Tables
+
+ABOUT = "about"
 
 
-def read_extract(path: Path, *, profile: MappingProfile | None = None,
-                 progress: Progress = NO_PROGRESS) -> RawExtract:
-    """Read one file or folder into raw tables with its mapping information."""
-    raise NotImplementedError
+def read_extract(path: Path, *, profile: MappingProfile | None = None, progress: Progress = NO_PROGRESS,
+                 use_guesses: bool = True, label: str | None = None) -> RawExtract:
+    """Read one file or folder into raw tables with its mapping information.
+
+    Does not refuse missing required columns (the mapping says which): a UI shows the mapping for a
+    person to correct. ``open_extracts`` refuses them. ``label`` overrides the file name recorded
+    in ``_file`` (used to tell apart two files of the same name).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file or folder", file=str(path))
+    if path.is_dir():
+        return _read_folder(path, profile, progress, use_guesses, label)
+    suffix = path.suffix.lower()
+    name = label or path.name
+    if suffix in (".csv", ".txt", ".tsv"):
+        grid = readers.read_csv_grid(path)
+        hint = _table_hint(path.stem)
+        extract = RawExtract(path, {}, files=[name])
+        if hint == ABOUT:
+            extract.as_at = _about_as_at(grid, name)
+        else:
+            _add_grid(extract, grid, name, profile, use_guesses, hint, required=True)
+        return extract
+    if suffix in readers.SPREADSHEET_SUFFIXES:
+        progress.report(0.0, f"Reading {name}")
+        grids = readers.read_workbook(path)
+        check_cancelled(progress)
+        extract = RawExtract(path, {}, files=[name])
+        for grid in grids:
+            if norm_key(grid.sheet or "") == ABOUT:
+                extract.as_at = _about_as_at(grid, name)
+                continue
+            hint = _table_hint(grid.sheet or "")
+            _add_grid(extract, grid, name, profile, use_guesses, hint, required=hint is not None)
+        if not extract.tables:
+            raise InputError("no sheet holds extract data (expected sheets named episodes, modalities and "
+                             "tops, or a sheet whose header names columns such as episode_id and "
+                             "referral_date)", file=name)
+        return extract
+    raise InputError("not a file type this program reads (use .xlsx, .csv or a folder of CSV files)",
+                     file=name)
+
+
+def _table_hint(name: str) -> str | None:
+    key = norm_key(name)
+    if key == ABOUT:
+        return ABOUT
+    for table, word in (("episodes", "episode"), ("modalities", "modalit"), ("tops", "tops")):
+        if word in key:
+            return table
+    return None
+
+
+def _read_folder(folder: Path, profile: MappingProfile | None, progress: Progress, use_guesses: bool,
+                 label: str | None) -> RawExtract:
+    csvs = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    base = label or folder.name
+    extract = RawExtract(folder, {})
+    for i, csv_path in enumerate(csvs):
+        check_cancelled(progress)
+        progress.report(i / max(len(csvs), 1), f"Reading {csv_path.name}")
+        hint = _table_hint(csv_path.stem)
+        name = f"{base}/{csv_path.name}"
+        grid = readers.read_csv_grid(csv_path)
+        if hint == ABOUT:
+            extract.as_at = _about_as_at(grid, name)
+            continue
+        extract.files.append(name)
+        _add_grid(extract, grid, name, profile, use_guesses, hint, required=hint is not None)
+    if "episodes" not in extract.tables:
+        raise InputError("the folder has no episodes CSV (expected files named like *episodes*.csv, "
+                         "*modalities*.csv, *tops*.csv)", file=base)
+    return extract
+
+
+def _add_grid(extract: RawExtract, grid: readers.Grid, name: str, profile: MappingProfile | None,
+              use_guesses: bool, hint: str | None, *, required: bool) -> None:
+    """Map one sheet and add its rows to the extract's raw tables."""
+    header = find_header(grid.frame, profile)
+    if header is None:
+        if required:
+            raise InputError("no header row found: none of the first rows names the extract's columns "
+                             "(e.g. episode_id, referral_date, or the national names EPISODID, REFLD)",
+                             file=name, sheet=grid.sheet)
+        return
+    cells = grid.frame.iloc[header].tolist()
+    header_row = grid.first_row + header
+    table = hint
+    if hint == "episodes":
+        probe, _ = map_headers(cells, file=name, sheet=grid.sheet, header_row=header_row, profile=profile)
+        table = "flat" if probe.table == "flat" else "episodes"
+    result, positions = map_headers(cells, file=name, sheet=grid.sheet, header_row=header_row,
+                                    table=table, profile=profile)
+    if hint is None and table_of(set(positions.values()), grid.sheet) is None:
+        return  # a sheet of notes or lookups, not extract data
+    if not use_guesses:
+        positions = drop_guesses(result, positions)
+    extract.mappings.append(result)
+    body = data_rows(grid.frame, header)
+    raw = pd.DataFrame({target: body[pos] for pos, target in positions.items()})
+    raw = raw.reindex(columns=list(targets_for(result.table)))
+    for col in raw.columns:
+        raw[col] = raw[col].astype("str")
+    map_codes(raw, result, profile)
+    raw[SOURCE_FILE] = name
+    raw[SOURCE_SHEET] = grid.sheet
+    raw[SOURCE_ROW] = (grid.first_row + body.index.to_numpy()).astype("int64")
+    raw = raw.reset_index(drop=True)
+    parts = split_flat(raw, set(positions.values())) if result.table == "flat" else {result.table: raw}
+    for table, frame in parts.items():
+        old = extract.tables.get(table)
+        extract.tables[table] = frame if old is None else pd.concat([old, frame], ignore_index=True)
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _about_as_at(grid: readers.Grid, name: str) -> dt.date | None:
+    """The ``as_at`` row of an about sheet/CSV: ``as_at, 2025-06-30`` (ISO, dd/mm/yyyy or a date cell)."""
+    frame = grid.frame
+    if frame.shape[1] < 2:
+        return None
+    for pos, (key, value) in enumerate(zip(frame[0].tolist(), frame[1].tolist(), strict=True)):
+        if isinstance(key, str) and norm_key(key) == "asat":
+            text = str(value).strip() if isinstance(value, str) else ""
+            try:
+                if m := _ISO.match(text):
+                    return dt.date(int(m[1]), int(m[2]), int(m[3]))
+                if m := _UK.match(text):
+                    return dt.date(int(m[3]), int(m[2]), int(m[1]))
+            except ValueError:
+                pass
+            raise InputError(f"as_at {text!r} is not a date (expected yyyy-mm-dd)", file=name,
+                             sheet=grid.sheet, row=grid.first_row + pos, column="as_at")
+    return None
 
 
 def open_extracts(paths: Sequence[Path], *, as_at: dt.date | None = None, profile: MappingProfile | None = None,
                   progress: Progress = NO_PROGRESS, confirm_guesses: bool = True) -> Opened:
-    """Read every extract, concatenate, then parse and validate (``rules.schema.check``)."""
-    raise NotImplementedError
+    """Read every extract, concatenate, then parse and validate (``rules.schema.check``).
+
+    ``confirm_guesses=True`` accepts the proposed (similar-name) header mappings, as a headless run
+    must; False drops them. Either way a file whose required columns are not all mapped is refused
+    with an InputError naming the file, sheet and columns.
+    """
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise InputError("no extract files given")
+    labels = _labels(paths)
+    extracts: list[RawExtract] = []
+    for i, (path, label) in enumerate(zip(paths, labels, strict=True)):
+        check_cancelled(progress)
+        progress.report(0.8 * i / len(paths), f"Reading {label}")
+        extract = read_extract(path, profile=profile, use_guesses=confirm_guesses, label=label)
+        for m in extract.mappings:
+            if m.missing_required:
+                hint = f"; proposed: {m.guessed}" if m.guessed else ""
+                raise InputError(f"required column(s) not found: {', '.join(m.missing_required)} "
+                                 f"(map them in a mapping profile){hint}", file=m.file, sheet=m.sheet,
+                                 row=m.header_row)
+        extracts.append(extract)
+    progress.report(0.8, "Checking values")
+    raw = _concat(extracts, as_at)
+    check_cancelled(progress)
+    typed, findings = schema.check(raw)
+    progress.report(1.0, "Done")
+    return Opened(raw=raw, tables=typed, findings=findings,
+                  mappings=[m for e in extracts for m in e.mappings])
+
+
+def _labels(paths: list[Path]) -> list[str]:
+    """File names as users know them; two files of one name get their folder in front."""
+    names = [p.name for p in paths]
+    return [f"{p.parent.name}/{p.name}" if names.count(p.name) > 1 else p.name for p in paths]
+
+
+def _concat(extracts: list[RawExtract], as_at: dt.date | None) -> Tables:
+    tables: dict[str, pd.DataFrame | None] = {}
+    for table in TABLES:
+        parts = [e.tables[table] for e in extracts if table in e.tables]
+        tables[table] = pd.concat(parts, ignore_index=True) if parts else None
+    if tables["episodes"] is None:
+        raise InputError("no episodes table in the files given (only episodes is required)",
+                         file=", ".join(f for e in extracts for f in e.files))
+    recorded = [e.as_at for e in extracts if e.as_at is not None]
+    when = as_at or (max(recorded) if recorded else dt.date.today())
+    files = [f for e in extracts for f in e.files]
+    for table, frame in tables.items():
+        if frame is not None:
+            tables[table] = frame[column_names(table) + [SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW]]
+    return Tables(episodes=tables["episodes"], modalities=tables["modalities"], tops=tables["tops"],
+                  as_at=when, files=files)

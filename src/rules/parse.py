@@ -1,0 +1,91 @@
+"""Raw text -> typed values, column by column, keeping every value that did not parse.
+
+``parse_table`` gives the typed frame (``columns.PANDAS_DTYPES``) and, per column, a mask of the
+cells that were not blank but could not be parsed (bad dates, non-whole numbers). Code lists and
+ranges are checked afterwards by the pandera schema (``rules.schema``) on the typed frame.
+Blank means empty or only spaces; text is stripped; codes are stripped and upper-cased.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from rules.columns import COLUMNS, PANDAS_DTYPES, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
+from rules.dates import month_first_only, parse_dates
+
+TEXT = "string"
+
+
+def clean_text(values: pd.Series) -> pd.Series:
+    """Any text column -> pandas ``string``, stripped, blank -> NA."""
+    text = values.astype(TEXT).str.strip()
+    return text.mask(text == "")
+
+
+def parse_ints(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Stripped text -> Int64 ('3', '3.0' ok); also the mask of non-blank values that are not whole numbers."""
+    num = pd.to_numeric(text, errors="coerce").astype("Float64")
+    whole = num.notna() & (num % 1 == 0) & (num.abs() < 2**53)
+    bad = (text.notna() & ~whole).fillna(False).astype(bool)
+    ints = num.where(whole).astype("Int64")
+    return ints, bad
+
+
+@dataclass
+class Parsed:
+    """A table parsed: typed frame, unparseable cells per column, month-first (file, column) pairs."""
+
+    typed: pd.DataFrame
+    bad: dict[str, pd.Series] = field(default_factory=dict)
+    month_first: list[tuple[str, str, str]] = field(default_factory=list)  # (file, column, example)
+
+
+def parse_table(raw: pd.DataFrame, table: str, *, today: dt.date | None = None) -> Parsed:
+    """Parse one raw table; columns missing from ``raw`` come out all-NA."""
+    index = pd.RangeIndex(len(raw))
+    raw = raw.reset_index(drop=True)
+    typed: dict[str, pd.Series] = {}
+    out = Parsed(pd.DataFrame(index=index))
+    files = raw[SOURCE_FILE].astype(TEXT) if SOURCE_FILE in raw else pd.Series("", index=index, dtype=TEXT)
+    for col in COLUMNS[table]:
+        source = raw[col.name] if col.name in raw else pd.Series(pd.NA, index=index, dtype=TEXT)
+        text = clean_text(source)
+        if col.type == "date":
+            values = parse_dates(text, birth=col.name == "dob", today=today)
+            bad = text.notna() & values.isna()
+            if bad.any():
+                out.bad[col.name] = bad.to_numpy(dtype=bool)
+                out.month_first += _month_first(text, values, files, col.name, birth=col.name == "dob",
+                                                today=today)
+        elif col.type == "int":
+            values, bad = parse_ints(text)
+            if bad.any():
+                out.bad[col.name] = bad.to_numpy(dtype=bool)
+        elif col.type == "code":
+            values = text.str.upper()
+        else:
+            values = text
+        typed[col.name] = values.astype(PANDAS_DTYPES[col.type])
+    typed[SOURCE_FILE] = files
+    typed[SOURCE_SHEET] = (raw[SOURCE_SHEET] if SOURCE_SHEET in raw else pd.Series(pd.NA, index=index)).astype(TEXT)
+    rows = raw[SOURCE_ROW] if SOURCE_ROW in raw else pd.Series(np.arange(2, len(raw) + 2), index=index)
+    typed[SOURCE_ROW] = pd.to_numeric(rows).astype("Int64")
+    out.typed = pd.DataFrame(typed, index=index)
+    return out
+
+
+def _month_first(text: pd.Series, values: pd.Series, files: pd.Series, column: str, *, birth: bool,
+                 today: dt.date | None) -> list[tuple[str, str, str]]:
+    """(file, column, example) for each file whose values in this column read only month-first."""
+    found = []
+    for name in files.dropna().unique():
+        mask = (files == name).fillna(False).to_numpy(dtype=bool)
+        t, v = text[mask], values[mask]
+        if month_first_only(t, v, birth=birth, today=today):
+            example = t[t.notna() & v.isna()].iloc[0]
+            found.append((str(name), column, str(example)))
+    return found
