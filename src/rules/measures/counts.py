@@ -1,0 +1,59 @@
+"""The counts of spec/measures.md: referrals, in contact, in treatment, new presentations,
+discharges, and modalities still waiting over 3 weeks at the period end."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from rules.measures.context import Context, ts
+from rules.measures.units import per_client, per_episode, per_modality
+
+
+def _in(values: pd.Series, ctx: Context) -> pd.Series:
+    return (values >= ctx.p_start) & (values <= ctx.p_end)
+
+
+def referrals(ctx: Context):
+    return per_episode(ctx, "referrals", _in(ctx.ep["referral_date"], ctx))
+
+
+def discharges(ctx: Context):
+    return per_episode(ctx, "discharges", _in(ctx.ep["discharge_date"], ctx))
+
+
+def in_contact(ctx: Context):
+    ep = ctx.ep
+    started = ep["e_start"] <= ctx.p_end
+    not_ended = ep["e_end"].isna() | (ep["e_end"] >= ctx.p_start)
+    return per_client(ctx, "in_contact", started & not_ended)
+
+
+def in_treatment(ctx: Context):
+    return per_client(ctx, "in_treatment", ctx.in_treatment(ctx.p_start, ctx.p_end))
+
+
+def new_presentations(ctx: Context):
+    """In treatment during P and not in structured treatment earlier in the same financial year."""
+    during = ctx.in_treatment(ctx.p_start, ctx.p_end)
+    fy_start = ts(ctx.period.fy_start)
+    if ctx.p_start > fy_start:
+        before = ctx.in_treatment(fy_start, ctx.p_start - pd.Timedelta(days=1)).to_numpy()
+        earlier = np.unique(ctx.ep["person_id"].to_numpy()[before])
+        seen = ctx.ep["person_id"].isin(earlier).to_numpy()
+    else:
+        seen = np.zeros(len(ctx.ep), dtype=bool)
+    return per_client(ctx, "new_presentations", during.to_numpy() & ~seen)
+
+
+def waiting_over_3_weeks_at_end(ctx: Context):
+    """Modalities referred on or before P.end - (wait_target_days + 1), not started by P.end, whose
+    episode was not discharged by P.end."""
+    m = ctx.mods
+    cutoff = ctx.p_end - pd.Timedelta(days=ctx.settings.wait_target_days + 1)
+    discharge = ctx.ep["discharge_date"].to_numpy()[m["ep"].to_numpy()]
+    open_at_end = pd.isna(discharge) | (discharge > ctx.p_end.to_datetime64())
+    waiting = (m["modality_referral_date"] <= cutoff) & (
+        m["modality_start_date"].isna() | (m["modality_start_date"] > ctx.p_end))
+    rows = np.flatnonzero(waiting.fillna(False).to_numpy(dtype=bool) & open_at_end)
+    return per_modality(ctx, "waiting_over_3_weeks_at_end", rows)
