@@ -1,0 +1,44 @@
+"""The workspace: one SQLite file per partnership and financial year that keeps every imported
+source as imported, every fix as an appended edit, accepted findings, rule settings, mapping
+profiles and measure snapshots. Qt-free; the UI and the CLI both use it.
+
+Typical use::
+
+    with Workspace.open(path) as ws:
+        typed, schema_findings = rules.schema.check(ws.tables())   # working RAW -> typed
+        edit = ws.edit("episodes", position, "discharge_reason", "TCDF", reason="provider confirmed")
+        ws.undo()
+
+``tables()`` gives the working RAW tables (sources + edits). Rows are located by working
+position (an int), by ``RowLocator(source_id, _row)``, by ``(file name, _row)`` or by a row or
+finding carrying ``_file``/``file`` and ``_row``/``row``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.workspace.edits import Change, Edit
+from app.workspace.errors import WorkspaceError, WorkspaceLocked
+from app.workspace.locate import RowLocator
+from app.workspace.reimport import ImportResult
+from app.workspace.workspace import Workspace
+
+SUFFIX = ".trworkspace"
+
+
+def default_folder() -> Path:
+    """Where workspaces are saved unless the user picks another folder."""
+    from platformdirs import user_documents_dir
+
+    return Path(user_documents_dir()) / "Treatment Returns"
+
+
+def default_path(partnership: str, year: str) -> Path:
+    """The default file for a partnership and year, e.g. ``.../Treatment Returns/Anytown 2025-26.trworkspace``."""
+    safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in partnership).strip() or "Partnership"
+    return default_folder() / f"{safe} {year}{SUFFIX}"
+
+
+__all__ = ["Change", "Edit", "ImportResult", "RowLocator", "Workspace", "WorkspaceError", "WorkspaceLocked",
+           "default_folder", "default_path"]

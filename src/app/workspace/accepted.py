@@ -1,0 +1,80 @@
+"""Accepted findings: a finding accepted with a reason stays accepted while the values it
+depends on do not change.
+
+A finding is matched by (rule, table, record, fields, values): the engine reports the values of
+the fields the rule looked at, so once any of them changes the finding no longer matches and
+must be accepted again. Withdrawing an acceptance appends a row; nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from app.workspace.edits import now, user_name
+
+COLUMNS = ["id", "rule", "severity", "table", "record", "provider", "file", "row", "fields", "values",
+           "message", "reason", "user", "time"]
+
+
+def _tuple(value: Any) -> tuple[str, ...]:
+    if isinstance(value, (list, tuple)):
+        return tuple("" if v is None else str(v) for v in value)
+    return ("" if value is None else str(value),)
+
+
+def accept(conn: sqlite3.Connection, finding: Mapping[str, Any] | pd.Series, reason: str) -> int:
+    if not str(reason).strip():
+        raise ValueError("an accepted finding needs a reason")
+    row = finding.get("row")
+    cur = conn.execute(
+        "INSERT INTO accepted (rule, severity, table_name, record, provider, file, row, fields_json, "
+        "values_json, message, reason, user, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (str(finding["rule"]), str(finding.get("severity", "")), str(finding["table"]), str(finding["record"]),
+         str(finding.get("provider", "")), str(finding.get("file", "")),
+         None if row is None or pd.isna(row) else int(row),
+         json.dumps(_tuple(finding["fields"])), json.dumps(_tuple(finding["values"])),
+         str(finding.get("message", "")), reason, user_name(), now()))
+    return int(cur.lastrowid)
+
+
+def withdraw(conn: sqlite3.Connection, accepted_id: int, reason: str) -> None:
+    row = conn.execute("SELECT rule, severity, table_name, record, provider, file, row, fields_json, "
+                       "values_json, message FROM accepted WHERE id = ? AND withdraws IS NULL",
+                       (accepted_id,)).fetchone()
+    if row is None:
+        raise KeyError(f"no acceptance {accepted_id}")
+    conn.execute("INSERT INTO accepted (rule, severity, table_name, record, provider, file, row, fields_json, "
+                 "values_json, message, reason, user, time, withdraws) VALUES "
+                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*row, reason, user_name(), now(), accepted_id))
+
+
+def accepted(conn: sqlite3.Connection) -> pd.DataFrame:
+    rows = conn.execute(
+        "SELECT id, rule, severity, table_name, record, provider, file, row, fields_json, values_json, message, "
+        "reason, user, time FROM accepted a WHERE withdraws IS NULL AND NOT EXISTS "
+        "(SELECT 1 FROM accepted w WHERE w.withdraws = a.id) ORDER BY id").fetchall()
+    frame = pd.DataFrame.from_records(rows, columns=COLUMNS)
+    frame["row"] = pd.array(frame["row"], dtype="Int64")
+    frame["fields"] = [tuple(json.loads(t)) for t in frame["fields"]]
+    frame["values"] = [tuple(json.loads(t)) for t in frame["values"]]
+    return frame
+
+
+def _keys(frame: pd.DataFrame) -> list[tuple]:
+    return list(zip(frame["rule"].astype(str), frame["table"].astype(str), frame["record"].astype(str),
+                    (_tuple(v) for v in frame["fields"]), (_tuple(v) for v in frame["values"]), strict=True))
+
+
+def mark(findings: pd.DataFrame, acceptances: pd.DataFrame) -> pd.DataFrame:
+    """Findings with ``accepted`` and ``accepted_reason``: True where a live acceptance matches."""
+    reasons = dict(zip(_keys(acceptances), acceptances["reason"], strict=True)) if len(acceptances) else {}
+    out = findings.copy()
+    found = [reasons.get(k) for k in _keys(findings)] if len(findings) else []
+    out["accepted"] = pd.array([r is not None for r in found], dtype=bool)
+    out["accepted_reason"] = pd.array(["" if r is None else r for r in found], dtype=object)
+    return out

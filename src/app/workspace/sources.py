@@ -1,0 +1,88 @@
+"""Imported sources: the RAW rows of one provider file, stored exactly as imported.
+
+Each source table is kept as one zstd-compressed Parquet blob (text columns, ``_row`` as an
+integer). That is about a tenth of the CSV's size and reloads 100,000 episodes faster than
+pandas reads the same rows from CSV. Parquet is an open format, so the rows stay readable
+without this app.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from rules.columns import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, column_names
+
+FORMAT = "parquet-zstd"
+
+
+def raw_columns(table: str) -> list[str]:
+    """The columns the workspace keeps for a table: canonical ones, then the source columns."""
+    return [*column_names(table), SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW]
+
+
+def _text_array(values: pd.Series | None, n: int) -> pa.Array:
+    if values is None:
+        return pa.nulls(n, type=pa.string())
+    # Numbers or dates an importer left untyped keep their text form.
+    return pa.array(values.astype("string"), type=pa.string(), from_pandas=True)
+
+
+def encode(frame: pd.DataFrame, table: str) -> bytes:
+    """A RAW table as a Parquet blob; missing canonical columns are stored blank, extras dropped."""
+    n = len(frame)
+    arrays = {}
+    for name in raw_columns(table):
+        values = frame[name] if name in frame.columns else None
+        if name == SOURCE_ROW:
+            rows = (pd.Series(np.arange(1, n + 1)) if values is None
+                    else pd.to_numeric(values, errors="coerce"))
+            arrays[name] = pa.array(rows, type=pa.int64(), from_pandas=True)
+        else:
+            arrays[name] = _text_array(values, n)
+    buffer = io.BytesIO()
+    pq.write_table(pa.table(arrays), buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+def decode(blob: bytes) -> pd.DataFrame:
+    """A RAW table back from its blob: text columns as object (str or None), ``_row`` as int."""
+    table = pq.read_table(pa.BufferReader(blob))
+    columns = {}
+    for name in table.column_names:
+        values = table.column(name)
+        if name == SOURCE_ROW:
+            columns[name] = pd.Series(values.to_numpy(zero_copy_only=False))
+        else:
+            columns[name] = pd.Series(values.to_numpy(zero_copy_only=False), dtype=object)
+    return pd.DataFrame(columns, copy=False)
+
+
+def file_digest(paths: Sequence[Path]) -> str:
+    """sha256 of one file, or of the files' digests in order for a set of CSV files."""
+    digests = []
+    for path in paths:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        digests.append(h.hexdigest())
+    if len(digests) == 1:
+        return digests[0]
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
+
+
+def provider_of(episodes: pd.DataFrame | None) -> str:
+    """The provider an extract belongs to: its most common provider_code ("" when none)."""
+    if episodes is None or "provider_code" not in episodes.columns:
+        return ""
+    codes = episodes["provider_code"].dropna().astype(str).str.strip()
+    codes = codes[codes != ""]
+    return str(codes.value_counts().index[0]) if len(codes) else ""

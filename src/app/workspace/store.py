@@ -1,0 +1,123 @@
+"""The SQLite connection: created owner-only, WAL, foreign keys, one transaction per change,
+and an exclusive lock so a second window gets ``WorkspaceLocked`` instead of a damaged file.
+
+The lock is SQLite's own ``locking_mode=EXCLUSIVE`` taken by a write at open and held until
+close. It works the same on Windows and Linux, needs no side file, and the operating system
+drops it when a crashed process dies, so a crash never leaves a workspace locked.
+``synchronous=FULL`` makes every committed edit survive a power cut as well as a crash.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from app.workspace.errors import WorkspaceError, WorkspaceLocked
+from app.workspace.schema import APPLICATION_ID, SCHEMA_VERSION, migrate
+
+
+def _is_locked_error(error: sqlite3.Error) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+class Store:
+    """One open workspace file. Use ``transaction()`` for every change."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self.lock = threading.RLock()
+
+    @classmethod
+    def create(cls, path: Path) -> Store:
+        """Create a new, empty workspace file readable only by its owner (0600)."""
+        path = Path(path)
+        if path.exists():
+            raise WorkspaceError("a file with this name already exists; choose another name",
+                                 file=str(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+        os.chmod(path, 0o600)
+        try:
+            return cls._connect(path)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open an existing workspace file, migrating it to the current schema."""
+        path = Path(path)
+        if not path.is_file():
+            raise WorkspaceError("no such workspace file", file=str(path))
+        return cls._connect(path)
+
+    @classmethod
+    def _connect(cls, path: Path) -> Store:
+        conn = sqlite3.connect(path, timeout=0, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            # A write now takes the exclusive lock, held until the connection closes.
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("COMMIT")
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.OperationalError as error:
+            conn.close()
+            if _is_locked_error(error):
+                raise WorkspaceLocked(
+                    "this workspace is open in another window; close it there first",
+                    file=str(path)) from None
+            raise WorkspaceError(f"cannot open the workspace ({error})", file=str(path)) from None
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            raise WorkspaceError(f"not a Treatment Returns workspace ({error})", file=str(path)) from None
+        if version == 0 and app_id == 0:
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables:
+                conn.close()
+                raise WorkspaceError("not a Treatment Returns workspace", file=str(path))
+        elif app_id != APPLICATION_ID:
+            conn.close()
+            raise WorkspaceError("not a Treatment Returns workspace", file=str(path))
+        elif version > SCHEMA_VERSION:
+            conn.close()
+            raise WorkspaceError(
+                f"this workspace was saved by a newer version of Treatment Returns "
+                f"(schema {version}, this version reads up to {SCHEMA_VERSION}); please update",
+                file=str(path))
+        migrate(conn)
+        return cls(conn, path)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One change = one transaction: all of it is saved, or none of it."""
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple | list = ()) -> list[tuple]:
+        with self.lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self.query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()

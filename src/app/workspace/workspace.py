@@ -1,0 +1,363 @@
+"""The workspace: one SQLite file per partnership and financial year (see the package docstring)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from app.workspace import accepted as _accepted
+from app.workspace import config as _config
+from app.workspace import snapshots as _snapshots
+from app.workspace.edits import (
+    Change,
+    Edit,
+    UndoStacks,
+    effective_edits,
+    history_frame,
+    insert_batch,
+    insert_edits,
+    now,
+    read_edits,
+    to_edits,
+    user_name,
+)
+from app.workspace.locate import as_text, locate
+from app.workspace.sources import decode
+from app.workspace.store import Store
+from app.workspace.working import Working
+from rules.columns import SOURCE_COLUMNS, column_names
+from rules.settings import Settings
+from rules.tables import Tables
+
+
+class Workspace:
+    """One open workspace. Open with ``create``/``open``; close (or use ``with``) when done."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._working: Working | None = None
+        self._stacks = UndoStacks.replay(store.conn)
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | Path, *, partnership: str, year: str) -> Workspace:
+        """Create a new workspace file (0600) for a partnership and financial year (``2025-26``)."""
+        store = Store.create(Path(path))
+        with store.transaction() as conn:
+            conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
+                ("partnership", partnership), ("year", year), ("created", now()),
+                ("created_by", user_name())])
+        return cls(store)
+
+    @classmethod
+    def open(cls, path: str | Path) -> Workspace:
+        """Open a workspace; ``WorkspaceLocked`` when it is open in another window."""
+        return cls(Store.open(Path(path)))
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the file and its lock. Everything is already saved."""
+        self._store.close()
+
+    @property
+    def path(self) -> Path:
+        return self._store.path
+
+    @property
+    def partnership(self) -> str:
+        return self._store.get_meta("partnership") or ""
+
+    @property
+    def year(self) -> str:
+        return self._store.get_meta("year") or ""
+
+    # -- sources -------------------------------------------------------------------------
+    def import_source(self, raw_tables_for_one_file: Tables, *, file_path: Path | list[Path],
+                      profile: dict | None = None) -> Any:
+        """Store one provider file's RAW tables; a newer extract of the same provider replaces
+        the old one, carrying over the edits that still apply (see ``ImportResult``)."""
+        from app.workspace.reimport import import_source
+
+        result = import_source(self, raw_tables_for_one_file, file_path=file_path, profile=profile)
+        self._working = None
+        self._stacks.record("import", result.batch_id)
+        return result
+
+    def sources(self, *, all_versions: bool = False) -> pd.DataFrame:
+        """Imported sources (the active ones, or every version with ``all_versions``)."""
+        rows = self._store.query(
+            "SELECT s.id, s.provider_code, s.file_name, s.file_path, s.sha256, s.as_at, s.imported_at, "
+            "s.imported_by, s.replaces, s.profile_json, "
+            "NOT EXISTS (SELECT 1 FROM sources r WHERE r.replaces = s.id) AS active FROM sources s ORDER BY s.id")
+        frame = pd.DataFrame.from_records(rows, columns=[
+            "id", "provider_code", "file_name", "file_path", "sha256", "as_at", "imported_at",
+            "imported_by", "replaces", "profile_json", "active"]).astype({"replaces": object})
+        frame["active"] = frame["active"].astype(bool)
+        frame["profile"] = [json.loads(p) if p else None for p in frame.pop("profile_json")]
+        return frame if all_versions else frame[frame["active"]].reset_index(drop=True)
+
+    def active_source_ids(self) -> list[int]:
+        return [int(r[0]) for r in self._store.query(
+            "SELECT id FROM sources s WHERE NOT EXISTS (SELECT 1 FROM sources r WHERE r.replaces = s.id) "
+            "ORDER BY id")]
+
+    def source_frames(self, source_id: int) -> dict[str, pd.DataFrame]:
+        """A source's RAW tables exactly as imported (no edits)."""
+        return {t: decode(b) for t, b in self._store.query(
+            "SELECT table_name, data FROM source_tables WHERE source_id = ?", (source_id,))}
+
+    def working(self) -> Working:
+        """The working state (built on first use, then kept up to date edit by edit)."""
+        if self._working is None:
+            with self._store.lock:
+                active = self.active_source_ids()
+                parts: dict[int, dict[str, pd.DataFrame]] = {s: {} for s in active}
+                for source_id, table, blob in self._store.query(
+                        "SELECT source_id, table_name, data FROM source_tables ORDER BY source_id"):
+                    if source_id in parts:
+                        parts[source_id][table] = decode(blob)
+                working = Working(parts)
+                working.apply_edits(effective_edits(self._store.conn, active))
+                self._working = working
+        return self._working
+
+    def tables(self) -> Tables:
+        """The working RAW tables (sources + edits), copies the caller may change.
+
+        Typed tables and findings: ``rules.schema.check(ws.tables())`` then ``rules.engine.evaluate``.
+        """
+        working = self.working()
+        frames = {t: None if f is None else f.copy() for t, f in working.frames.items()}
+        files = [f for f in self.sources()["file_name"]]
+        return Tables(episodes=frames["episodes"] if frames["episodes"] is not None
+                      else pd.DataFrame(columns=[*column_names("episodes"), *SOURCE_COLUMNS]),
+                      modalities=frames["modalities"], tops=frames["tops"], as_at=self.as_at, files=files)
+
+    @property
+    def as_at(self) -> dt.date | None:
+        """The workspace's as-at date: set explicitly, else the latest of the active sources'."""
+        override = self._store.get_meta("as_at")
+        if override:
+            return dt.date.fromisoformat(override)
+        dates = [r[0] for r in self._store.query(
+            "SELECT as_at FROM sources s WHERE as_at IS NOT NULL AND "
+            "NOT EXISTS (SELECT 1 FROM sources r WHERE r.replaces = s.id)")]
+        return max(dt.date.fromisoformat(d) for d in dates) if dates else None
+
+    def set_as_at(self, as_at: dt.date | None) -> None:
+        """Fix the as-at date for the whole workspace (None: the latest source's again)."""
+        with self._store.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('as_at', ?)",
+                         (as_at.isoformat() if as_at else None,))
+
+    # -- edits ---------------------------------------------------------------------------
+    def locate(self, table: str, row_locator: Any) -> int:
+        """The working position of a row (see ``locate.locate`` for the accepted forms)."""
+        return locate(self.working(), table, row_locator)
+
+    def edit(self, table: str, row_locator: Any, field: str, new_value: Any, *, reason: str = "") -> Edit:
+        """Change one value; one undoable step. ValueError when the value is already that."""
+        position = self.locate(table, row_locator)
+        value = as_text(new_value)
+        old = self.working().frame(table)[self._field(table, field)].iat[position]
+        if old == value:
+            raise ValueError(f"{field} is already {value!r}")
+        _, key = self.working().row_keys(table, np.array([position]))
+        change = self.commit(
+            "edit", f"Edit {field} of {key.iat[0]}", reason,
+            [(table, field, np.array([position]), np.array([value], dtype=object), None)])
+        return change.edits[0]
+
+    def bulk_replace(self, table: str, field: str, replacements: Mapping[Any, Any], *,
+                     rows: Any = None, reason: str = "") -> Change:
+        """Replace values of one field (old -> new) in the given rows (default: all); one step."""
+        from app.workspace.bulk import bulk_replace
+
+        return bulk_replace(self, table, field, replacements, rows=rows, reason=reason)
+
+    def bulk_fill(self, table: str, field: str, values: Mapping[str, Any] | pd.Series, *,
+                  reason: str = "", overwrite: bool = False) -> Change:
+        """Fill one field from a list (record or row key -> value); blanks only unless overwrite."""
+        from app.workspace.bulk import bulk_fill
+
+        return bulk_fill(self, table, field, values, reason=reason, overwrite=overwrite)
+
+    def _field(self, table: str, field: str) -> str:
+        if field not in column_names(table):
+            raise KeyError(f"{table} has no editable field {field!r}")
+        return field
+
+    def commit(self, kind: str, description: str, reason: str,
+               groups: list[tuple[str, str, np.ndarray, np.ndarray, np.ndarray | None]],
+               *, ref_batch: int | None = None, edit_kind: str = "edit") -> Change:
+        """Append one step: ``groups`` of (table, field, positions, new values, ref edit ids)."""
+        working = self.working()
+        parts = []
+        for table, field, positions, values, refs in groups:
+            frame = working.frame(table)
+            self._field(table, field)
+            source_ids, seqs = working.cells_of(table, positions)
+            record, key = working.row_keys(table, positions)
+            parts.append(pd.DataFrame({
+                "kind": edit_kind, "ref_edit": refs if refs is not None else None,
+                "table_name": table, "source_id": source_ids, "seq": seqs,
+                "row": frame["_row"].to_numpy()[positions], "file": frame["_file"].to_numpy()[positions],
+                "record": record.to_numpy(), "row_key": key.to_numpy(), "field": field,
+                "old_value": frame[field].to_numpy()[positions], "new_value": values,
+                "_position": positions}))
+        rows = pd.concat(parts, ignore_index=True).astype({"ref_edit": object})
+        user, time = user_name(), now()
+        rows = rows.assign(reason=reason, user=user, time=time)
+        with self._store.transaction() as conn:
+            batch_id = insert_batch(conn, kind=kind, description=description, reason=reason,
+                                    ref_batch=ref_batch, user=user, time=time)
+            rows["batch_id"] = batch_id
+            rows["id"] = insert_edits(conn, rows)
+        changed = {}
+        for table, field, positions, values, _ in groups:
+            working.apply(table, positions, field, values)
+            changed[table] = np.union1d(changed.get(table, np.array([], dtype=np.int64)), positions)
+        self._stacks.record(kind, batch_id)
+        return Change(batch_id, kind, to_edits(rows, rows["_position"].to_numpy()), changed)
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._stacks.done)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._stacks.undone)
+
+    def _description(self, batch_id: int) -> str:
+        return self._store.query("SELECT description FROM batches WHERE id = ?", (batch_id,))[0][0]
+
+    @property
+    def undo_text(self) -> str:
+        """What undo would undo ("" when nothing), for menus and QUndoStack labels."""
+        return self._description(self._stacks.done[-1]) if self._stacks.done else ""
+
+    @property
+    def redo_text(self) -> str:
+        return self._description(self._stacks.undone[-1]) if self._stacks.undone else ""
+
+    def undo(self) -> Change | None:
+        """Undo the last step by appending edits that restore the old values."""
+        if not self._stacks.done:
+            return None
+        return self._replay(self._stacks.done[-1], "undo")
+
+    def redo(self) -> Change | None:
+        """Redo the last undone step by appending its new values again."""
+        if not self._stacks.undone:
+            return None
+        return self._replay(self._stacks.undone[-1], "redo")
+
+    def _replay(self, batch_id: int, kind: str) -> Change:
+        edits = read_edits(self._store.conn, "WHERE batch_id = ?", (batch_id,))
+        working = self.working()
+        groups = []
+        for (table, field), part in edits.groupby(["table_name", "field"], sort=False):
+            positions = (part["source_id"].map(working.starts[table]) + part["seq"]).to_numpy(np.int64)
+            values = (part["old_value"] if kind == "undo" else part["new_value"]).to_numpy(dtype=object)
+            groups.append((table, field, positions, values, part["id"].to_numpy()))
+        label = "Undo" if kind == "undo" else "Redo"
+        return self.commit(kind, f"{label}: {self._description(batch_id)}", f"{label.lower()} of step {batch_id}",
+                           groups, ref_batch=batch_id, edit_kind=kind)
+
+    def history(self, *, record: str | None = None, table: str | None = None,
+                field: str | None = None) -> pd.DataFrame:
+        """The audit trail: every edit (including undo, redo, carried and orphaned ones)."""
+        conditions, params = [], []
+        for column, value in (("record", record), ("table_name", table), ("field", field)):
+            if value is not None:
+                conditions.append(f"{column} = ?")
+                params.append(value)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        with self._store.lock:
+            edits = read_edits(self._store.conn, where, tuple(params))
+            batches = pd.read_sql_query("SELECT id, kind, description FROM batches", self._store.conn)
+        return history_frame(edits, batches)
+
+    # -- accepted findings, settings, profiles, snapshots, export --------------------------
+    def accept(self, finding_row: Mapping[str, Any] | pd.Series, reason: str) -> int:
+        """Accept a finding with a reason; it stays accepted while its values do not change."""
+        with self._store.transaction() as conn:
+            return _accepted.accept(conn, finding_row, reason)
+
+    def withdraw_acceptance(self, accepted_id: int, reason: str = "") -> None:
+        with self._store.transaction() as conn:
+            _accepted.withdraw(conn, accepted_id, reason)
+
+    def accepted(self) -> pd.DataFrame:
+        """Acceptances in force (withdrawn ones left out)."""
+        with self._store.lock:
+            return _accepted.accepted(self._store.conn)
+
+    def mark_accepted(self, findings: pd.DataFrame) -> pd.DataFrame:
+        """Findings with ``accepted`` (bool) and ``accepted_reason`` columns added."""
+        return _accepted.mark(findings, self.accepted())
+
+    @property
+    def settings(self) -> Settings:
+        with self._store.lock:
+            return _config.settings(self._store.conn)
+
+    def set_settings(self, settings: Settings) -> None:
+        with self._store.transaction() as conn:
+            _config.log(conn, "settings", json.dumps(settings.to_dict(), sort_keys=True))
+
+    @property
+    def catalogue_toml(self) -> str | None:
+        """The rule catalogue overrides (TOML text), or None for the default catalogue."""
+        with self._store.lock:
+            return _config.latest(self._store.conn, "catalogue") or None
+
+    def set_catalogue_toml(self, text: str | None) -> None:
+        with self._store.transaction() as conn:
+            _config.log(conn, "catalogue", text or "")
+
+    def save_profile(self, name: str, profile: dict) -> None:
+        """Save (or replace) a named mapping profile."""
+        with self._store.transaction() as conn:
+            _config.save_profile(conn, name, profile)
+
+    @property
+    def profiles(self) -> dict[str, dict]:
+        with self._store.lock:
+            return _config.profiles(self._store.conn)
+
+    def snapshot_measures(self, period_label: str, as_at: dt.date | None, measures_json: Any) -> int:
+        """Keep the measures of a generated return, so next quarter can compare."""
+        with self._store.transaction() as conn:
+            return _snapshots.add(conn, period_label, as_at, measures_json)
+
+    def snapshots(self, period_label: str | None = None) -> pd.DataFrame:
+        with self._store.lock:
+            return _snapshots.listing(self._store.conn, period_label)
+
+    def snapshot(self, period_label: str) -> dict | list | None:
+        """The latest measures saved for a period label, or None."""
+        with self._store.lock:
+            return _snapshots.latest(self._store.conn, period_label)
+
+    def export_corrected(self, path: str | Path, fmt: str | None = None, headers: str = "canonical", *,
+                         provider: str | None = None) -> list[Path]:
+        from app.workspace.export import export_corrected
+
+        return export_corrected(self, Path(path), fmt=fmt, headers=headers, provider=provider)
+
+    def export_audit(self, path: str | Path) -> Path:
+        from app.workspace.export import export_audit
+
+        return export_audit(self, Path(path))
