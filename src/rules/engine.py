@@ -1,0 +1,388 @@
+"""The rule engine: evaluate a catalogue over the typed tables, and re-check only what an edit touched.
+
+One ``Report`` feeds everything (records view, findings panel, CLI, HTML/XLSX/JSON). Conventions
+(docs/TEAM-NOTES.md): each rule reports on a fixed table's row; at most one finding per
+(rule, table, row) - several failed checks of one rule on one row become one finding naming every
+field; a cell the schema flagged never appears in a catalogue finding's fields; a rule whose table
+is missing is *not run*, never passed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rules import derived
+from rules.catalogue import Catalogue, Rule, default_catalogue, resolved
+from rules.columns import TABLES
+from rules.findings import FINDING_COLUMNS, SEVERITIES, concat_findings, empty_findings, normalise
+from rules.kinds import KINDS, Check, Context, Hits
+from rules.kinds.base import as_text
+from rules.progress import NO_PROGRESS, Progress, check_cancelled
+from rules.settings import Settings
+from rules.tables import Tables
+
+#: Schema rules that mark a cell present-but-unknown for the catalogue rules.
+CELL_RULES = ("invalid-date", "invalid-code", "invalid-number", "out-of-range")
+_TABLE_ORDER = {t: i for i, t in enumerate(TABLES)}
+
+
+@dataclass
+class Report:
+    """The findings of one evaluation, which rules could not run, and what is needed to re-check."""
+
+    findings: pd.DataFrame
+    not_run: dict[str, str]
+    as_at: dt.date
+    files: list[str] = field(default_factory=list)
+    row_counts: dict[str, int] = field(default_factory=dict)
+    catalogue: Catalogue | None = None
+    settings: Settings = field(default_factory=Settings)
+    #: Per table, the record key of each row label as evaluated (used by ``recheck``).
+    keys: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def errors(self) -> int:
+        return int((self.findings["severity"] == "error").sum())
+
+    @property
+    def warnings(self) -> int:
+        return int((self.findings["severity"] == "warning").sum())
+
+    def summary(self) -> dict[str, Any]:
+        """Exact counts: totals, per severity, per rule, per provider (by severity), and not-run rules."""
+        f = self.findings
+        by_rule = {str(k): int(v) for k, v in f.groupby("rule", sort=True).size().items()}
+        by_severity = {s: int((f["severity"] == s).sum()) for s in SEVERITIES}
+        by_provider: dict[str, dict[str, int]] = {}
+        for (provider, severity), n in f.groupby(["provider", "severity"], sort=True).size().items():
+            by_provider.setdefault(str(provider), {s: 0 for s in SEVERITIES})[str(severity)] = int(n)
+        rules = {}
+        if self.catalogue is not None:
+            for rule in self.catalogue:
+                if rule.enabled:
+                    rules[rule.id] = {"title": rule.title, "severity": rule.severity,
+                                      "category": rule.category, "count": by_rule.get(rule.id, 0),
+                                      "run": rule.id not in self.not_run}
+        return {"errors": by_severity["error"], "warnings": by_severity["warning"], "info": by_severity["info"],
+                "by_severity": by_severity, "by_rule": by_rule, "by_provider": by_provider,
+                "rules": rules, "not_run": dict(self.not_run)}
+
+    def to_json(self, files_count: int | None = None, row_counts: Mapping[str, int] | None = None) -> dict[str, Any]:
+        """The ``validate --format json`` object of spec/cli.md (plus ``summary.not_run``)."""
+        from rules.findings import finding_to_json
+        summary = self.summary()
+        return {
+            "as_at": self.as_at.isoformat(),
+            "summary": {"files": len(self.files) if files_count is None else files_count,
+                        "rows": dict(self.row_counts if row_counts is None else row_counts),
+                        "errors": summary["errors"], "warnings": summary["warnings"],
+                        "by_rule": summary["by_rule"], "not_run": summary["not_run"]},
+            "findings": [finding_to_json(r) for r in self.findings.to_dict("records")],
+        }
+
+
+@dataclass
+class Changes:
+    """What a re-check changed: findings that appeared and findings that went away."""
+
+    added: pd.DataFrame
+    removed: pd.DataFrame
+
+
+# ----------------------------------------------------------------------------------- evaluate
+
+def evaluate(tables: Tables, *, catalogue: Catalogue | None = None, settings: Settings | None = None,
+             schema_findings: pd.DataFrame | None = None, progress: Progress = NO_PROGRESS) -> Report:
+    """Every enabled rule of ``catalogue`` over ``tables``, judged as at ``tables.as_at``."""
+    catalogue = default_catalogue() if catalogue is None else catalogue
+    settings = Settings() if settings is None else settings
+    as_at = tables.as_at or dt.date.today()
+    schema = schema_findings if schema_findings is not None else empty_findings()
+    ctx = Context(tables, settings=settings, as_at=as_at, flagged=flagged_cells(tables, schema))
+    parts: list[pd.DataFrame] = [schema]
+    not_run: dict[str, str] = {}
+    rules = [r for r in catalogue if r.enabled]
+    for i, rule in enumerate(rules):
+        check_cancelled(progress)
+        progress.report(i / max(len(rules), 1), f"Checking {rule.title}")
+        found, missing = _run_rule(ctx, rule)
+        if missing:
+            not_run[rule.id] = missing
+        parts.append(found)
+    progress.report(1.0, "Checked")
+    findings = sort_findings(concat_findings(parts))
+    return Report(findings, not_run, as_at, list(tables.files), tables.row_counts(), catalogue, settings,
+                  record_keys(tables))
+
+
+def flagged_cells(tables: Tables, schema: pd.DataFrame) -> dict[str, dict[str, np.ndarray]]:
+    """Per table and column, a mask of the cells the schema flagged (value present but unknown)."""
+    out: dict[str, dict[str, np.ndarray]] = {}
+    cells = schema[schema["rule"].isin(CELL_RULES) & schema["row"].notna()] if len(schema) else schema
+    for table in tables.present():
+        mine = cells[cells["table"] == table] if len(cells) else cells
+        if not len(mine):
+            continue
+        frame = tables.get(table)
+        where = pd.MultiIndex.from_arrays([frame["_file"].astype("string"), frame["_row"].astype("Int64")])
+        keep = ~where.duplicated()
+        pos = np.flatnonzero(keep)
+        found = where[keep].get_indexer(pd.MultiIndex.from_arrays(
+            [mine["file"].astype("string"), mine["row"].astype("Int64")]))
+        masks: dict[str, np.ndarray] = {}
+        for at, fields in zip(found, mine["fields"], strict=True):
+            if at < 0:
+                continue
+            for name in fields:
+                if name in frame.columns:
+                    masks.setdefault(name, np.zeros(len(frame), dtype=bool))[pos[at]] = True
+        out[table] = masks
+    return out
+
+
+def _run_rule(ctx: Context, rule: Rule) -> tuple[pd.DataFrame, str]:
+    """A rule's findings, one per (table, row), and why part of it could not run ('' if it all ran)."""
+    present = set(ctx.tables.present())
+    parts, missing = [], []
+    for check in rule.checks:
+        check = resolved(check)
+        need = {check.table, *KINDS[check.kind].needs(check)}
+        absent = sorted(need - present, key=_TABLE_ORDER.get)
+        if absent:
+            missing.extend(t for t in absent if t not in missing)
+            continue
+        hits = KINDS[check.kind].fn(ctx, check)
+        if len(hits.rows):
+            parts.append(_to_findings(ctx, rule, check, hits))
+    reason = f"no {' or '.join(missing)} table in the extract" if missing else ""
+    if not parts:
+        return empty_findings(), reason
+    found = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    return _one_per_row(found), reason
+
+
+def _to_findings(ctx: Context, rule: Rule, check: Check, hits: Hits) -> pd.DataFrame:
+    frame = ctx.table(check.table)
+    rows = np.asarray(hits.rows, dtype=np.int64)
+    n = len(rows)
+    if isinstance(hits.fields, tuple):
+        fields = [hits.fields] * n
+        texts = [as_text(frame[f].iloc[rows]) for f in hits.fields]
+        values = list(zip(*texts, strict=True)) if texts else [()] * n
+    else:
+        fields = list(hits.fields)
+        values = list(hits.values) if hits.values is not None else [
+            tuple(as_text(frame[f].iloc[[r]])[0] for f in fs) for r, fs in zip(rows, fields, strict=True)]
+    keep = _not_flagged(ctx, check.table, rows, fields)
+    provider = as_text(frame["provider_code"].iloc[rows])
+    episode = as_text(frame["episode_id"].iloc[rows])
+    out = pd.DataFrame({
+        "rule": rule.id, "severity": rule.severity, "category": rule.category,
+        "provider": provider, "file": as_text(frame["_file"].iloc[rows]), "table": check.table,
+        "row": frame["_row"].iloc[rows].to_numpy(), "record": [f"{p}/{e}" for p, e in zip(provider, episode, strict=True)],
+        "fields": pd.Series(fields, dtype=object), "values": pd.Series(values, dtype=object),
+        "message": render(check.message, hits.evidence, frame, rows),
+        "_pos": rows,
+    })
+    return out[keep].reset_index(drop=True) if not keep.all() else out
+
+
+def _not_flagged(ctx: Context, table: str, rows: np.ndarray, fields: list[tuple[str, ...]]) -> np.ndarray:
+    masks = ctx.flagged.get(table)
+    keep = np.ones(len(rows), dtype=bool)
+    if not masks:
+        return keep
+    for i, (row, names) in enumerate(zip(rows, fields, strict=True)):
+        keep[i] = not any(name in masks and masks[name][row] for name in names)
+    return keep
+
+
+def render(template: str, evidence: Mapping[str, Any], frame: pd.DataFrame, rows: np.ndarray) -> list[str]:
+    """Fill a message template for every failing row: ``{name}`` = evidence, else the row's column."""
+    pieces: list[Any] = []
+    n = len(rows)
+    for literal, name, _, _ in string.Formatter().parse(template):
+        if literal:
+            pieces.append(literal)
+        if name is None:
+            continue
+        value = evidence.get(name) if name in evidence else None
+        if value is None:
+            value = as_text(frame[name].iloc[rows]) if name in frame.columns else ""
+        if isinstance(value, (str, int, np.integer)):
+            pieces.append(str(value))
+        else:
+            pieces.append([str(v) for v in np.asarray(value, dtype=object)])
+    columns = [p if isinstance(p, list) else [p] * n for p in pieces]
+    return ["".join(parts) for parts in zip(*columns, strict=True)] if columns else [""] * n
+
+
+def _one_per_row(found: pd.DataFrame) -> pd.DataFrame:
+    """Several failed checks of one rule on one row become one finding naming every field."""
+    dup = found.duplicated(["table", "_pos"], keep=False).to_numpy()
+    if not dup.any():
+        return found
+    single = found[~dup]
+    merged = []
+    for _, group in found[dup].groupby(["table", "_pos"], sort=False):
+        first = group.iloc[0].to_dict()
+        pairs = dict.fromkeys(p for fs, vs in zip(group["fields"], group["values"], strict=True)
+                              for p in zip(fs, vs, strict=True))
+        first["fields"] = tuple(f for f, _ in pairs)
+        first["values"] = tuple(v for _, v in pairs)
+        first["message"] = "; ".join(dict.fromkeys(group["message"]))
+        merged.append(first)
+    return pd.concat([single, pd.DataFrame(merged)], ignore_index=True)
+
+
+def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings in the order people read them: file, table (episodes, modalities, tops), row, rule."""
+    if not len(findings):
+        return normalise(findings)
+    order = findings["table"].map(_TABLE_ORDER).fillna(len(TABLES))
+    keyed = findings.assign(_t=order, _r=findings["row"].astype("Int64").fillna(0))
+    keyed = keyed.sort_values(["file", "_t", "_r", "rule"], kind="stable")
+    return normalise(keyed.drop(columns=["_t", "_r", "_pos"], errors="ignore"))
+
+
+def record_keys(tables: Tables) -> dict[str, pd.DataFrame]:
+    """Per table, each row label's record key (and, for episodes, the client it belongs to)."""
+    out = {}
+    for table in tables.present():
+        frame = tables.get(table)
+        keys = pd.DataFrame({"record": _record(frame)}, index=frame.index)
+        if table == "episodes":
+            keys["client"] = _client(frame)
+            keys["client_key"] = derived.client_key(frame).fillna("").astype(object)
+        out[table] = keys
+    return out
+
+
+def _record(frame: pd.DataFrame) -> pd.Series:
+    return (frame["provider_code"].astype("string").fillna("") + "/"
+            + frame["episode_id"].astype("string").fillna("")).astype(object)
+
+
+def _client(frame: pd.DataFrame) -> pd.Series:
+    return (frame["provider_code"].astype("string").fillna("") + "|"
+            + frame["client_ref"].astype("string").fillna("")).astype(object)
+
+
+def touched_labels(tables: Tables, touched: Mapping[str, Iterable[Any]]) -> dict[str, pd.Index]:
+    """Normalise ``touched``: row labels, or (file, row) pairs, per table -> row labels."""
+    out = {}
+    for table, items in touched.items():
+        frame = tables.get(table)
+        items = list(items)
+        if frame is None or not items:
+            continue
+        if all(isinstance(i, tuple) and len(i) == 2 for i in items):
+            where = pd.MultiIndex.from_arrays([frame["_file"].astype(object), frame["_row"].astype("int64")])
+            at = where.get_indexer(pd.MultiIndex.from_tuples([(f, int(r)) for f, r in items]))
+            out[table] = frame.index[at[at >= 0]]
+        else:
+            out[table] = pd.Index([i for i in items if i in frame.index])
+    return out
+
+
+# ----------------------------------------------------------------------------------- re-check
+
+def recheck(tables: Tables, report: Report, touched: Mapping[str, Iterable[Any]], *,
+            catalogue: Catalogue | None = None, settings: Settings | None = None,
+            schema_findings: pd.DataFrame | None = None) -> tuple[Report, Changes]:
+    """Re-evaluate only the records an edit touched and return the updated report and what changed.
+
+    ``touched`` maps a table to the row labels (or ``(file, row)`` pairs) the edit changed. The
+    records re-judged are those rows' episodes (before and after the edit), every row of those
+    episodes in every table, and every episode of the same client (same provider + client_ref, or
+    same client_key), so cross-row rules (ids, open episodes, journeys) stay exact.
+    ``schema_findings``: the current schema findings (at least for the touched rows); None keeps
+    the report's.
+    """
+    catalogue = report.catalogue if catalogue is None else catalogue
+    settings = report.settings if settings is None else settings
+    labels = touched_labels(tables, touched)
+    keys = {t: k.copy() for t, k in report.keys.items()}
+    records: set[str] = set()
+    for table, idx in labels.items():
+        old = keys.get(table)
+        if old is not None:
+            records.update(old["record"].reindex(idx).dropna())
+        records.update(_record(tables.get(table).loc[idx]))
+    eps_idx = labels.get("episodes")
+    if eps_idx is not None and len(eps_idx) and "episodes" in keys:
+        fresh = record_keys(Tables(tables.episodes.loc[eps_idx]))["episodes"]
+        keys["episodes"] = _updated(keys["episodes"], fresh)
+    for table, idx in labels.items():
+        if table != "episodes" and table in keys:
+            keys[table] = _updated(keys[table], pd.DataFrame({"record": _record(tables.get(table).loc[idx])}))
+    eps_keys = keys.get("episodes")
+    if eps_keys is not None and records:
+        mine = eps_keys[eps_keys["record"].isin(records)]
+        same = eps_keys["client"].isin(set(mine["client"])) | eps_keys["client_key"].isin(set(mine["client_key"]))
+        records.update(eps_keys.loc[same, "record"])
+    sub_rows = {t: k.index[k["record"].isin(records)] for t, k in keys.items()}
+    sub = Tables(**{t: tables.get(t).loc[sub_rows[t]] for t in tables.present()},
+                 as_at=tables.as_at, files=list(tables.files))
+    schema = report.findings[report.findings["rule"].isin(_schema_rule_ids(report))] \
+        if schema_findings is None else schema_findings
+    where = _locations(sub)
+    in_sub = _located_in(schema, where)
+    fresh_report = evaluate(sub, catalogue=catalogue, settings=settings, schema_findings=schema[in_sub])
+    old = report.findings
+    gone = _located_in(old, where)
+    kept = old[~gone]
+    findings = sort_findings(concat_findings([kept, fresh_report.findings]))
+    before, after = old[gone], fresh_report.findings
+    changes = Changes(added=_minus(after, before), removed=_minus(before, after))
+    new = Report(findings, dict(report.not_run), report.as_at, list(report.files), tables.row_counts(),
+                 catalogue, settings, keys)
+    return new, changes
+
+
+def _schema_rule_ids(report: Report) -> set[str]:
+    from rules.findings import SCHEMA_RULES
+    return set(SCHEMA_RULES)
+
+
+def _updated(keys: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
+    """``keys`` with the rows of ``fresh`` replaced or added."""
+    fresh = fresh.reindex(columns=keys.columns)
+    known = fresh.index.isin(keys.index)
+    keys.loc[fresh.index[known]] = fresh[known].to_numpy()
+    return pd.concat([keys, fresh[~known]]) if (~known).any() else keys
+
+
+def _locations(tables: Tables) -> set[tuple[str, str, int]]:
+    out: set[tuple[str, str, int]] = set()
+    for table in tables.present():
+        frame = tables.get(table)
+        out.update((table, str(f), int(r)) for f, r in zip(frame["_file"], frame["_row"], strict=True))
+    return out
+
+
+def _located_in(findings: pd.DataFrame, where: set[tuple[str, str, int]]) -> np.ndarray:
+    if not len(findings):
+        return np.zeros(0, dtype=bool)
+    rows = findings["row"].astype("Int64")
+    return np.array([r is not pd.NA and (t, f, int(r)) in where
+                     for t, f, r in zip(findings["table"], findings["file"], rows, strict=True)], dtype=bool)
+
+
+def _minus(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Findings of ``a`` that are not in ``b`` (all columns compared)."""
+    def key(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in frame[list(FINDING_COLUMNS)].astype(object).itertuples(index=False)]
+    other = set(key(b))
+    mask = np.array([k not in other for k in key(a)], dtype=bool)
+    return normalise(a[mask]) if len(a) else normalise(a)
+
+
+__all__ = ["Changes", "Report", "evaluate", "recheck", "flagged_cells", "render", "sort_findings", "FINDING_COLUMNS"]

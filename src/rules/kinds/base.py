@@ -1,0 +1,194 @@
+"""What every rule kind shares: its declared parameters, the evaluation context, and its result.
+
+A kind is one small vectorised function ``fn(ctx, check) -> Hits`` registered under a stable
+kebab-case name with the parameters it takes. It returns the *positions* of the failing rows of
+the check's table, the fields to blame (the same for every row, or one tuple per row) and the
+evidence columns its message template may name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rules.columns import TABLES, column_names
+from rules.columns import column as column_def
+from rules.settings import Settings
+from rules.tables import Tables
+
+#: Parameter types a kind can declare (checked when a catalogue is loaded):
+#: column / columns: column(s) of the check's table; column-list: one column or a list (first
+#: present wins); parent-column-list: the same in the ``parent`` table; table: a table name;
+#: days: a whole number or ``"settings.<name>"``; bound: an ISO date or a column of the table;
+#: choice: one of ``choices``; strs: a list of text; bool; text.
+PARAM_TYPES = ("column", "columns", "column-list", "parent-column-list", "table", "days", "bound",
+               "choice", "strs", "bool", "text")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter of a kind."""
+
+    name: str
+    type: str
+    required: bool = True
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check of a rule: a kind applied to a table with parameters and a message template."""
+
+    kind: str
+    table: str
+    params: Mapping[str, Any]
+    message: str
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self.params.get(name, default)
+        return default if value is None else value
+
+
+@dataclass
+class Hits:
+    """Failing rows of one check: positions in the table, blamed fields, evidence for the message."""
+
+    rows: np.ndarray
+    fields: tuple[str, ...] | list[tuple[str, ...]]
+    evidence: dict[str, Any] = field(default_factory=dict)
+    #: One tuple of text values per row; None = the engine reads the fixed fields' values.
+    values: list[tuple[str, ...]] | None = None
+
+
+def no_hits(fields: tuple[str, ...] = ()) -> Hits:
+    return Hits(np.array([], dtype=np.int64), fields)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A registered kind: its function, parameters, evidence names and the tables it reads."""
+
+    name: str
+    fn: Callable[[Context, Check], Hits]
+    params: tuple[Param, ...]
+    evidence: tuple[str, ...] = ()
+    doc: str = ""
+    #: Extra tables the check needs (beyond its own), from a parameter value or fixed names.
+    needs: Callable[[Check], tuple[str, ...]] = lambda check: ()
+
+
+def as_text(values: Any) -> np.ndarray:
+    """Values as display text: dates ISO, blanks empty, whole numbers without ``.0``."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if series.dtype.kind == "M":
+        out = series.dt.strftime("%Y-%m-%d")
+    elif series.dtype.kind == "f":
+        out = series.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v)))
+    else:
+        out = series.astype("string")
+    return out.fillna("").astype(object).to_numpy()
+
+
+def label(table: str, name: str) -> str:
+    """A column's label in lower case for messages ("triage date")."""
+    try:
+        text = column_def(table, name).label
+    except KeyError:
+        return name
+    return text[0].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+class Context:
+    """What a kind reads: the tables, as_at, settings, schema-flagged cells, and shared derived values."""
+
+    def __init__(self, tables: Tables, *, settings: Settings, as_at: dt.date,
+                 flagged: dict[str, dict[str, np.ndarray]] | None = None) -> None:
+        self.tables = tables
+        self.settings = settings
+        self.as_at = pd.Timestamp(as_at)
+        self.flagged = flagged or {}
+        self._cache: dict[Any, Any] = {}
+
+    def table(self, name: str) -> pd.DataFrame:
+        frame = self.tables.get(name)
+        if frame is None:
+            raise KeyError(f"no {name} table")
+        return frame
+
+    def is_flagged(self, table: str, name: str) -> np.ndarray:
+        """Cells the schema flagged (unparseable or out of list): present, value unknown."""
+        mask = self.flagged.get(table, {}).get(name)
+        return mask if mask is not None else np.zeros(len(self.table(table)), dtype=bool)
+
+    def present(self, table: str, name: str) -> np.ndarray:
+        """A value was given (a schema-flagged cell counts as given)."""
+        return self.table(table)[name].notna().to_numpy() | self.is_flagged(table, name)
+
+    def days(self, value: Any) -> int:
+        """A ``days`` parameter: a number, or ``settings.<name>`` read from the settings."""
+        if isinstance(value, str) and value.startswith("settings."):
+            return int(getattr(self.settings, value.removeprefix("settings.")))
+        return int(value)
+
+    def cached(self, key: Any, make: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def episode_pos(self, table: str) -> np.ndarray:
+        """For each row of ``table``, the position of its episode in ``episodes`` (-1: none)."""
+        def make() -> np.ndarray:
+            eps = self.table("episodes")
+            if table == "episodes":
+                return np.arange(len(eps))
+            child = self.table(table)
+            key = pd.MultiIndex.from_arrays([eps["provider_code"], eps["episode_id"]])
+            first = ~key.duplicated()
+            parent = key[first]
+            pos = np.flatnonzero(first)
+            found = parent.get_indexer(pd.MultiIndex.from_arrays([child["provider_code"], child["episode_id"]]))
+            out = np.where(found >= 0, pos[np.maximum(found, 0)], -1)
+            # a child with a blank key never belongs to an episode
+            blank = child["provider_code"].isna().to_numpy() | child["episode_id"].isna().to_numpy()
+            out[blank] = -1
+            return out
+        return self.cached(("episode_pos", table), make)
+
+    def from_episodes(self, table: str, values: pd.Series) -> pd.Series:
+        """An episodes column (or derived Series) brought onto the rows of ``table`` (NA when orphan)."""
+        pos = self.episode_pos(table)
+        taken = values.iloc[np.maximum(pos, 0)].reset_index(drop=True)
+        taken = taken.where(pd.Series(pos >= 0))
+        taken.index = self.table(table).index
+        return taken
+
+
+def dates_or(ctx: Context, table: str, names: Sequence[str]) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Coalesce date columns (first given wins). Returns the date, which column gave it (index into
+    ``names``, -1 none) and whether the chosen cell is schema-flagged (value unknown)."""
+    frame = ctx.table(table)
+    n = len(frame)
+    value = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    which = np.full(n, -1)
+    unknown = np.zeros(n, dtype=bool)
+    decided = np.zeros(n, dtype=bool)
+    for i, name in enumerate(names):
+        present = frame[name].notna().to_numpy()
+        flagged = ctx.is_flagged(table, name)
+        take = ~decided & present
+        value = value.where(~take, frame[name])
+        which[take] = i
+        unknown |= ~decided & flagged
+        decided |= present | flagged
+    return value, which, unknown
+
+
+def table_columns(table: str) -> list[str]:
+    return column_names(table) if table in TABLES else []
