@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from rules import codes, columns
-from rules.findings import FINDING_COLUMNS, concat_findings, empty_findings, normalise
+from rules.findings import FINDING_COLUMNS, empty_findings, normalise
 from rules.progress import NO_PROGRESS, Progress
 from rules.settings import Settings
 from rules.tables import Tables
@@ -37,8 +37,9 @@ class Validator(Protocol):
     def check(self, raw: Tables) -> tuple[Tables, pd.DataFrame]:
         """Parse RAW -> typed, with the schema findings."""
 
-    def evaluate(self, typed: Tables, progress: Progress = NO_PROGRESS) -> pd.DataFrame:
-        """The catalogue's findings over typed tables."""
+    def evaluate(self, typed: Tables, schema_findings: pd.DataFrame,
+                 progress: Progress = NO_PROGRESS) -> pd.DataFrame:
+        """All findings: the schema's and the catalogue's over typed tables."""
 
 
 @dataclass
@@ -77,13 +78,12 @@ class RulesValidator:
 
         return schema.check(raw)
 
-    def evaluate(self, typed: Tables, progress: Progress = NO_PROGRESS) -> pd.DataFrame:
+    def evaluate(self, typed: Tables, schema_findings: pd.DataFrame,
+                 progress: Progress = NO_PROGRESS) -> pd.DataFrame:
         from rules import engine
 
-        kwargs: dict[str, Any] = {"settings": self.settings}
-        if self.catalogue is not None:
-            kwargs["catalogue"] = self.catalogue
-        return engine.evaluate(typed, **kwargs).findings
+        return engine.evaluate(typed, catalogue=self.catalogue, settings=self.settings,
+                               schema_findings=schema_findings, progress=progress).findings
 
 
 # ----------------------------------------------------------------------------- typed input
@@ -174,8 +174,8 @@ class Session:
         if typed is None or schema_findings is None:
             typed, schema_findings = self.validator.check(self.raw)
         self.typed = typed
-        both = concat_findings([schema_findings, self.validator.evaluate(typed, progress)])
-        self.findings = self._locate(both.loc[~finding_keys(both).duplicated().to_numpy()])
+        found = self.validator.evaluate(typed, schema_findings, progress)
+        self.findings = self._locate(found.loc[~finding_keys(found).duplicated().to_numpy()])
 
     def open_files(self, paths: Sequence[Path | str], *, as_at: dt.date | None = None,
                    progress: Progress = NO_PROGRESS, **options: Any) -> Any:
@@ -204,18 +204,24 @@ class Session:
         """Type into one cell."""
         return self.apply([self.change_for(table, pos, name, text)], reason=reason)
 
+    def replace_changes(self, table: str, positions: Iterable[int], name: str, new_text: str | None, *,
+                        old_text: str | None = None) -> list[CellChange]:
+        """The changes setting ``name`` to ``new_text`` in the given rows (only where it equals
+        ``old_text``, when given) would make; cells already holding the value are left out."""
+        positions = np.asarray(list(positions), dtype=np.int64)
+        values = self.raw.get(table)[name].to_numpy(dtype=object)[positions]
+        if old_text is not None:
+            keep = np.array([v == old_text for v in values], dtype=bool)
+            positions, values = positions[keep], values[keep]
+        new = convert_input(table, name, new_text, today=self.raw.as_at)
+        return [CellChange(table, int(p), name, None if _blank(v) else v, new)
+                for p, v in zip(positions, values, strict=True) if (None if _blank(v) else v) != new]
+
     def bulk_replace(self, table: str, positions: Iterable[int], name: str, new_text: str | None, *,
                      old_text: str | None = None, reason: str = "") -> EditResult:
-        """Set ``name`` to ``new_text`` in the given rows (only where it equals ``old_text`` if given)."""
-        positions = np.asarray(list(positions), dtype=np.int64)
-        frame = self.raw.get(table)
-        values = frame[name].to_numpy(dtype=object)[positions]
-        if old_text is not None:
-            positions = positions[np.array([v == old_text for v in values], dtype=bool)]
-        new = convert_input(table, name, new_text, today=self.raw.as_at)
-        changes = [CellChange(table, int(p), name, None if _blank(frame.at[p, name]) else frame.at[p, name], new)
-                   for p in positions]
-        return self.apply(changes, reason=reason)
+        """Set ``name`` to ``new_text`` in the given rows as one edit (see ``replace_changes``)."""
+        return self.apply(self.replace_changes(table, positions, name, new_text, old_text=old_text),
+                          reason=reason)
 
     def apply(self, changes: list[CellChange], *, reason: str = "") -> EditResult:
         """Apply changes (an edit, a bulk fix, or an undo's inverse), then re-validate."""
@@ -283,13 +289,28 @@ class Session:
     def measures(self, period: str | Any) -> Any:
         """Every count and measure for a period (``rules.measures.compute``)."""
         from rules.measures import compute
-
         from rules.periods import parse_period
 
         if self.typed is None:
             raise ValueError("no data is open")
         span = parse_period(period) if isinstance(period, str) else period
         return compute(self.typed, span, settings=self.settings)
+
+
+#: The bundled demo: a small fictional partnership, the same on every machine.
+DEMO = {"providers": 3, "episodes": 1500, "seed": 7, "defects": 0.02, "as_at": dt.date(2025, 10, 15)}
+
+
+def demo_files(folder: Path, *, progress: Progress = NO_PROGRESS) -> list[Path]:
+    """The demo partnership's extracts in ``folder``, generated (``app.synth``) on first use."""
+    folder = Path(folder)
+    existing = sorted(folder.glob("*.xlsx"))
+    if (folder / "manifest.json").exists() and existing:
+        return existing
+    from app.synth import generate, write
+
+    progress.report(0.1, "Generating the demo partnership")
+    return write(generate(**DEMO), folder)
 
 
 def _blank(value: Any) -> bool:

@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 
 from rules import codes, columns
-from rules.findings import findings_frame
+from rules.findings import concat_findings, findings_frame
 from rules.progress import NO_PROGRESS
 from rules.tables import Tables
 
@@ -38,7 +38,7 @@ class TinyValidator:
             frame.loc[bad, name] = None
         return Tables(episodes=frame, as_at=raw.as_at, files=raw.files), findings_frame(found)
 
-    def evaluate(self, typed: Tables, progress=NO_PROGRESS) -> pd.DataFrame:
+    def evaluate(self, typed: Tables, schema_findings: pd.DataFrame, progress=NO_PROGRESS) -> pd.DataFrame:
         e = typed.episodes
         days = (e["triage_date"] - e["referral_date"]).dt.days
         found = [_f(e, i, "triage-not-before-referral", "error", ("referral_date", "triage_date"),
@@ -46,7 +46,7 @@ class TinyValidator:
                     f"Triaged {-int(days[i])} days before referral") for i in e.index[days < 0]]
         found += [_f(e, i, "triage-within-6-weeks", "warning", ("triage_date",), (str(e.at[i, "triage_date"].date()),),
                      f"Triaged {int(days[i])} days after referral (target 42)") for i in e.index[days > 42]]
-        return findings_frame(found)
+        return concat_findings([schema_findings, findings_frame(found)])
 
 
 def _f(frame, i, rule, severity, fields, values, message):

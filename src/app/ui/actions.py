@@ -1,0 +1,69 @@
+"""The window's actions, menus and toolbar in one place (names, shortcuts, where they live)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+Key = QKeySequence.StandardKey
+
+
+def _act(window: QMainWindow, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut) if isinstance(shortcut, str) else shortcut)
+    if tip:
+        action.setStatusTip(tip)
+    action.triggered.connect(lambda checked=False: slot())
+    return action
+
+
+def build(window) -> dict[str, QAction]:
+    """Create every action of ``window`` (a MainWindow), its menus and toolbar; return them by name."""
+    a = {
+        "open": _act(window, "&Open extracts...", window.choose_files, Key.Open, "Open provider extracts"),
+        "demo": _act(window, "Open the &demo partnership", window.open_demo),
+        "quit": _act(window, "&Quit", window.close, Key.Quit),
+        "undo": window.undo_stack.createUndoAction(window, "&Undo"),
+        "redo": window.undo_stack.createRedoAction(window, "&Redo"),
+        "copy": _act(window, "&Copy", window.copy, Key.Copy),
+        "paste": _act(window, "&Paste", window.paste, Key.Paste, "Paste a block copied from Excel"),
+        "clear": _act(window, "C&lear cells", lambda: window.with_view("clear_cells"), Key.Delete),
+        "fill_down": _act(window, "Fill &down", lambda: window.with_view("fill_down"), "Ctrl+D"),
+        "fill_selection": _act(window, "Fill &selection", lambda: window.with_view("fill_selection"),
+                               "Ctrl+Return", "Put the current cell's value in every selected cell"),
+        "replace": _act(window, "&Replace value...", window.replace_dialog, "Ctrl+H",
+                        "Replace a value in the selected or filtered rows"),
+        "next": _act(window, "&Next finding", lambda: window.next_finding(1), "F3"),
+        "previous": _act(window, "Pre&vious finding", lambda: window.next_finding(-1), "Shift+F3"),
+        "accept": _act(window, "&Accept finding...", window.accept_finding, "Ctrl+Shift+A"),
+        "rules": _act(window, "&Rules...", window.show_rules),
+        "dashboard": _act(window, "&Performance dashboard", window.show_dashboard, "Ctrl+M"),
+        "generate": _act(window, "&Generate returns...", window.show_generate, "Ctrl+G"),
+        "help": _act(window, "&Getting started", window.show_help, Key.HelpContents),
+    }
+    a["undo"].setShortcut(Key.Undo)
+    a["redo"].setShortcut(Key.Redo)
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    file_menu.addActions([a["open"], a["demo"]])
+    window.recent_menu = QMenu("Open &recent", window)
+    file_menu.addMenu(window.recent_menu)
+    file_menu.addSeparator()
+    file_menu.addAction(a["quit"])
+    edit = bar.addMenu("&Edit")
+    edit.addActions([a["undo"], a["redo"]])
+    edit.addSeparator()
+    edit.addActions([a["copy"], a["paste"], a["clear"], a["fill_down"], a["fill_selection"], a["replace"]])
+    findings = bar.addMenu("F&indings")
+    findings.addActions([a["next"], a["previous"], a["accept"]])
+    view = bar.addMenu("&View")
+    view.addActions([window.findings_dock.toggleViewAction(), window.history_dock.toggleViewAction()])
+    tools = bar.addMenu("&Tools")
+    tools.addActions([a["dashboard"], a["generate"], a["rules"]])
+    bar.addMenu("&Help").addAction(a["help"])
+    tools_bar = window.addToolBar("Main")
+    tools_bar.setObjectName("main-toolbar")
+    tools_bar.addActions([a["open"], a["undo"], a["redo"], a["previous"], a["next"], a["accept"],
+                          a["dashboard"], a["generate"]])
+    return a

@@ -1,0 +1,38 @@
+"""Edits as undo steps: the values are computed before the push, redo and undo only swap them.
+
+One command per user action (a typed cell, a fill down, a paste, a bulk replace), so one Ctrl+Z
+undoes the whole action. Undo applies the inverse changes through the session, which appends them
+to the edit log (the audit trail keeps both) and re-validates the rows touched.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from app.session import CellChange, Session
+
+
+class EditCommand(QUndoCommand):
+    """Apply a list of cell changes as one step."""
+
+    def __init__(self, session: Session, changes: list[CellChange], text: str, *, reason: str = "") -> None:
+        super().__init__(text)
+        self.session = session
+        self.changes = [c for c in changes if c.old != c.new]
+        self.reason = reason
+
+    def redo(self) -> None:
+        self.session.apply(self.changes, reason=self.reason)
+
+    def undo(self) -> None:
+        self.session.apply([c.inverse() for c in reversed(self.changes)], reason=f"undo: {self.text()}")
+
+
+def describe(changes: list[CellChange]) -> str:
+    """A short label for the history panel: ``triage_date = 2025-04-10`` or ``sex in 12 rows``."""
+    if len(changes) == 1:
+        c = changes[0]
+        return f"{c.field} = {c.new if c.new is not None else '(blank)'}"
+    fields = sorted({c.field for c in changes})
+    rows = len({(c.table, c.pos) for c in changes})
+    return f"{', '.join(fields[:3])}{'...' if len(fields) > 3 else ''} in {rows} rows"

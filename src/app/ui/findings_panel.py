@@ -1,0 +1,178 @@
+"""The findings dock: facets with counts (click to filter, like OpenRefine) over a findings list.
+
+Facets narrow both the list and the records view (the rows holding the chosen findings).
+Double-click a finding to jump to its cell; accept the selected finding with a reason.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.session import Session
+from app.ui.findings_model import FindingsModel
+
+#: Facet groups: label -> findings column (``fields`` is exploded, ``accepted`` shown as a status).
+FACETS = {"Severity": "severity", "Rule": "rule", "Provider": "provider", "Field": "fields",
+          "Table": "table", "Status": "accepted"}
+
+
+def facet_values(findings: pd.DataFrame, column: str) -> pd.Series:
+    """One value per finding (or per field of a finding) for a facet column."""
+    if column == "fields":
+        return findings["fields"].explode().dropna()
+    if column == "accepted":
+        return findings["accepted"].map({True: "accepted", False: "open"})
+    return findings[column]
+
+
+class FindingsPanel(QWidget):
+    """Facets tree + findings table + accept button."""
+
+    jump = Signal(str, int, str)          # table, RAW position, field
+    facet_changed = Signal(object, str)   # {table: positions} or None, description
+    accepted = Signal()                   # a finding was accepted: tints and counts change
+
+    def __init__(self, session: Session, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.chosen: dict[str, str] = {}
+        self.facets = QTreeWidget()
+        self.facets.setHeaderLabels(["Facet", "Findings"])
+        self.facets.setColumnWidth(0, 210)
+        self.facets.itemClicked.connect(self._clicked)
+        self.model = FindingsModel(self)
+        self.list = QTableView()
+        self.list.setModel(self.model)
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.verticalHeader().setDefaultSectionSize(22)
+        self.list.verticalHeader().hide()
+        for col, width in enumerate((64, 190, 120, 120, 90, 320, 110, 50, 160)):
+            self.list.setColumnWidth(col, width)
+        self.list.doubleClicked.connect(lambda idx: self.jump_to(idx.row()))
+        self.summary = QLabel()
+        self.accept_button = QPushButton("Accept finding...")
+        self.accept_button.clicked.connect(self.accept_selected)
+        self.clear_button = QPushButton("Clear facets")
+        self.clear_button.clicked.connect(self.clear_facets)
+        buttons = QHBoxLayout()
+        for w in (self.summary, self.clear_button, self.accept_button):
+            buttons.addWidget(w)
+        buttons.setStretch(0, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.facets)
+        split.addWidget(self.list)
+        split.setSizes([260, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(buttons)
+        layout.addWidget(split)
+        self.refresh()
+
+    # -- facets -------------------------------------------------------------------------------
+    def _mask(self, findings: pd.DataFrame, skip: str | None = None) -> np.ndarray:
+        keep = np.ones(len(findings), dtype=bool)
+        for group, value in self.chosen.items():
+            if group == skip:
+                continue
+            column = FACETS[group]
+            if column == "fields":
+                keep &= findings["fields"].map(lambda f, v=value: v in f).to_numpy(dtype=bool)
+            else:
+                keep &= (facet_values(findings, column) == value).to_numpy()
+        return keep
+
+    def filtered(self) -> pd.DataFrame:
+        """The findings the chosen facets select."""
+        f = self.session.findings
+        return f[self._mask(f)]
+
+    def refresh(self) -> None:
+        """Recount the facets and refill the list (after loading, an edit, an acceptance)."""
+        f = self.session.findings
+        self.facets.clear()
+        for group, column in FACETS.items():
+            counts = facet_values(f[self._mask(f, skip=group)], column).value_counts()
+            top = QTreeWidgetItem(self.facets, [group, ""])
+            top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            for value, count in counts.items():
+                item = QTreeWidgetItem(top, [str(value), f"{count:,}"])
+                item.setData(0, Qt.ItemDataRole.UserRole, (group, str(value)))
+                item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+                if self.chosen.get(group) == str(value):
+                    item.setSelected(True)
+                    font = item.font(0)
+                    font.setBold(True)
+                    item.setFont(0, font)
+            top.setExpanded(group in ("Severity", "Rule", "Provider") or group in self.chosen)
+        shown = self.filtered()
+        self.model.set_frame(shown)
+        c = self.session.counts()
+        self.summary.setText(f"{c['error']:,} errors, {c['warning']:,} warnings open"
+                             + (f" - showing {len(shown):,}" if self.chosen else ""))
+
+    def _clicked(self, item: QTreeWidgetItem) -> None:
+        key = item.data(0, Qt.ItemDataRole.UserRole)
+        if key:
+            self.choose(*key)
+
+    def choose(self, group: str, value: str | None) -> None:
+        """Select (or, clicked again, clear) one value of a facet group."""
+        if value is None or self.chosen.get(group) == value:
+            self.chosen.pop(group, None)
+        else:
+            self.chosen[group] = value
+        self.refresh()
+        self._emit()
+
+    def clear_facets(self) -> None:
+        self.chosen.clear()
+        self.refresh()
+        self._emit()
+
+    def _emit(self) -> None:
+        if not self.chosen:
+            self.facet_changed.emit(None, "")
+            return
+        shown = self.filtered()
+        positions = {t: np.unique(g["pos"].to_numpy(dtype=np.int64)) for t, g in shown.groupby("table")}
+        self.facet_changed.emit(positions, ", ".join(f"{g} = {v}" for g, v in self.chosen.items()))
+
+    # -- actions ------------------------------------------------------------------------------
+    def jump_to(self, row: int) -> None:
+        f = self.model.finding(row)
+        if f["pos"] >= 0:
+            self.jump.emit(f["table"], int(f["pos"]), f["fields"][0] if f["fields"] else "")
+
+    def selected_finding(self) -> int | None:
+        rows = self.list.selectionModel().selectedRows()
+        return int(self.model.finding(rows[0].row())["finding"]) if rows else None
+
+    def accept_selected(self) -> None:
+        index = self.selected_finding()
+        if index is None:
+            return
+        f = self.session.findings.loc[index]
+        reason, ok = QInputDialog.getText(self, "Accept finding",
+                                          f"{f['rule']} on {f['record']}\n{f['message']}\n\nReason for accepting:")
+        if ok and reason.strip():
+            self.accept(index, reason)
+
+    def accept(self, index: int, reason: str) -> None:
+        self.session.accept(index, reason)
+        self.accepted.emit()

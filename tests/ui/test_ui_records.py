@@ -1,0 +1,168 @@
+"""The core daily loop in the window: facet, jump, fix by typing, undo, bulk fix, accept."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
+
+from app.ui.findings_model import FindingsModel
+from app.ui.main_window import MainWindow
+from app.ui.records_model import TINTS, RecordsModel
+
+
+@pytest.fixture
+def window(qtbot, session):
+    w = MainWindow(session)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.runner.wait()
+
+
+def _facet(window, group, value):
+    window.panel.choose(group, value)
+
+
+def test_models_pass_the_model_tester(qtmodeltester, session) -> None:
+    model = RecordsModel(session, "episodes")
+    qtmodeltester.check(model)
+    model.set_filters(text="N9002", flagged_only=True)
+    qtmodeltester.check(model)
+    findings = FindingsModel()
+    findings.set_frame(session.findings)
+    qtmodeltester.check(findings)
+
+
+def test_cells_are_tinted_with_the_message_as_tooltip(session) -> None:
+    model = RecordsModel(session, "episodes")
+    bad = session.findings.query("rule == 'triage-not-before-referral'").iloc[0]
+    index = model.index(model.row_of(int(bad["pos"])), model.column_of("triage_date"))
+    assert index.data(Qt.ItemDataRole.BackgroundRole) == TINTS[3]
+    assert "before referral" in index.data(Qt.ItemDataRole.ToolTipRole)
+    late = session.findings.query("rule == 'triage-within-6-weeks'").iloc[0]
+    assert model.index(model.row_of(int(late["pos"])), model.column_of("triage_date")).data(
+        Qt.ItemDataRole.BackgroundRole) == TINTS[2]
+    assert model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_filters_and_sort_use_row_order(session) -> None:
+    model = RecordsModel(session, "episodes")
+    model.set_filters(flagged_only=True)
+    assert model.rowCount() == 3
+    model.set_filters(flagged_only=False, text="e0001")
+    assert {model.index(r, 1).data() for r in range(model.rowCount())} == {f"E{i:05d}" for i in range(10, 20)}
+    model.set_filters(text="")
+    model.sort(model.column_of("episode_id"), Qt.SortOrder.DescendingOrder)
+    assert model.index(0, 1).data() == "E00039"
+    assert model.row_of(39) == 0
+
+
+def test_facet_jump_fix_undo_loop(window, qtbot) -> None:
+    session = window.session
+    view = window.views["episodes"]
+    _facet(window, "Rule", "triage-not-before-referral")
+    assert view.model.rowCount() == 1
+    assert window.panel.model.rowCount() == 1
+    window.panel.jump_to(0)
+    current = view.grid.currentIndex()
+    assert view.model.fields[current.column()] == "referral_date"
+    # type the fix into the triage date as a person would (dd/mm/yyyy), through the delegate
+    index = view.model.index(current.row(), view.model.column_of("triage_date"))
+    view.grid.setCurrentIndex(index)
+    view.grid.edit(index)
+    editor = view.grid.findChild(QLineEdit)
+    assert editor is not None and editor.text() == "01/03/2025"
+    editor.setText("10/04/2025")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)   # Qt commits on Return through a queued call
+    qtbot.waitUntil(lambda: session.table("episodes").at[3, "triage_date"] == "2025-04-10", timeout=2000)
+    assert session.counts()["error"] == 1
+    assert window.panel.model.rowCount() == 0      # the facet's finding went away
+    assert "1 errors" in window.statusBar().currentMessage()
+    assert index.data(Qt.ItemDataRole.BackgroundRole) is None
+    window.undo_stack.undo()
+    assert session.table("episodes").at[3, "triage_date"] == "2025-03-01"
+    assert session.counts()["error"] == 2 and window.panel.model.rowCount() == 1
+    window.undo_stack.redo()
+    assert session.counts()["error"] == 1
+    assert window.history_dock.widget().model().rowCount() == 2   # "Opened" + one step
+
+
+def test_code_dropdown_shows_labels_and_bulk_fix_is_one_step(window, qtbot) -> None:
+    session = window.session
+    view = window.views["episodes"]
+    session_rows = session.table("episodes")
+    view.go_to(7, "sex")
+    view.grid.edit(view.grid.currentIndex())
+    combo = view.grid.findChild(QComboBox)
+    assert combo.itemText(combo.findData("F")) == "F - Female"
+    qtbot.keyClick(combo, Qt.Key.Key_Escape)
+    window.push([session.change_for("episodes", 9, "sex", "X")], "make a second bad code")
+    assert session.counts()["error"] == 3
+    count = view.replace("sex", "u", old_text="X", selected_only=False)
+    assert count == 2 and set(session_rows["sex"]) == {"M", "F", "U"}
+    assert session.counts()["error"] == 1
+    window.undo_stack.undo()                      # the whole bulk fix in one step
+    assert list(session_rows.loc[[7, 9], "sex"]) == ["X", "X"]
+
+
+def test_fill_down_clear_and_paste_from_excel(window) -> None:
+    session = window.session
+    view = window.views["episodes"]
+    col = view.model.column_of("client_ref")
+    view.grid.setCurrentIndex(view.model.index(0, col))
+    for r in range(1, 4):
+        view.grid.selectionModel().select(view.model.index(r, col), view.grid.selectionModel().SelectionFlag.Select)
+    view.fill_down()
+    assert list(session.table("episodes").loc[0:3, "client_ref"]) == ["C00000"] * 4
+    assert window.undo_stack.count() == 1
+    view.clear_cells()
+    assert session.table("episodes").loc[0:3, "client_ref"].isna().all()
+    view.grid.clearSelection()
+    view.grid.setCurrentIndex(view.model.index(0, view.model.column_of("sex")))
+    QApplication.clipboard().setText("f\tGB\r\nm\tXX\r\n")
+    window.paste()
+    assert list(session.table("episodes").loc[0:1, "sex"]) == ["F", "M"]
+    assert window.undo_stack.count() == 3
+    sex = view.model.column_of("sex")
+    top_left, bottom_right = view.model.index(0, sex), view.model.index(1, sex + 1)
+    from PySide6.QtCore import QItemSelection
+    view.grid.selectionModel().select(QItemSelection(top_left, bottom_right),
+                                      view.grid.selectionModel().SelectionFlag.ClearAndSelect)
+    window.copy()
+    assert QApplication.clipboard().text() == "F\tGB\nM\tXX"   # ethnicity kept as typed, for the schema
+
+
+def test_next_finding_and_accept_with_reason(window) -> None:
+    session = window.session
+    view = window.views["episodes"]
+    view.grid.setCurrentIndex(view.model.index(0, 0))
+    window.next_finding(1)
+    assert view.grid.currentIndex().row() == 3
+    window.next_finding(1)
+    assert view.grid.currentIndex().row() == 7
+    window.next_finding(-1)
+    assert view.grid.currentIndex().row() == 3
+    _facet(window, "Severity", "warning")
+    assert window.panel.model.rowCount() == 1
+    window.panel.list.selectRow(0)
+    index = window.panel.selected_finding()
+    window.panel.accept(index, "client was in hospital")
+    assert session.counts()["warning"] == 0
+    assert view.model.row_rank[int(session.findings.loc[index, "pos"])] == 0
+    assert window.panel.model.data(window.panel.model.index(0, 8)) == "client was in hospital"
+
+
+def test_facet_counts_and_records_filter(window) -> None:
+    panel = window.panel
+    top = {panel.facets.topLevelItem(i).text(0): panel.facets.topLevelItem(i)
+           for i in range(panel.facets.topLevelItemCount())}
+    severity = {top["Severity"].child(i).text(0): top["Severity"].child(i).text(1)
+                for i in range(top["Severity"].childCount())}
+    assert severity == {"error": "2", "warning": "1"}
+    _facet(window, "Provider", "N9002")
+    positions = window.views["episodes"].model.order
+    assert len(positions) > 0 and np.all(window.session.table("episodes").loc[positions, "provider_code"] == "N9002")
+    _facet(window, "Provider", "N9002")     # clicking again clears
+    assert window.views["episodes"].model.rowCount() == 40
