@@ -80,6 +80,11 @@ class Context:
         rules = hits.drop_duplicates(["record", "rule"]).sort_values("rule").groupby("record")["rule"].agg(",".join)
         return self.ep["record"].map(rules).fillna("").astype(object)
 
+    def journey_value(self, column: str) -> pd.Series:
+        """A journey column per episode (missing for referral-only episodes), keeping its dtype."""
+        ids = self.ep["journey"].fillna(-1).astype("int64")
+        return pd.Series(self.jn[column].reindex(ids).to_numpy(), index=self.ep.index)
+
     def in_treatment(self, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
         """Per episode: a modality with start <= end and (end null or end >= start)."""
         out = np.zeros(len(self.ep), dtype=bool)

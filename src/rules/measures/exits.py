@@ -22,7 +22,7 @@ def planned_exits(ctx: Context):
 
 def retention_and_care_planned_discharges(ctx: Context):
     ep = ctx.ep
-    j_start = ep["journey"].map(ctx.jn["j_start"]).astype("datetime64[ns]")
+    j_start = ctx.journey_value("j_start")
     retained = ((ep["discharge_date"] - j_start).dt.days >= ctx.settings.retention_days).fillna(False)
     return per_episode(ctx, "retention_and_care_planned_discharges", _in(ep["discharge_date"], ctx),
                        ep["planned"] | retained)
