@@ -17,6 +17,8 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 NS = "datetime64[ns]"
 #: Tried in this order with pandas' own parser (fast, exact).
@@ -25,9 +27,11 @@ FORMATS: tuple[str, ...] = (
     "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d-%b-%Y", "%d %b %Y", "%d/%b/%Y",
     "%d-%B-%Y", "%d %B %Y", "%Y/%m/%d", "%Y%m%d",
 )
-_NUMERIC = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
-_SHORT_MON = r"^(\d{1,2})[\- /]([A-Za-z]{3,9})[\- /](\d{2})$"
-_SERIAL = r"^\d{1,7}(?:\.\d+)?$"
+# [0-9] and literal spaces, not \d and \s: pandas runs those through Python's re, row by row.
+_NUMERIC = (r"^(?P<a>[0-9]{1,2})[/.-](?P<b>[0-9]{1,2})[/.-](?P<y>[0-9]{2}|[0-9]{4})"
+            r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?$")
+_SHORT_MON = r"^(?P<a>[0-9]{1,2})[- /](?P<b>[A-Za-z]{3,9})[- /](?P<y>[0-9]{2})$"
+_SERIAL = r"^[0-9]{1,7}(?:[.][0-9]+)?$"
 _MONTHS = {m.lower(): i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _MONTHS.update({"sept": 9, "june": 6, "july": 7})
@@ -41,8 +45,8 @@ def parse_dates(text: pd.Series, *, birth: bool = False, today: dt.date | None =
     todo = text.notna()
     if not todo.any():
         return out
-    if todo.sum() and text[todo].str.contains(r"\s\s", regex=True).any():
-        text = text.str.replace(r"\s+", " ", regex=True)
+    if (text.str.contains("  ", regex=False) | text.str.contains("\t", regex=False)).any():
+        text = text.str.replace(r"[ \t]+", " ", regex=True)
     for fmt in FORMATS:
         part = text[todo]
         got = pd.to_datetime(part, format=fmt, errors="coerce")
@@ -61,8 +65,8 @@ def parse_dates(text: pd.Series, *, birth: bool = False, today: dt.date | None =
 
 def _two_digit_years(text: pd.Series, todo: pd.Series, out: pd.Series, *, birth: bool, today: dt.date) -> None:
     part = text[todo]
-    num = part.str.extract(_NUMERIC)
-    mon = part.str.extract(_SHORT_MON)
+    num = extract(part, _NUMERIC)
+    mon = extract(part, _SHORT_MON)
     short = num[2].str.len() == 2
     day = pd.to_numeric(num[0].where(short), errors="coerce")
     month = pd.to_numeric(num[1].where(short), errors="coerce")
@@ -113,9 +117,21 @@ def _serials(text: pd.Series, todo: pd.Series, out: pd.Series) -> None:
     out[part.index[ok]] = pd.to_datetime(when[ok]).astype(NS)
 
 
+def extract(text: pd.Series, pattern: str) -> pd.DataFrame:
+    """Named regex groups as string columns 0, 1, ... (pyarrow's RE2, vectorised; NA where no match)."""
+    arr = pa.array(text.astype("string[pyarrow]").array)
+    groups = pc.extract_regex(arr, pattern)
+    nulls = pc.is_null(groups)
+    cols = {}
+    for i in range(groups.type.num_fields):
+        field = pc.if_else(nulls, pa.scalar(None, pa.string()), pc.struct_field(groups, [i]))
+        cols[i] = pd.Series(field.to_pandas().array, index=text.index, dtype="string")
+    return pd.DataFrame(cols, index=text.index)
+
+
 def numeric_parts(text: pd.Series) -> pd.DataFrame:
     """first, second and year numbers of ``a/b/y``-style values (NA for other styles)."""
-    num = text.str.extract(_NUMERIC)
+    num = extract(text, _NUMERIC)
     return pd.DataFrame({"a": pd.to_numeric(num[0], errors="coerce"),
                          "b": pd.to_numeric(num[1], errors="coerce"),
                          "y": pd.to_numeric(num[2], errors="coerce"),

@@ -93,7 +93,7 @@ def _read_folder(folder: Path, profile: MappingProfile | None, progress: Progres
         check_cancelled(progress)
         progress.report(i / max(len(csvs), 1), f"Reading {csv_path.name}")
         hint = _table_hint(csv_path.stem)
-        name = f"{base}/{csv_path.name}"
+        name = csv_path.name
         grid = readers.read_csv_grid(csv_path)
         if hint == ABOUT:
             extract.as_at = _about_as_at(grid, name)
@@ -193,6 +193,7 @@ def open_extracts(paths: Sequence[Path], *, as_at: dt.date | None = None, profil
                                  f"(map them in a mapping profile){hint}", file=m.file, sheet=m.sheet,
                                  row=m.header_row)
         extracts.append(extract)
+    _rename_clashes(extracts, labels)
     progress.report(0.8, "Checking values")
     raw = _concat(extracts, as_at)
     check_cancelled(progress)
@@ -206,6 +207,23 @@ def _labels(paths: list[Path]) -> list[str]:
     """File names as users know them; two files of one name get their folder in front."""
     names = [p.name for p in paths]
     return [f"{p.parent.name}/{p.name}" if names.count(p.name) > 1 else p.name for p in paths]
+
+
+def _rename_clashes(extracts: list[RawExtract], labels: list[str]) -> None:
+    """Two CSVs of one name in different folders: put the folder in front so rows stay unique."""
+    seen: dict[str, int] = {}
+    for extract in extracts:
+        for name in extract.files:
+            seen[name] = seen.get(name, 0) + 1
+    for extract, label in zip(extracts, labels, strict=True):
+        clash = {f: f"{label}/{f}" for f in extract.files if seen[f] > 1 and f != label}
+        if not clash:
+            continue
+        extract.files = [clash.get(f, f) for f in extract.files]
+        for frame in extract.tables.values():
+            frame[SOURCE_FILE] = frame[SOURCE_FILE].replace(clash)
+        for m in extract.mappings:
+            m.file = clash.get(m.file, m.file)
 
 
 def _concat(extracts: list[RawExtract], as_at: dt.date | None) -> Tables:

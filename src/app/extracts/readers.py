@@ -25,7 +25,6 @@ from app.errors import InputError
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
-_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(?:\.0+)?$"
 
 
 @dataclass
@@ -40,9 +39,13 @@ class Grid:
 def _clean(arr: pa.Array) -> pa.Array:
     """Blank-only text -> null; Excel date cells ('2025-04-05 00:00:00') -> '2025-04-05'."""
     arr = arr.cast(pa.string())
-    blank = pc.equal(pc.utf8_trim_whitespace(arr), "")
-    arr = pc.if_else(blank, pa.scalar(None, pa.string()), arr)
-    return pc.replace_substring_regex(arr, _MIDNIGHT, r"\1")
+    blank = pc.or_(pc.equal(arr, ""), pc.utf8_is_space(arr))
+    if pc.any(blank).as_py():
+        arr = pc.if_else(blank, pa.scalar(None, pa.string()), arr)
+    midnight = pc.and_(pc.ends_with(arr, " 00:00:00"), pc.equal(pc.utf8_length(arr), 19))
+    if pc.any(midnight).as_py():
+        arr = pc.if_else(midnight, pc.utf8_slice_codeunits(arr, 0, 10), arr)
+    return arr
 
 
 def grid_from_arrow(batch: pa.RecordBatch | pa.Table, *, sheet: str | None, first_row: int) -> Grid:
