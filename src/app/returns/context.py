@@ -1,0 +1,286 @@
+"""The one context object both templates are filled from (documented in docs/templates.md).
+
+It is built from the measures' JSON form (spec/cli.md: ``MeasuresResult.to_json()``) for the
+period, the previous quarter, the same quarter last year and the last four quarters, plus the
+findings and the accepted exceptions. A *public* context (the committee report) has every figure
+suppressed as spec/measures.md says; a *restricted* one (the national return) has none.
+All values are plain dicts, lists, numbers, text and dates, so any template can reach them with
+``{{ a.b.c }}`` and the tag check can walk them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import pandas as pd
+
+from app.returns.definitions import BY_ID, COUNT_IDS, MEASURE_IDS, MEASURES, SETTING_MEANINGS
+from app.returns.dq_context import data_quality_context, exceptions_context
+from app.returns.suppress_context import (
+    PUBLIC_FOOTNOTE,
+    RESTRICTED_LABEL,
+    SUPPRESSED,
+    show_count,
+    show_percent,
+    suppress_columns,
+)
+from app.returns.tagcheck import RowList
+from rules.settings import Settings
+
+MEASURE_KEYS = ("id", "title", "unit", "numerator", "denominator", "percent", "percent_text", "pending",
+                "excluded", "available", "target", "target_text", "met", "status", "previous",
+                "previous_text", "change", "last_year", "last_year_text", "direction", "direction_text",
+                "definition")
+
+
+def whole_percent(numerator: int, denominator: int) -> int:
+    """100 * n / d rounded half-up to a whole percent, from the counts (no double rounding)."""
+    value = Decimal(100) * Decimal(int(numerator)) / Decimal(int(denominator))
+    return int(value.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def percent_text(value: Any, *, numerator: Any = None, denominator: Any = None, whole: bool) -> str:
+    """How a percentage reads: ``88%`` (committee, whole) or ``88.0%`` (return); ``*``; ``-``."""
+    if value is None:
+        return "-"
+    if value == SUPPRESSED:
+        return SUPPRESSED
+    if whole:
+        if isinstance(numerator, int) and isinstance(denominator, int) and denominator:
+            return f"{whole_percent(numerator, denominator)}%"
+        return f"{int(Decimal(str(value)).quantize(Decimal('1'), rounding=ROUND_HALF_UP))}%"
+    return f"{float(value):.1f}%"
+
+
+def _whole(value: Any, numerator: Any, denominator: Any) -> int | None:
+    if not isinstance(value, (int, float)):
+        return None
+    if isinstance(numerator, int) and isinstance(denominator, int) and denominator:
+        return whole_percent(numerator, denominator)
+    return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def _target_text(target: float | None) -> str:
+    if target is None:
+        return "-"
+    return f"{target:g}%"
+
+
+def _direction(now: Any, before: Any, *, higher_is_better: bool) -> tuple[str | None, str]:
+    if not isinstance(now, (int, float)) or not isinstance(before, (int, float)):
+        return None, "-"
+    if abs(now - before) < 0.05:
+        return "same", "No change"
+    up = now > before
+    better = up == higher_is_better
+    return ("up" if up else "down"), ("Improved" if better else "Worse")
+
+
+def _measure(mid: str, raw: Mapping[str, Any] | None, settings: Settings, *, public: bool,
+             previous: Mapping[str, Any] | None, last_year: Mapping[str, Any] | None) -> dict[str, Any]:
+    """One measure as the templates see it."""
+    d = BY_ID[mid]
+    raw = raw or {}
+    available = bool(raw.get("available", True)) and bool(raw)
+    num, den = raw.get("numerator"), raw.get("denominator")
+    shown_num = show_count(num, public=public) if available else None
+    shown_den = show_count(den, public=public) if available else None
+    pct = show_percent(shown_num, shown_den, raw.get("percent"), public=public) if available else None
+    target = settings.target(mid)
+    met = None if not isinstance(pct, (int, float)) or target is None else bool(pct >= target)
+
+    def other(src: Mapping[str, Any] | None) -> Any:
+        if not src or not src.get("available", True):
+            return None
+        n, dn = show_count(src.get("numerator"), public=public), show_count(src.get("denominator"), public=public)
+        return show_percent(n, dn, src.get("percent"), public=public)
+
+    def other_text(src: Mapping[str, Any] | None, value: Any) -> str:
+        src = src or {}
+        return percent_text(value, numerator=src.get("numerator"), denominator=src.get("denominator"),
+                            whole=public)
+
+    prev, last = other(previous), other(last_year)
+    if public:  # compare what the reader sees (whole percents)
+        now_shown = _whole(pct, num, den)
+        prev_shown = _whole(prev, (previous or {}).get("numerator"), (previous or {}).get("denominator"))
+        direction, direction_text = _direction(now_shown, prev_shown, higher_is_better=d.higher_is_better)
+    else:
+        direction, direction_text = _direction(pct, prev, higher_is_better=d.higher_is_better)
+    change = round(pct - prev, 1) if direction is not None else None
+    return {
+        "id": mid, "title": d.title, "unit": d.unit,
+        "numerator": shown_num, "denominator": shown_den, "percent": pct,
+        "percent_text": percent_text(pct, numerator=num, denominator=den, whole=public),
+        "pending": show_count(raw.get("pending"), public=public) if available else None,
+        "excluded": show_count(raw.get("excluded"), public=public) if available else None,
+        "available": available, "target": target, "target_text": _target_text(target), "met": met,
+        "status": "-" if met is None else ("Met" if met else "Not met"),
+        "previous": prev, "previous_text": other_text(previous, prev),
+        "change": change, "last_year": last, "last_year_text": other_text(last_year, last),
+        "direction": direction, "direction_text": direction_text,
+        "definition": f"{d.numerator}, out of: {d.denominator.lower()}." if d.denominator else d.numerator,
+    }
+
+
+def _counts(result: Mapping[str, Any] | None) -> dict[str, Any]:
+    return dict((result or {}).get("counts") or {})
+
+
+def _providers(current: Mapping[str, Any], settings: Settings, *, public: bool,
+               names: Mapping[str, str]) -> tuple[RowList, dict[str, Any], RowList]:
+    """Rows by provider (with suppression down each column under the partnership total)."""
+    by = ((current.get("by") or {}).get("provider_code") or {})
+    codes = sorted(by)
+    rows, long_rows = [], []
+    flat_cols = list(COUNT_IDS) + [f"{m}__{part}" for m in MEASURE_IDS for part in ("numerator", "denominator")]
+
+    def flat(src: Mapping[str, Any]) -> dict[str, Any]:
+        out = {c: (src.get("counts") or {}).get(c) for c in COUNT_IDS}
+        for m in MEASURE_IDS:
+            raw = (src.get("measures") or {}).get(m) or {}
+            ok = raw.get("available", True)
+            out[f"{m}__numerator"] = raw.get("numerator") if ok else None
+            out[f"{m}__denominator"] = raw.get("denominator") if ok else None
+        return out
+
+    shown, total = suppress_columns([flat(by[c]) for c in codes], flat(current), flat_cols, public=public)
+
+    def row(code: str, name: str, src: Mapping[str, Any], shown_row: dict[str, Any]) -> dict[str, Any]:
+        counts = {c: shown_row[c] for c in COUNT_IDS}
+        measures = {}
+        for m in MEASURE_IDS:
+            raw = (src.get("measures") or {}).get(m) or {}
+            num, den = shown_row[f"{m}__numerator"], shown_row[f"{m}__denominator"]
+            pct = show_percent(num, den, raw.get("percent"), public=public) if num is not None else None
+            target = settings.target(m)
+            met = None if not isinstance(pct, (int, float)) or target is None else bool(pct >= target)
+            measures[m] = {"id": m, "title": BY_ID[m].title, "numerator": num, "denominator": den,
+                           "percent": pct, "target": target, "target_text": _target_text(target),
+                           "percent_text": percent_text(pct, numerator=raw.get("numerator"),
+                                                        denominator=raw.get("denominator"), whole=public),
+                           "met": met, "status": "-" if met is None else ("Met" if met else "Not met"),
+                           "pending": show_count(raw.get("pending"), public=public),
+                           "excluded": show_count(raw.get("excluded"), public=public)}
+        return {"code": code, "name": name, "counts": counts, "measures": measures, **counts}
+
+    for code, shown_row in zip(codes, shown, strict=True):
+        r = row(code, names.get(code, code), by[code], shown_row)
+        rows.append(r)
+        for m in MEASURE_IDS:
+            long_rows.append({"provider": code, "name": r["name"], **r["measures"][m]})
+    total_row = row("Total", "Partnership", current, total)
+    example = row("", "", {}, {c: None for c in flat_cols})
+    long_example = {"provider": "", "name": "", **example["measures"][MEASURE_IDS[0]]}
+    return RowList(rows, example=example), total_row, RowList(long_rows, example=long_example)
+
+
+def _period(p: Mapping[str, Any] | None) -> dict[str, Any]:
+    if not p:
+        return {"label": "-", "start": None, "end": None, "months": "-"}
+    start, end = (dt.date.fromisoformat(str(p[k])) if p.get(k) else None for k in ("start", "end"))
+    months = f"{start:%B} to {end:%B %Y}" if start and end else "-"
+    return {"label": p.get("label", "-"), "start": start, "end": end, "months": months}
+
+
+def _trend(quarters: Sequence[Mapping[str, Any]], *, public: bool) -> dict[str, Any]:
+    labels = [(_period(q.get("period")))["label"] for q in quarters]
+    series = {}
+    for m in MEASURE_IDS:
+        values = []
+        for q in quarters:
+            raw = (q.get("measures") or {}).get(m) or {}
+            if not raw or not raw.get("available", True):
+                values.append(None)
+                continue
+            n, d = show_count(raw.get("numerator"), public=public), show_count(raw.get("denominator"), public=public)
+            values.append(show_percent(n, d, raw.get("percent"), public=public))
+        series[m] = values
+    return {"labels": labels, "measures": series}
+
+
+def build_context(current: Mapping[str, Any], *, settings: Settings, public: bool, draft: bool,
+                  previous: Mapping[str, Any] | None = None, last_year: Mapping[str, Any] | None = None,
+                  quarters: Sequence[Mapping[str, Any]] = (), findings: pd.DataFrame | None = None,
+                  accepted: pd.DataFrame | None = None, generated: dt.date | None = None,
+                  provider_names: Mapping[str, str] | None = None,
+                  report: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The context for one output. ``current``/``previous``/``last_year``/``quarters`` are measures JSON."""
+    as_at = current.get("as_at")
+    as_at = dt.date.fromisoformat(as_at) if isinstance(as_at, str) else as_at
+    generated = generated or dt.date.today()
+    period = _period(current.get("period"))
+    measures = {m: _measure(m, (current.get("measures") or {}).get(m), settings, public=public,
+                            previous=(previous or {}).get("measures", {}).get(m),
+                            last_year=(last_year or {}).get("measures", {}).get(m)) for m in MEASURE_IDS}
+    now, before, last = _counts(current), _counts(previous), _counts(last_year)
+    count_rows = []
+    counts = {}
+    for c in COUNT_IDS:
+        value, prev = show_count(now.get(c), public=public), show_count(before.get(c), public=public)
+        counts[c] = value
+        change = value - prev if isinstance(value, int) and isinstance(prev, int) else None
+        count_rows.append({"id": c, "title": BY_ID[c].title, "unit": BY_ID[c].unit, "value": value,
+                           "previous": prev, "change": change,
+                           "last_year": show_count(last.get(c), public=public),
+                           "definition": BY_ID[c].numerator})
+    providers, provider_total, provider_measures = _providers(current, settings, public=public,
+                                                              names=provider_names or {})
+    with_target = [m for m in MEASURE_IDS if settings.target(m) is not None]
+    name = settings.partnership_name
+    report = {"committee": "Select Committee on Community Safety and Community Services",
+              "meeting_date": "", "report_of": "Director of Public Health",
+              "subject": f"Adult drug and alcohol treatment: performance, {period['label']}",
+              "contact": "Drug and Alcohol Commissioning Manager", **(report or {})}
+    dq = data_quality_context(findings, accepted, public=public)
+    return {
+        "partnership": name, "period": period, "as_at": as_at, "generated": generated,
+        "as_at_text": _date_text(as_at), "generated_text": _date_text(generated),
+        "targets_met": sum(1 for m in with_target if measures[m]["met"]),
+        "targets_total": len(with_target),
+        "previous_period": _period((previous or {}).get("period")),
+        "last_year_period": _period((last_year or {}).get("period")),
+        "draft": draft, "draft_mark": "DRAFT" if draft else "", "title_prefix": "DRAFT - " if draft else "",
+        "public": public, "restricted": not public,
+        "marking": "Public - small numbers suppressed" if public else RESTRICTED_LABEL,
+        "report": report,
+        "settings": settings.to_dict(),
+        "settings_rows": RowList([{"name": k, "value": _setting_text(v), "meaning": SETTING_MEANINGS.get(k, "")}
+                                  for k, v in settings.to_dict().items()], example={"name": "", "value": "",
+                                                                                    "meaning": ""}),
+        "counts": counts, "count_rows": RowList(count_rows, example=count_rows[0]),
+        "measures": measures,
+        "measure_rows": RowList([measures[m] for m in MEASURE_IDS], example=measures[MEASURE_IDS[0]]),
+        "headline": RowList([measures[m] for m in with_target], example=measures[MEASURE_IDS[0]]),
+        "outcomes": RowList([measures[m] for m in MEASURE_IDS if m not in with_target],
+                            example=measures[MEASURE_IDS[0]]),
+        "by": {"provider": providers, "provider_total": provider_total, "provider_measures": provider_measures},
+        "trend": _trend(quarters, public=public),
+        "data_quality": dq,
+        "exceptions": exceptions_context(accepted, public=public),
+        "definitions": RowList([{"id": d.id, "title": d.title, "unit": d.unit, "denominator": d.denominator,
+                                 "numerator": d.numerator, "notes": d.notes} for d in MEASURES],
+                               example={"id": "", "title": "", "unit": "", "denominator": "",
+                                        "numerator": "", "notes": ""}),
+        "suppression": {"applied": public, "note": PUBLIC_FOOTNOTE if public else
+                        "Figures are not suppressed. " + RESTRICTED_LABEL + "."},
+        "charts": {"trend": "", "planned_exits_by_provider": ""},
+    }
+
+
+def _date_text(day: dt.date | None) -> str:
+    """``15 July 2025``, as council reports write dates."""
+    return f"{day.day} {day:%B %Y}" if day else "-"
+
+
+def _setting_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {v:g}%" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

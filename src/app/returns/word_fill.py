@@ -1,0 +1,116 @@
+"""Fill a .docx template with docxtpl (``{%tr %}`` row loops, autoescape) and insert the charts.
+
+The tag check walks the whole template (body, headers, footers) as docxtpl will render it and
+names each problem with the number and text of the paragraph it is in.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.opc.oxml import parse_xml
+from docx.oxml.ns import qn
+from docx.shared import Cm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import TemplateSyntaxError
+
+from app.returns import charts
+from app.returns.tagcheck import CURLY, Problem, _Resolver, curly_tags, make_env
+
+_STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def paragraphs(path: Path | str) -> Iterator[tuple[str, str]]:
+    """(where, text) of every paragraph: body (tables included) then headers and footers."""
+    doc = Document(str(path))
+    n = 0
+    for p in doc.element.body.iter(qn("w:p")):
+        n += 1
+        yield f"paragraph {n}", "".join(t.text or "" for t in p.iter(qn("w:t")))
+    for i, section in enumerate(doc.sections, start=1):
+        for kind, part in (("header", section.header), ("footer", section.footer)):
+            for j, p in enumerate(part.paragraphs, start=1):
+                yield f"section {i} {kind} paragraph {j}", p.text
+
+
+def _template_source(path: Path | str) -> str:
+    """The template as docxtpl renders it: body, headers and footers after ``patch_xml``."""
+    tpl = DocxTemplate(str(path))
+    doc = Document(str(path))
+    xml = tpl.patch_xml(tpl.xml_to_string(doc._element.body))
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        for rel in doc.part.rels.values():
+            if rel.reltype == uri and rel.target_part.blob:
+                xml += tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob)))
+    return xml
+
+
+def _locate(name: str, paras: list[tuple[str, str]]) -> tuple[str, str]:
+    parts = name.split(".")
+    pattern = re.compile(r"\b" + r"\s*\.\s*".join(re.escape(p) for p in parts if p != "[...]"))
+    for where, text in paras:
+        if pattern.search(text):
+            return where, text.strip()
+    last = parts[-1]
+    for where, text in paras:
+        if last in text:
+            return where, text.strip()
+    return "document", ""
+
+
+def check_docx(path: Path | str, context: Mapping[str, Any]) -> list[Problem]:
+    """Unknown tags, curly quotes and syntax errors, each with its paragraph."""
+    paras = list(paragraphs(path))
+    problems: list[Problem] = []
+    for where, text in paras:
+        for tag in curly_tags(text):
+            problems.append(Problem("curly-quotes", f"{where} ({text.strip()[:60]})", tag,
+                                    "Word's curly quotes inside a tag; retype them as straight quotes"))
+    source = _template_source(path).translate(_STRAIGHT)
+    env = make_env()
+    try:
+        tree = env.parse(source)
+    except TemplateSyntaxError as exc:
+        where = next((f"{w} ({t.strip()[:60]})" for w, t in paras if "{" in t and any(
+            tok in t for tok in re.findall(r"\w+", exc.message or "")[-1:])), "document")
+        problems.append(Problem("syntax", where, "", f"a tag cannot be read ({exc.message})"))
+        return problems
+    resolver = _Resolver(context)
+    resolver.walk(tree, {})
+    for name in dict.fromkeys(resolver.unknown):
+        where, text = _locate(name, paras)
+        problems.append(Problem("unknown", f"{where} ({text[:60]})" if text else where, name,
+                                "the context has no such value"))
+    return problems
+
+
+def _images(tpl: DocxTemplate, context: Mapping[str, Any]) -> dict[str, Any]:
+    """The charts of the report as docxtpl images."""
+    headline = context["measures"]["planned_exits"]
+    trend = charts.trend_chart(context["trend"])
+    by_provider = charts.provider_chart(context["by"]["provider"], "planned_exits", headline.get("target"))
+    return {"trend": InlineImage(tpl, io.BytesIO(trend), width=Cm(15.5)),
+            "planned_exits_by_provider": InlineImage(tpl, io.BytesIO(by_provider), width=Cm(15.5))}
+
+
+def fill_docx(template: Path | str, out: Path, context: Mapping[str, Any]) -> list[str]:
+    """Render a copy of ``template`` into ``out``; returns warnings (none so far)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "template.docx"
+        shutil.copyfile(template, copy)  # never open the user's template for writing
+        tpl = DocxTemplate(str(copy))
+        ctx = dict(context)
+        ctx["charts"] = _images(tpl, context)
+        tpl.render(ctx, jinja_env=make_env(autoescape=True), autoescape=True)
+        tpl.save(str(out))
+    return []
+
+
+__all__ = ["CURLY", "check_docx", "fill_docx", "paragraphs"]

@@ -1,0 +1,116 @@
+"""Move what lies below a worksheet block when rows are inserted or deleted.
+
+openpyxl's ``insert_rows``/``delete_rows`` move cell values and styles but leave merged cells,
+row heights, the print area and formula references where they were. A filled loop must move
+them too, as Excel itself does when a user inserts rows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from openpyxl.formula import Tokenizer
+from openpyxl.utils import range_boundaries
+from openpyxl.worksheet.worksheet import Worksheet
+
+_PART = re.compile(r"^(\$?)([A-Za-z]{1,3})?(\$?)(\d+)?$")
+
+
+def _shift_part(part: str, *, block_end: int, delta: int, is_end: bool, start_le_block: bool) -> str:
+    m = _PART.match(part)
+    if not m or m.group(4) is None:
+        return part
+    row = int(m.group(4))
+    grow = is_end and start_le_block and row == block_end and delta > 0
+    if row > block_end or grow:
+        row = max(1, row + delta)
+    return f"{m.group(1)}{m.group(2) or ''}{m.group(3)}{row}"
+
+
+def shift_reference(ref: str, sheet: str, *, block_start: int, block_end: int, delta: int,
+                    grow: bool = True) -> str:
+    """One range operand with rows below the block moved by ``delta`` (ranges over it grow)."""
+    where, bang, body = ref.rpartition("!")
+    if bang:
+        name = where.strip("'").replace("''", "'")
+        if name != sheet:
+            return ref
+    parts = body.split(":")
+    if not all(_PART.match(p) for p in parts):
+        return ref  # a defined name, not a cell reference
+    first_row = _PART.match(parts[0]).group(4)
+    start_le_block = grow and first_row is not None and int(first_row) <= block_start
+    new = [_shift_part(p, block_end=block_end, delta=delta, is_end=(i == len(parts) - 1 and len(parts) > 1),
+                       start_le_block=start_le_block) for i, p in enumerate(parts)]
+    return f"{where}{bang}{':'.join(new)}"
+
+
+def shift_formula(formula: str, sheet: str, *, block_start: int, block_end: int, delta: int,
+                  grow: bool = True) -> str:
+    """A formula with its references to this sheet moved as Excel moves them on inserting rows.
+
+    With ``grow``, a range that ends on the block's last row and starts at or above it (a total's
+    ``SUM(C5:C5)`` under a one-row loop) grows to cover the new rows.
+    """
+    tok = Tokenizer(formula)
+    for item in tok.items:
+        if item.type == "OPERAND" and item.subtype == "RANGE":
+            item.value = shift_reference(item.value, sheet, block_start=block_start,
+                                         block_end=block_end, delta=delta, grow=grow)
+    return tok.render()
+
+
+def move_below(ws: Worksheet, *, block_start: int, block_end: int, delta: int) -> None:
+    """Insert (delta > 0) or delete (delta < 0, the block itself) rows, moving everything below.
+
+    Inserted rows go right after ``block_end``; a deletion removes rows ``block_start`` ..
+    ``block_start - delta - 1``.
+    """
+    if delta == 0:
+        return
+    title = ws.title
+    # formulas anywhere on the sheet that point below (or across) the block
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f" and isinstance(cell.value, str):
+                inside = block_start <= cell.row <= block_end
+                cell.value = shift_formula(cell.value, title, block_start=block_start,
+                                           block_end=block_end, delta=delta, grow=not inside)
+    # merged ranges below: take them off, move the cells, put them back shifted
+    below = [mr for mr in list(ws.merged_cells.ranges) if mr.min_row > block_end]
+    inside = [mr for mr in list(ws.merged_cells.ranges) if delta < 0 and mr.min_row >= block_start
+              and mr.max_row <= block_end]
+    for mr in below + inside:
+        ws.merged_cells.remove(mr)
+    heights = {r: ws.row_dimensions[r].height for r in list(ws.row_dimensions) if r > block_end}
+    if delta > 0:
+        ws.insert_rows(block_end + 1, delta)
+    else:
+        ws.delete_rows(block_start, -delta)
+    for r in heights:
+        ws.row_dimensions[r].height = None
+    for r, h in heights.items():
+        if r + delta >= 1:
+            ws.row_dimensions[r + delta].height = h
+    for mr in below:
+        mr.shift(0, delta)
+        ws.merge_cells(mr.coord)
+    _move_print_area(ws, block_start=block_start, block_end=block_end, delta=delta)
+
+
+def _move_print_area(ws: Worksheet, *, block_start: int, block_end: int, delta: int) -> None:
+    area = ws.print_area
+    if not area:
+        return
+    new = []
+    for ref in (area if isinstance(area, list) else area.split(",")):
+        body = ref.rpartition("!")[2].replace("$", "")
+        min_col, min_row, max_col, max_row = range_boundaries(body)
+        if max_row is not None and max_row >= block_end:
+            max_row = max(min_row, max_row + delta)
+        if min_row is not None and min_row > block_end:
+            min_row = max(1, min_row + delta)
+        from openpyxl.utils import get_column_letter as col
+
+        new.append(f"{col(min_col)}{min_row}:{col(max_col)}{max_row}")
+    ws.print_area = new

@@ -1,0 +1,141 @@
+"""The Excel filler: native values, text never a formula, row loops that move what is below."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+from app.returns.excel_fill import check_xlsx, fill_xlsx, find_loops, unkeepable_parts
+from app.returns.tagcheck import RowList
+
+CONTEXT = {
+    "period": {"label": "2025-26 Q1", "start": dt.date(2025, 4, 1)},
+    "measures": {"planned_exits": {"percent": 41.5, "numerator": 83, "denominator": 200}},
+    "none_value": None,
+    "by": {"provider": RowList([
+        {"code": "N9001", "name": "=HYPERLINK(\"x\")", "n": 3},
+        {"code": "N9002", "name": "Beta & <Co>", "n": 5},
+        {"code": "N9003", "name": "Gamma", "n": 7},
+    ], example={"code": "", "name": "", "n": 0})},
+    "empty": RowList([], example={"code": ""}),
+}
+
+
+def _template(path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Summary"
+    ws["A1"] = "Return for {{ period.label }}"
+    ws["B2"] = "{{ measures.planned_exits.percent }}"
+    ws["B2"].number_format = '0.0"%"'
+    ws["C2"] = "{{ period.start }}"
+    ws["C2"].number_format = "dd/mm/yyyy"
+    ws["D2"] = "{{ none_value }}"
+    ws["A4"] = "Provider"
+    ws["A5"] = "{% for p in by.provider %}{{ p.code }}"
+    ws["B5"] = "{{ p.name }}"
+    ws["C5"] = "{{ p.n }}"
+    ws["D5"] = "=C5*2"
+    ws["C5"].font = Font(bold=True)
+    ws["A6"] = "Total"
+    ws["C6"] = "=SUM(C5:C5)"
+    ws.merge_cells("A8:C8")
+    ws["A8"] = "Footnote below the loop"
+    ws.row_dimensions[8].height = 30
+    ws.print_area = "A1:D8"
+    ws["A10"] = "{% for e in empty %}{{ e.code }}"
+    ws["A11"] = "After the empty loop"
+    other = wb.create_sheet("Other")
+    other["A1"] = "kept"
+    other.column_dimensions["A"].width = 33
+    wb.save(path)
+
+
+def test_fill_values_loops_and_layout(tmp_path):
+    template = tmp_path / "t.xlsx"
+    _template(template)
+    before = template.read_bytes()
+    out = tmp_path / "out.xlsx"
+    warnings = fill_xlsx(template, out, CONTEXT, draft=True)
+    assert warnings == []
+    assert template.read_bytes() == before
+    wb = load_workbook(out)
+    ws = wb["Summary"]
+    assert ws["A1"].value == "Return for 2025-26 Q1"
+    assert ws["B2"].value == 41.5 and ws["B2"].number_format == '0.0"%"'
+    assert ws["C2"].value.date() == dt.date(2025, 4, 1) and ws["C2"].number_format == "dd/mm/yyyy"
+    assert ws["D2"].value == "-"
+    assert [ws.cell(r, 1).value for r in (5, 6, 7)] == ["N9001", "N9002", "N9003"]
+    assert ws["B5"].value == '=HYPERLINK("x")' and ws["B5"].data_type == "s"
+    assert ws["B6"].value == "Beta & <Co>"
+    assert [ws.cell(r, 3).value for r in (5, 6, 7)] == [3, 5, 7]
+    assert all(ws.cell(r, 3).font.b for r in (5, 6, 7))
+    assert [ws.cell(r, 4).value for r in (5, 6, 7)] == ["=C5*2", "=C6*2", "=C7*2"]
+    assert ws["A8"].value == "Total" and ws["C8"].value == "=SUM(C5:C7)"
+    assert "A10:C10" in {m.coord for m in ws.merged_cells.ranges}
+    assert ws["A10"].value == "Footnote below the loop" and ws.row_dimensions[10].height == 30
+    assert ws.print_area == "'Summary'!$A$1:$D$10"
+    # the empty loop's row is removed and the row below moves up
+    assert ws["A12"].value == "After the empty loop"
+    assert ws.oddHeader.center.text == "DRAFT"
+    assert wb["Other"]["A1"].value == "kept" and wb["Other"].column_dimensions["A"].width == 33
+    assert wb.calculation.fullCalcOnLoad
+    with zipfile.ZipFile(out) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>HYPERLINK" not in sheet
+
+
+def test_loop_convention_multi_row_block(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"] = "{% for p in by.provider %}{{ p.code }}"
+    ws["A2"] = "{{ p.n }}{% endfor %}"
+    ws["A3"] = "end"
+    assert [(lp.start, lp.end, lp.target) for lp in find_loops(ws)] == [(1, 2, "p")]
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    out = tmp_path / "o.xlsx"
+    fill_xlsx(path, out, CONTEXT, draft=False)
+    got = [c.value for c in load_workbook(out).active["A"]]
+    assert got == ["N9001", 3, "N9002", 5, "N9003", 7, "end"]
+
+
+def test_check_names_unknown_tags_with_cells(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "S"
+    ws["A1"] = "{{ measures.planed_exits.percent }}"
+    ws["B1"] = "{{ measures.planned_exits.percent }}"
+    ws["A3"] = "{% for p in by.provider %}{{ p.code }}"
+    ws["B3"] = "{{ p.nmae }}"
+    ws["A5"] = "{% for e in empty %}{{ e.reason }}"
+    ws["A6"] = "{{ nope }}"
+    ws["A7"] = "{{ period.label | upper }} {{ \u201cx\u201d }}"
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    problems = check_xlsx(path, CONTEXT)
+    got = {(p.kind, p.where, p.tag) for p in problems}
+    assert ("unknown", "S!A1", "measures.planed_exits") in got
+    assert ("unknown", "S!B3", "p.nmae") in got
+    assert ("unknown", "S!A5", "e.reason") in got
+    assert ("unknown", "S!A6", "nope") in got
+    assert any(p.kind == "curly-quotes" and p.where == "S!A7" for p in problems)
+    assert not any(p.where in ("S!B1", "S!A3") for p in problems)
+
+
+def test_unkeepable_parts_found(tmp_path):
+    from openpyxl.chart import BarChart, Reference
+
+    wb = Workbook()
+    ws = wb.active
+    for i in range(1, 4):
+        ws.append([i])
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=1, min_row=1, max_row=3))
+    ws.add_chart(chart, "C1")
+    path = tmp_path / "c.xlsx"
+    wb.save(path)
+    assert any("charts" in w for w in unkeepable_parts(path))
