@@ -104,7 +104,7 @@ class Workspace:
             "id", "provider_code", "file_name", "file_path", "sha256", "as_at", "imported_at",
             "imported_by", "replaces", "profile_json", "active"]).astype({"replaces": object})
         frame["active"] = frame["active"].astype(bool)
-        frame["profile"] = [json.loads(p) if p else None for p in frame.pop("profile_json")]
+        frame["profile"] = [json.loads(p) if isinstance(p, str) else None for p in frame.pop("profile_json")]
         return frame if all_versions else frame[frame["active"]].reset_index(drop=True)
 
     def active_source_ids(self) -> list[int]:

@@ -1,0 +1,140 @@
+"""Exports: the corrected extract and the audit trail, as .xlsx or .csv, written atomically.
+
+Extract text is written as text, never as a formula: in .xlsx every value starting with
+``= + - @`` is an explicit string cell. CSV has no cell types, so such values are written as
+they are; a spreadsheet program opening the CSV may still read them as formulas (the app
+recommends .xlsx for sharing). Codes are exported as canonical codes, also with provider
+headers: a code mapping can be many-to-one and cannot be reversed.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from rules.columns import TABLES, column_names
+
+if TYPE_CHECKING:
+    from app.workspace.workspace import Workspace
+
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def _atomic(path: Path, write) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> Path:
+    """Sheets of text (and whole numbers) as a workbook; text is never a formula."""
+    def write(tmp: Path) -> None:
+        wb = Workbook(write_only=True)
+        for name, frame in sheets.items():
+            ws = wb.create_sheet(name[:31])
+            ws.append([str(c) for c in frame.columns])
+            for values in frame.itertuples(index=False, name=None):
+                row = []
+                for v in values:
+                    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+                        row.append(None)
+                    elif isinstance(v, str) and v.startswith(FORMULA_START):
+                        cell = WriteOnlyCell(ws, value=v)
+                        cell.data_type = "s"
+                        row.append(cell)
+                    elif isinstance(v, (np.integer, int)):
+                        row.append(int(v))
+                    else:
+                        row.append(str(v))
+                ws.append(row)
+        wb.save(tmp)
+    return _atomic(path, write)
+
+
+def write_csv(path: Path, frame: pd.DataFrame) -> Path:
+    """UTF-8 with BOM (what Excel opens correctly), blanks as empty fields."""
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+            out = csv.writer(f)
+            out.writerow(frame.columns)
+            data = frame.astype(object).where(frame.notna(), "")
+            out.writerows(data.itertuples(index=False, name=None))
+    return _atomic(path, write)
+
+
+def _header_map(profile: dict | None) -> dict[str, str]:
+    """canonical column -> the provider's own header, from a mapping profile's ``headers``."""
+    headers = (profile or {}).get("headers") or {}
+    out: dict[str, str] = {}
+    for provider_header, canonical in headers.items():
+        if canonical and canonical not in out:
+            out[canonical] = provider_header
+    return out
+
+
+def corrected_frames(ws: Workspace, *, headers: str, provider: str | None) -> dict[str, pd.DataFrame]:
+    if headers not in ("canonical", "provider"):
+        raise ValueError("headers must be 'canonical' or 'provider'")
+    sources = ws.sources()
+    if provider is not None:
+        sources = sources[sources["provider_code"] == provider]
+        if sources.empty:
+            raise KeyError(f"no source from provider {provider!r}")
+    rename: dict[str, str] = {}
+    if headers == "provider":
+        maps = {str(p): _header_map(p) for p in sources["profile"]}
+        if len(maps) != 1:
+            raise ValueError("provider headers need one provider's extract: choose a provider")
+        rename = _header_map(sources["profile"].iloc[0])
+    working, ids = ws.working(), sources["id"].to_numpy()
+    out = {}
+    for table in TABLES:
+        frame = working.frames.get(table)
+        if frame is None:
+            continue
+        source_ids, _ = working.cells_of(table, np.arange(len(frame)))
+        part = frame.loc[np.isin(source_ids, ids), column_names(table)]
+        out[table] = part.rename(columns=rename).reset_index(drop=True)
+    return out
+
+
+def export_corrected(ws: Workspace, path: Path, *, fmt: str | None, headers: str,
+                     provider: str | None) -> list[Path]:
+    """The corrected extract: one workbook (a sheet per table) or one CSV per table
+    (``<stem>_episodes.csv``..., or ``episodes.csv``... inside ``path`` when it is a folder)."""
+    fmt = (fmt or path.suffix.lstrip(".") or "xlsx").lower()
+    frames = corrected_frames(ws, headers=headers, provider=provider)
+    if fmt == "xlsx":
+        return [write_xlsx(path.with_suffix(".xlsx") if path.suffix.lower() != ".xlsx" else path, frames)]
+    if fmt != "csv":
+        raise ValueError(f"unknown export format {fmt!r} (xlsx or csv)")
+    if path.is_dir():
+        return [write_csv(path / f"{t}.csv", f) for t, f in frames.items()]
+    return [write_csv(path.with_name(f"{path.stem}_{t}.csv"), f) for t, f in frames.items()]
+
+
+def export_audit(ws: Workspace, path: Path) -> Path:
+    """The audit trail: every edit; in .xlsx also the sources and the accepted findings."""
+    history = ws.history()
+    if path.suffix.lower() == ".csv":
+        return write_csv(path, history)
+    sources = ws.sources(all_versions=True).drop(columns=["profile"])
+    accepted = ws.accepted()
+    for name in ("fields", "values"):
+        accepted[name] = [", ".join(v) for v in accepted[name]]
+    return write_xlsx(path.with_suffix(".xlsx"), {"edits": history, "sources": sources, "accepted": accepted})
