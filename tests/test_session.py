@@ -103,3 +103,47 @@ def test_no_op_edit_changes_nothing(session: Session) -> None:
     value = session.table("episodes").at[0, "sex"]
     result = session.edit("episodes", 0, "sex", value.lower())
     assert result.changes == [] and session.log == []
+
+
+# ----------------------------------------------------------------- with the real services
+
+@pytest.fixture(scope="module")
+def partnership(tmp_path_factory) -> list[Path]:
+    synth = pytest.importorskip("app.synth")
+    out = tmp_path_factory.mktemp("partnership")
+    return synth.write(synth.generate(providers=2, episodes=300, seed=11, defects=0.0,
+                                      as_at=dt.date(2025, 10, 15)), out)
+
+
+def test_open_real_extracts_and_fix_a_warning_by_typing(partnership) -> None:
+    from app.session import finding_keys
+
+    session = Session()
+    session.open_files(partnership)
+    assert set(session.raw.present()) == {"episodes", "modalities", "tops"}
+    assert session.counts()["error"] == 0 and (session.findings["pos"] >= 0).all()
+    late = session.findings.query("rule == 'triage-within-6-weeks' and table == 'episodes'").iloc[0]
+    pos = int(late["pos"])
+    referral = dt.date.fromisoformat(session.table("episodes").at[pos, "referral_date"])
+    fix = (referral + dt.timedelta(days=10)).strftime("%d/%m/%Y")
+    result = session.edit("episodes", pos, "triage_date", fix, reason="date keyed wrongly")
+    assert "triage-within-6-weeks" in set(result.removed["rule"])
+    assert session.table("episodes").at[pos, "triage_date"] == (referral + dt.timedelta(days=10)).isoformat()
+    # the re-check of touched records agrees exactly with validating everything again
+    full = Session()
+    full.load(session.raw)
+    assert set(finding_keys(full.findings)) == set(finding_keys(session.findings))
+    bad = session.edit("episodes", pos, "dob", "31/02/1980")
+    assert list(bad.added["rule"]) == ["invalid-date"]
+
+
+def test_demo_files_are_made_once(tmp_path, monkeypatch) -> None:
+    pytest.importorskip("app.synth")
+    from app import session as session_module
+
+    monkeypatch.setitem(session_module.DEMO, "episodes", 60)
+    first = session_module.demo_files(tmp_path)
+    assert len(first) == 3 and all(p.exists() for p in first)
+    stamp = [p.stat().st_mtime_ns for p in first]
+    assert session_module.demo_files(tmp_path) == first
+    assert [p.stat().st_mtime_ns for p in first] == stamp

@@ -10,6 +10,7 @@ and acceptances live in memory until the user saves.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -20,10 +21,12 @@ import numpy as np
 import pandas as pd
 
 from rules import codes, columns
-from rules.findings import FINDING_COLUMNS, empty_findings, normalise
+from rules.findings import FINDING_COLUMNS, concat_findings, empty_findings, normalise
 from rules.progress import NO_PROGRESS, Progress
 from rules.settings import Settings
 from rules.tables import Tables
+
+log = logging.getLogger(__name__)
 
 #: What identifies one finding across re-validations (its values too: an acceptance lasts only
 #: while the values it was given for stay the same, spec/rules.md).
@@ -82,8 +85,17 @@ class RulesValidator:
                  progress: Progress = NO_PROGRESS) -> pd.DataFrame:
         from rules import engine
 
-        return engine.evaluate(typed, catalogue=self.catalogue, settings=self.settings,
-                               schema_findings=schema_findings, progress=progress).findings
+        self.report = engine.evaluate(typed, catalogue=self.catalogue, settings=self.settings,
+                                      schema_findings=schema_findings, progress=progress)
+        return self.report.findings
+
+    def recheck(self, typed: Tables, schema_findings: pd.DataFrame, touched: dict[str, np.ndarray]) -> pd.DataFrame:
+        """All findings after an edit, re-judging only the records the touched rows belong to."""
+        from rules import engine
+
+        self.report, _ = engine.recheck(typed, self.report, touched, catalogue=self.catalogue,
+                                        settings=self.settings, schema_findings=schema_findings)
+        return self.report.findings
 
 
 # ----------------------------------------------------------------------------- typed input
@@ -138,7 +150,13 @@ def finding_keys(findings: pd.DataFrame) -> pd.Series:
     """One text key per finding (see ``FINDING_KEY``)."""
     if not len(findings):
         return pd.Series([], dtype=object)
-    return findings[list(FINDING_KEY)].astype(str).agg("|".join, axis=1)
+    row = findings["row"].astype("string").fillna("")
+    return (findings["rule"] + "|" + findings["table"] + "|" + findings["file"] + "|" + row.astype(object) + "|"
+            + findings["fields"].map(_joined) + "|" + findings["values"].map(_joined)).astype(object)
+
+
+def _joined(values: tuple) -> str:
+    return "/".join(str(v) for v in values)
 
 
 class Session:
@@ -151,6 +169,7 @@ class Session:
         self.workspace = workspace
         self.raw = Tables(episodes=_empty_raw("episodes"))
         self.typed: Tables | None = None
+        self.schema_findings = empty_findings()
         self.findings = _with_extra(empty_findings())
         self.log: list[tuple[CellChange, str]] = []  # every applied change and its reason
         self.accepted: dict[str, str] = {}          # finding key -> reason
@@ -173,9 +192,29 @@ class Session:
                   progress: Progress = NO_PROGRESS) -> None:
         if typed is None or schema_findings is None:
             typed, schema_findings = self.validator.check(self.raw)
-        self.typed = typed
-        found = self.validator.evaluate(typed, schema_findings, progress)
+        self.typed, self.schema_findings = typed, schema_findings
+        self._set_findings(self.validator.evaluate(typed, schema_findings, progress))
+
+    def _set_findings(self, found: pd.DataFrame) -> None:
         self.findings = self._locate(found.loc[~finding_keys(found).duplicated().to_numpy()])
+
+    def _recheck(self, touched: dict[str, np.ndarray]) -> None:
+        """Re-parse only the touched rows, splice them into the typed tables, re-judge their records."""
+        part = Tables(**{t: self.raw.get(t).iloc[touched[t]] if t in touched else None for t in columns.TABLES},
+                      as_at=self.raw.as_at, files=list(self.raw.files))
+        typed_part, found = self.validator.check(part)
+        for name, pos in touched.items():
+            target, fresh = self.typed.get(name), typed_part.get(name)
+            for col in fresh.columns:
+                target.iloc[pos, target.columns.get_loc(col)] = fresh[col].to_numpy()
+        old = self.schema_findings
+        rows = {(n, str(f), int(r)) for n, pos in touched.items()
+                for f, r in zip(self.raw.get(n)[columns.SOURCE_FILE].iloc[pos],
+                                self.raw.get(n)[columns.SOURCE_ROW].iloc[pos], strict=True)}
+        at = [(t, f, -1 if pd.isna(r) else int(r)) in rows for t, f, r in zip(old["table"], old["file"], old["row"],
+                                                                            strict=True)]
+        self.schema_findings = concat_findings([old[~np.array(at, dtype=bool)], found])
+        self._set_findings(self.validator.recheck(self.typed, self.schema_findings, touched))
 
     def open_files(self, paths: Sequence[Path | str], *, as_at: dt.date | None = None,
                    progress: Progress = NO_PROGRESS, **options: Any) -> Any:
@@ -235,7 +274,14 @@ class Session:
             self._save_edits(changes, reason)
         touched = {t: np.unique([c.pos for c in changes if c.table == t]) for t in {c.table for c in changes}}
         before = self.findings
-        self._validate()
+        try:
+            if not hasattr(self.validator, "recheck") or self.typed is None:
+                raise LookupError("no partial re-check")
+            self._recheck(touched)
+        except Exception as exc:  # a failing partial re-check must never lose an edit: check everything
+            if not isinstance(exc, LookupError):
+                log.exception("re-checking the touched records failed; validating everything instead")
+            self._validate()
         old_k, new_k = finding_keys(before), finding_keys(self.findings)
         result = EditResult(changes=changes, touched=touched,
                             added=self.findings[~new_k.isin(set(old_k)).to_numpy()],
