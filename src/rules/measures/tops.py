@@ -24,7 +24,8 @@ def top_start(ctx: Context):
     tops = _tops(ctx, "S").dropna(subset=["journey"])
     tops["journey"] = tops["journey"].astype("int64")
     tops = tops[tops["journey"].isin(jn.index)]
-    gap = (tops["top_date"] - tops["journey"].map(jn["first_modality_start"])).dt.days.abs()
+    first = pd.Series(jn["first_modality_start"].reindex(tops["journey"]).to_numpy(), index=tops.index)
+    gap = (tops["top_date"] - first).dt.days.abs()
     hit = tops.loc[(gap <= ctx.settings.top_window_days).to_numpy(dtype=bool), "journey"].unique()
     return per_journey(ctx, "top_start", jn.index, jn.index.isin(hit))
 
