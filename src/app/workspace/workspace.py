@@ -315,7 +315,7 @@ class Workspace:
 
     def set_settings(self, settings: Settings) -> None:
         with self._store.transaction() as conn:
-            _config.log(conn, "settings", json.dumps(settings.to_dict(), sort_keys=True))
+            _config.log(conn, "settings", json.dumps(settings.to_dict()))  # key order kept: targets are ordered
 
     @property
     def catalogue_toml(self) -> str | None:
