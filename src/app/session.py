@@ -332,15 +332,43 @@ class Session:
         return out
 
     # -- measures and returns ----------------------------------------------------------------
-    def measures(self, period: str | Any) -> Any:
-        """Every count and measure for a period (``rules.measures.compute``)."""
+    def open_findings(self) -> pd.DataFrame:
+        """Findings not accepted (what excludes records from measures), in ``FINDING_COLUMNS``."""
+        return self.findings.loc[~self.findings["accepted"], list(FINDING_COLUMNS)]
+
+    def accepted_frame(self) -> pd.DataFrame:
+        """Accepted findings with their ``reason``, as the returns list them."""
+        rows = self.findings[self.findings["accepted"]]
+        return rows[list(FINDING_COLUMNS)].assign(reason=rows["accept_reason"].to_numpy())
+
+    def measures(self, period: str | Any, *, by: Sequence[str] = ()) -> Any:
+        """Every count and measure for a period (``rules.measures.compute``), errors excluding records."""
         from rules.measures import compute
         from rules.periods import parse_period
 
-        if self.typed is None:
-            raise ValueError("no data is open")
         span = parse_period(period) if isinstance(period, str) else period
-        return compute(self.typed, span, settings=self.settings)
+        return compute(self.typed, span, settings=self.settings, findings=self.findings[list(FINDING_COLUMNS)],
+                       by=by)
+
+    def generate(self, period: str | Any, out_dir: Path, *, templates: Sequence[Path] | None = None,
+                 draft: bool = True, check_only: bool = False) -> Any:
+        """Fill the return templates (``app.returns``); ``check_only`` lists template problems instead."""
+        from app.returns import generate as returns
+        from app.returns.context import build_context
+        from rules.periods import parse_period
+
+        span = parse_period(period) if isinstance(period, str) else period
+        findings, accepted = self.findings[list(FINDING_COLUMNS)], self.accepted_frame()
+        if not check_only:
+            return returns.generate_returns(self.typed, findings, span, Path(out_dir), templates=templates,
+                                            draft=draft, settings=self.settings, accepted=accepted)
+        as_at = self.raw.as_at or dt.date.today()
+        figures = returns.comparisons(self.typed, span, as_at=as_at, settings=self.settings, findings=findings)
+        contexts = {public: build_context(figures["current"], settings=self.settings, public=public, draft=draft,
+                                          previous=figures["previous"], last_year=figures["last_year"],
+                                          quarters=figures["quarters"], findings=findings, accepted=accepted)
+                    for public in (False, True)}
+        return returns.check_templates([Path(t) for t in templates or returns.default_templates()], contexts)
 
 
 #: The bundled demo: a small fictional partnership, the same on every machine.
@@ -349,11 +377,18 @@ DEMO = {"providers": 3, "episodes": 1500, "seed": 7, "defects": 0.02, "as_at": d
 
 def demo_files(folder: Path, *, progress: Progress = NO_PROGRESS) -> list[Path]:
     """The demo partnership's extracts in ``folder``, generated (``app.synth``) on first use."""
+    import json
+
+    from app.synth import generate, write
+
     folder = Path(folder)
     existing = sorted(folder.glob("*.xlsx"))
     if (folder / "manifest.json").exists() and existing:
-        return existing
-    from app.synth import generate, write
+        made = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        # made by an older generator (no defects yet, other sizes): make it again
+        if made.get("seed") == DEMO["seed"] and made.get("episodes") == DEMO["episodes"] \
+                and bool(made.get("defects")) == bool(DEMO["defects"]):
+            return existing
 
     progress.report(0.1, "Generating the demo partnership")
     return write(generate(**DEMO), folder)

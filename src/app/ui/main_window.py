@@ -263,6 +263,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1360, 860)
+            self.resizeDocks([self.history_dock], [200], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.findings_dock], [300], Qt.Orientation.Vertical)
         state = settings.value("window/state")
         if state is not None:
             self.restoreState(state)

@@ -1,0 +1,72 @@
+"""Screenshots of the app on the demo partnership, for looking at what users will see.
+
+Usage: xvfb-run -a -s '-screen 0 1400x900x24' .venv/bin/python scripts/screenshots.py out/
+(or QT_QPA_PLATFORM=offscreen). Saves main window, findings facets, mapping dialog and dashboard.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+def _settle(app: QApplication, rounds: int = 20) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def shoot(widget: QWidget, path: Path, app: QApplication) -> None:
+    widget.show()
+    widget.raise_()
+    _settle(app)
+    widget.grab().save(str(path))
+    print(f"saved {path}")
+
+
+def main(out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    QCoreApplication.setOrganizationName("Treatment Returns Screenshots")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+
+    from app.session import Session, demo_files
+    from app.ui.main_window import MainWindow, _cache_dir
+
+    session = Session()
+    session.open_files(demo_files(_cache_dir() / "demo"))
+    window = MainWindow(session)
+    window.resize(1400, 900)
+    view = window.views["episodes"]
+    window.next_finding(1)
+    shoot(window, out / "main_window.png", app)
+
+    window.panel.choose("Rule", "triage-within-6-weeks")
+    window.panel.list.selectRow(0)
+    shoot(window, out / "findings_facets.png", app)
+    window.panel.clear_facets()
+    view.flagged.setChecked(True)
+    _settle(app)
+
+    for name, module, cls, size in (("mapping_dialog", "app.ui.mapping_dialog", "MappingDialog", (900, 600)),
+                                    ("dashboard", "app.ui.dashboard", "Dashboard", (1300, 860)),
+                                    ("generate_dialog", "app.ui.generate_dialog", "GenerateDialog", (700, 520)),
+                                    ("rules_dialog", "app.ui.rules_dialog", "RulesDialog", (1100, 700))):
+        try:
+            dialog = getattr(__import__(module, fromlist=[cls]), cls).for_screenshot(window)
+        except (ImportError, AttributeError) as exc:
+            print(f"skipped {name}: {exc}")
+            continue
+        dialog.resize(*size)
+        shoot(dialog, out / f"{name}.png", app)
+        dialog.close()
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")))
