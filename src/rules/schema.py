@@ -30,9 +30,9 @@ EXPECTED_DATE = "dd/mm/yyyy"
 def _column_schema(col: Column) -> pa.Column:
     checks = []
     if col.code_list:
-        checks.append(pa.Check.isin(list(CODE_LISTS[col.code_list]), name="in-code-list"))
+        checks.append(pa.Check.isin(list(CODE_LISTS[col.code_list])))
     if col.minimum is not None and col.maximum is not None:
-        checks.append(pa.Check.in_range(col.minimum, col.maximum, name="in-range"))
+        checks.append(pa.Check.in_range(col.minimum, col.maximum))
     return pa.Column(PANDAS_DTYPES[col.type], checks=checks, nullable=True, required=True)
 
 
@@ -46,7 +46,8 @@ def table_schema(table: str) -> pa.DataFrameSchema:
 
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {t: table_schema(t) for t in COLUMNS}
-_CHECK_RULE = {"in-code-list": "invalid-code", "in-range": "out-of-range"}
+#: pandera's check names (``isin([...])``, ``in_range(0, 28)``) -> our rule ids
+_CHECK_RULE = {"isin": "invalid-code", "in_range": "out-of-range"}
 
 
 def check(raw: Tables, *, today: dt.date | None = None) -> tuple[Tables, pd.DataFrame]:
@@ -68,7 +69,9 @@ def check(raw: Tables, *, today: dt.date | None = None) -> tuple[Tables, pd.Data
             mask[positions] = True
             cells.append(_cell_findings(frame, parsed.typed, table, col, mask, rule))
             parsed.typed.loc[mask, col] = pd.NA
-        parts += cells
+        if cells:
+            ordered = pd.concat(cells, ignore_index=True).sort_values(["_pos", "_col"], kind="stable")
+            parts.append(normalise(ordered.drop(columns=["_pos", "_col"])))
         parts.append(_month_first_findings(parsed.month_first, parsed.typed, table))
         typed[table] = parsed.typed
     findings = concat_findings(parts)
@@ -83,12 +86,12 @@ def validate(typed: pd.DataFrame, table: str) -> dict[tuple[str, str], np.ndarra
         SCHEMAS[table].validate(typed, lazy=True)
     except SchemaErrors as exc:
         cases = exc.failure_cases
-        known = cases["check"].isin(list(_CHECK_RULE)) & cases["index"].notna()
-        if not known.all():  # a dtype or structure failure is a bug in parse, not bad input
-            raise
+        kind = cases["check"].astype(str).str.extract(r"^(\w+)\(", expand=False).map(_CHECK_RULE)
+        if kind.isna().any() or cases["index"].isna().any():
+            raise  # a dtype or structure failure is a bug in parsing, not bad input
         out = {}
-        for (column, check_name), group in cases.groupby(["column", "check"]):
-            out[(column, _CHECK_RULE[check_name])] = group["index"].astype("int64").unique()
+        for (column, rule), group in cases.assign(rule=kind).groupby(["column", "rule"]):
+            out[(column, rule)] = group["index"].astype("int64").unique()
         return out
     return {}
 
@@ -116,7 +119,10 @@ def _message(col: Column, rule: str, values: pd.Series) -> pd.Series:
 
 def _cell_findings(raw: pd.DataFrame, typed: pd.DataFrame, table: str, column: str, mask: np.ndarray,
                    rule: str) -> pd.DataFrame:
-    """One finding per flagged cell, vectorised; values are the raw text as the provider wrote it."""
+    """One finding per flagged cell, vectorised; values are the raw text as the provider wrote it.
+
+    ``_pos`` and ``_col`` (row position, column order) sort the findings and are dropped after.
+    """
     col = _labels(table)[column]
     rows = typed.loc[mask]
     values = raw.loc[mask, column].astype(str)
@@ -132,8 +138,10 @@ def _cell_findings(raw: pd.DataFrame, typed: pd.DataFrame, table: str, column: s
         "fields": [(column,)] * len(rows),
         "values": [(v,) for v in values.tolist()],
         "message": _message(col, rule, values).to_numpy(dtype=object),
+        "_pos": np.flatnonzero(mask),
+        "_col": list(COLUMNS[table]).index(col),
     })
-    return normalise(frame)
+    return frame
 
 
 def _month_first_findings(found: list[tuple[str, str, str]], typed: pd.DataFrame, table: str) -> pd.DataFrame:
