@@ -39,6 +39,27 @@ def client_key(episodes: pd.DataFrame) -> pd.Series:
     return out.astype("string").rename("client_key")
 
 
+def combined_codes(columns: list[pd.Series]) -> np.ndarray:
+    """One int64 code per row for the combination of ``columns`` (blank is a value like any other)."""
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for col in columns:
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        key = key * (len(uniques) + 1) + np.asarray(codes, dtype=np.int64) + 1
+        key = np.asarray(pd.factorize(key)[0], dtype=np.int64)
+    return key
+
+
+def client_codes(episodes: pd.DataFrame) -> np.ndarray:
+    """``client_key`` as int64 codes (equal code = same client), without building the strings."""
+    linked = combined_codes([
+        _text(episodes["first_initial"]).str.strip().str.upper(),
+        _text(episodes["surname_initial"]).str.strip().str.upper(), episodes["dob"], episodes["sex"]])
+    local = combined_codes([episodes["provider_code"], episodes["client_ref"]])
+    complete = (episodes[["first_initial", "surname_initial", "dob", "sex"]].notna().all(axis=1).to_numpy()
+                & (episodes["consent"] == "Y").fillna(False).to_numpy(dtype=bool))
+    return np.where(complete, linked, -1 - local)
+
+
 def _groups(episodes: pd.DataFrame) -> pd.DataFrame:
     """Substance group of drug1-3 (NA where blank or unknown)."""
     mapping = dict(SUBSTANCE_GROUP)
@@ -110,28 +131,31 @@ def episode_start(episodes: pd.DataFrame, modalities: pd.DataFrame | None) -> pd
 
 
 def journeys(episodes: pd.DataFrame, modalities: pd.DataFrame | None, *, gap_days: int = 21,
-             start: pd.Series | None = None) -> pd.DataFrame:
+             start: pd.Series | None = None, first_modality: pd.Series | None = None,
+             key: pd.Series | np.ndarray | None = None) -> pd.DataFrame:
     """Link each client's episodes into journeys (spec/measures.md "Episode and journey").
 
     Episodes of one ``client_key`` in referral order: the next belongs to the same journey when it
     overlaps the previous ones or its first modality starts within ``gap_days`` after their
     discharge. Returns, aligned to ``episodes``: ``journey`` (int id), ``j_start`` (E_start of the
     first episode, or ``start`` when given), ``j_end`` (discharge of the last; NaT if any is open),
-    ``j_last`` (True for the journey's last episode).
+    ``j_last`` (True for the journey's last episode). ``first_modality`` and ``key`` (any values
+    equal for the same client, e.g. ``client_codes``) may be passed when already computed.
     """
-    key = client_key(episodes)
-    e_start = episode_start(episodes, modalities) if start is None else start
-    first_mod = first_modality_start(episodes, modalities)
+    key = client_codes(episodes) if key is None else np.asarray(key)
+    first_mod = first_modality_start(episodes, modalities) if first_modality is None else first_modality
+    e_start = episodes["triage_date"].fillna(first_mod) if start is None else start
     frame = pd.DataFrame({
-        "key": key.fillna(""), "ref": episodes["referral_date"], "pos": np.arange(len(episodes)),
+        "key": key, "ref": episodes["referral_date"], "pos": np.arange(len(episodes)),
         "end": episodes["discharge_date"], "first_mod": first_mod, "start": e_start,
     }, index=episodes.index)
     frame = frame.sort_values(["key", "ref", "pos"], kind="stable")
     far = pd.Timestamp("2262-01-01")
     end_open = frame["end"].fillna(far)
     # end of the journey so far (running max within client), shifted to compare with the next episode
-    running_end = end_open.groupby(frame["key"].to_numpy()).cummax()
-    prev_end = running_end.groupby(frame["key"].to_numpy()).shift(1)
+    client = frame["key"].to_numpy()
+    running_end = end_open.groupby(client).cummax()
+    prev_end = running_end.groupby(client).shift(1)
     same_client = frame["key"].eq(frame["key"].shift(1))
     overlaps = frame["ref"] <= prev_end
     continues = (frame["first_mod"] - prev_end).dt.days.between(0, gap_days)

@@ -21,7 +21,7 @@ import pandas as pd
 from rules import derived
 from rules.catalogue import Catalogue, Rule, default_catalogue, resolved
 from rules.columns import TABLES
-from rules.findings import FINDING_COLUMNS, SEVERITIES, concat_findings, empty_findings, normalise
+from rules.findings import FINDING_COLUMNS, SCHEMA_RULES, SEVERITIES, empty_findings, normalise
 from rules.kinds import KINDS, Check, Context, Hits
 from rules.kinds.base import as_text
 from rules.progress import NO_PROGRESS, Progress, check_cancelled
@@ -44,8 +44,16 @@ class Report:
     row_counts: dict[str, int] = field(default_factory=dict)
     catalogue: Catalogue | None = None
     settings: Settings = field(default_factory=Settings)
-    #: Per table, the record key of each row label as evaluated (used by ``recheck``).
-    keys: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    #: Per table, the key columns of each row label as evaluated (a copy; used by ``recheck``).
+    snapshot: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _index: KeyIndex | None = field(default=None, repr=False)
+
+    @property
+    def key_index(self) -> KeyIndex:
+        """Which rows belong to which record and client (computed on first use, for ``recheck``)."""
+        if self._index is None:
+            self._index = KeyIndex(record_keys(self.snapshot))
+        return self._index
 
     @property
     def errors(self) -> int:
@@ -106,7 +114,7 @@ def evaluate(tables: Tables, *, catalogue: Catalogue | None = None, settings: Se
     as_at = tables.as_at or dt.date.today()
     schema = schema_findings if schema_findings is not None else empty_findings()
     ctx = Context(tables, settings=settings, as_at=as_at, flagged=flagged_cells(tables, schema))
-    parts: list[pd.DataFrame] = [schema]
+    parts: list[pd.DataFrame] = [schema] if len(schema) else []
     not_run: dict[str, str] = {}
     rules = [r for r in catalogue if r.enabled]
     for i, rule in enumerate(rules):
@@ -115,11 +123,12 @@ def evaluate(tables: Tables, *, catalogue: Catalogue | None = None, settings: Se
         found, missing = _run_rule(ctx, rule)
         if missing:
             not_run[rule.id] = missing
-        parts.append(found)
+        if found is not None:
+            parts.append(found)
     progress.report(1.0, "Checked")
-    findings = sort_findings(concat_findings(parts))
+    findings = sort_findings(pd.concat(parts, ignore_index=True) if parts else empty_findings())
     return Report(findings, not_run, as_at, list(tables.files), tables.row_counts(), catalogue, settings,
-                  record_keys(tables))
+                  key_snapshot(tables))
 
 
 def flagged_cells(tables: Tables, schema: pd.DataFrame) -> dict[str, dict[str, np.ndarray]]:
@@ -147,7 +156,7 @@ def flagged_cells(tables: Tables, schema: pd.DataFrame) -> dict[str, dict[str, n
     return out
 
 
-def _run_rule(ctx: Context, rule: Rule) -> tuple[pd.DataFrame, str]:
+def _run_rule(ctx: Context, rule: Rule) -> tuple[pd.DataFrame | None, str]:
     """A rule's findings, one per (table, row), and why part of it could not run ('' if it all ran)."""
     present = set(ctx.tables.present())
     parts, missing = [], []
@@ -163,7 +172,7 @@ def _run_rule(ctx: Context, rule: Rule) -> tuple[pd.DataFrame, str]:
             parts.append(_to_findings(ctx, rule, check, hits))
     reason = f"no {' or '.join(missing)} table in the extract" if missing else ""
     if not parts:
-        return empty_findings(), reason
+        return None, reason
     found = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     return _one_per_row(found), reason
 
@@ -252,11 +261,20 @@ def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
     return normalise(keyed.drop(columns=["_t", "_r", "_pos"], errors="ignore"))
 
 
-def record_keys(tables: Tables) -> dict[str, pd.DataFrame]:
+KEY_COLUMNS = ("provider_code", "episode_id", "client_ref", "first_initial", "surname_initial", "dob",
+               "sex", "consent")
+
+
+def key_snapshot(tables: Tables) -> dict[str, pd.DataFrame]:
+    """A copy of the columns that decide which record and client each row belongs to."""
+    return {t: tables.get(t)[[c for c in KEY_COLUMNS if c in tables.get(t).columns]].copy()
+            for t in tables.present()}
+
+
+def record_keys(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Per table, each row label's record key (and, for episodes, the client it belongs to)."""
     out = {}
-    for table in tables.present():
-        frame = tables.get(table)
+    for table, frame in frames.items():
         keys = pd.DataFrame({"record": _record(frame)}, index=frame.index)
         if table == "episodes":
             keys["client"] = _client(frame)
@@ -309,47 +327,104 @@ def recheck(tables: Tables, report: Report, touched: Mapping[str, Iterable[Any]]
     catalogue = report.catalogue if catalogue is None else catalogue
     settings = report.settings if settings is None else settings
     labels = touched_labels(tables, touched)
-    keys = {t: k.copy() for t, k in report.keys.items()}
+    old_index = report.key_index
+    snapshot, changed = _refreshed(report.snapshot, tables, labels)
+    new_index = KeyIndex(record_keys(snapshot)) if changed else old_index
     records: set[str] = set()
     for table, idx in labels.items():
-        old = keys.get(table)
-        if old is not None:
-            records.update(old["record"].reindex(idx).dropna())
-        records.update(_record(tables.get(table).loc[idx]))
-    eps_idx = labels.get("episodes")
-    if eps_idx is not None and len(eps_idx) and "episodes" in keys:
-        fresh = record_keys(Tables(tables.episodes.loc[eps_idx]))["episodes"]
-        keys["episodes"] = _updated(keys["episodes"], fresh)
-    for table, idx in labels.items():
-        if table != "episodes" and table in keys:
-            keys[table] = _updated(keys[table], pd.DataFrame({"record": _record(tables.get(table).loc[idx])}))
-    eps_keys = keys.get("episodes")
-    if eps_keys is not None and records:
-        mine = eps_keys[eps_keys["record"].isin(records)]
-        same = eps_keys["client"].isin(set(mine["client"])) | eps_keys["client_key"].isin(set(mine["client_key"]))
-        records.update(eps_keys.loc[same, "record"])
-    sub_rows = {t: k.index[k["record"].isin(records)] for t, k in keys.items()}
+        for index in {id(old_index): old_index, id(new_index): new_index}.values():
+            records.update(index.records_at(table, idx))
+    for index in {id(old_index): old_index, id(new_index): new_index}.values():
+        records.update(index.same_clients(records))
+    sub_rows = {t: new_index.rows_of(t, records) for t in tables.present()}
     sub = Tables(**{t: tables.get(t).loc[sub_rows[t]] for t in tables.present()},
                  as_at=tables.as_at, files=list(tables.files))
-    schema = report.findings[report.findings["rule"].isin(_schema_rule_ids(report))] \
-        if schema_findings is None else schema_findings
     where = _locations(sub)
-    in_sub = _located_in(schema, where)
-    fresh_report = evaluate(sub, catalogue=catalogue, settings=settings, schema_findings=schema[in_sub])
+    if schema_findings is None:
+        old_schema = report.findings[report.findings["rule"].isin(list(SCHEMA_RULES))]
+        schema = old_schema[_located_in(old_schema, where)]
+    else:
+        schema = schema_findings[_located_in(schema_findings, where)]
+    fresh = evaluate(sub, catalogue=catalogue, settings=settings, schema_findings=schema).findings
     old = report.findings
     gone = _located_in(old, where)
-    kept = old[~gone]
-    findings = sort_findings(concat_findings([kept, fresh_report.findings]))
-    before, after = old[gone], fresh_report.findings
-    changes = Changes(added=_minus(after, before), removed=_minus(before, after))
+    before = old[gone]
+    findings = _merge_sorted(old[~gone], fresh)
+    changes = Changes(added=_minus(fresh, before), removed=_minus(before, fresh))
     new = Report(findings, dict(report.not_run), report.as_at, list(report.files), tables.row_counts(),
-                 catalogue, settings, keys)
+                 catalogue, settings, snapshot)
+    new._index = new_index
     return new, changes
 
 
-def _schema_rule_ids(report: Report) -> set[str]:
-    from rules.findings import SCHEMA_RULES
-    return set(SCHEMA_RULES)
+class KeyIndex:
+    """Which rows belong to which record and client, with hashed look-ups (built once per report)."""
+
+    def __init__(self, keys: dict[str, pd.DataFrame]) -> None:
+        self.keys = keys
+        self._by: dict[tuple[str, str], pd.Index] = {}
+
+    def _index(self, table: str, column: str) -> pd.Index:
+        if (table, column) not in self._by:
+            self._by[(table, column)] = pd.Index(self.keys[table][column].to_numpy(dtype=object))
+        return self._by[(table, column)]
+
+    def _rows(self, table: str, column: str, values: Iterable[str]) -> np.ndarray:
+        values = list(values)
+        if table not in self.keys or not values:
+            return np.zeros(0, dtype=np.int64)
+        found = self._index(table, column).get_indexer_for(values)
+        return found[found >= 0]
+
+    def rows_of(self, table: str, records: Iterable[str]) -> pd.Index:
+        """Row labels of ``table`` whose record is in ``records``."""
+        return self.keys[table].index[self._rows(table, "record", records)] if table in self.keys else pd.Index([])
+
+    def records_at(self, table: str, labels: pd.Index) -> set[str]:
+        keys = self.keys.get(table)
+        if keys is None:
+            return set()
+        return set(keys["record"].reindex(labels).dropna())
+
+    def same_clients(self, records: set[str]) -> set[str]:
+        """Records of every episode sharing a client (provider + client_ref, or client_key) with ``records``."""
+        eps = self.keys.get("episodes")
+        if eps is None or not records:
+            return set()
+        mine = eps.iloc[self._rows("episodes", "record", records)]
+        pos = np.concatenate([self._rows("episodes", "client", set(mine["client"])),
+                              self._rows("episodes", "client_key", set(mine["client_key"]) - {""})])
+        return set(eps["record"].iloc[pos])
+
+
+def _refreshed(snapshot: dict[str, pd.DataFrame], tables: Tables,
+               labels: Mapping[str, pd.Index]) -> tuple[dict[str, pd.DataFrame], bool]:
+    """The key snapshot after an edit, and whether any key value of a touched row changed."""
+    out, changed = dict(snapshot), False
+    for table, idx in labels.items():
+        if table not in snapshot:
+            continue
+        cols = list(snapshot[table].columns)
+        now = tables.get(table).loc[idx, cols]
+        was = snapshot[table].reindex(idx)
+        same = ((now.astype(object) == was.astype(object)) | (now.isna() & was.isna())).all(axis=None)
+        if not same or not idx.isin(snapshot[table].index).all():
+            out[table] = _updated(snapshot[table].copy(), now)
+            changed = True
+    return out, changed
+
+
+def _merge_sorted(kept: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
+    """Both tables together in ``sort_findings`` order (kept is already normalised and sorted)."""
+    if not len(fresh):
+        return kept.reset_index(drop=True)
+    both = pd.concat([kept, normalise(fresh)], ignore_index=True)
+    file_codes = pd.factorize(both["file"], sort=True)[0]
+    rule_codes = pd.factorize(both["rule"], sort=True)[0]
+    table_codes = both["table"].map(_TABLE_ORDER).fillna(len(TABLES)).to_numpy()
+    rows = both["row"].fillna(0).to_numpy(dtype=np.int64)
+    order = np.lexsort((np.arange(len(both)), rule_codes, rows, table_codes, file_codes))
+    return both.iloc[order].reset_index(drop=True)
 
 
 def _updated(keys: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
@@ -369,11 +444,15 @@ def _locations(tables: Tables) -> set[tuple[str, str, int]]:
 
 
 def _located_in(findings: pd.DataFrame, where: set[tuple[str, str, int]]) -> np.ndarray:
-    if not len(findings):
-        return np.zeros(0, dtype=bool)
-    rows = findings["row"].astype("Int64")
-    return np.array([r is not pd.NA and (t, f, int(r)) in where
-                     for t, f, r in zip(findings["table"], findings["file"], rows, strict=True)], dtype=bool)
+    """Findings located at one of ``where``'s (table, file, row)."""
+    out = np.zeros(len(findings), dtype=bool)
+    if not len(findings) or not where:
+        return out
+    numbers = {r for _, _, r in where}
+    candidates = np.flatnonzero(findings["row"].isin(numbers).fillna(False).to_numpy(dtype=bool))
+    sub = findings.iloc[candidates]
+    out[candidates] = [(t, f, int(r)) in where for t, f, r in zip(sub["table"], sub["file"], sub["row"], strict=True)]
+    return out
 
 
 def _minus(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:

@@ -142,24 +142,74 @@ class Context:
             self._cache[key] = make()
         return self._cache[key]
 
+    def codes(self, table: str, name: str) -> tuple[np.ndarray, int]:
+        """Integer codes of one column (-1 = blank) and how many distinct values it has."""
+        def make() -> tuple[np.ndarray, int]:
+            codes, uniques = pd.factorize(self.table(table)[name], use_na_sentinel=True)
+            return np.asarray(codes, dtype=np.int64), len(uniques)
+        return self.cached(("codes", table, name), make)
+
+    def group_key(self, table: str, names: Sequence[str]) -> np.ndarray:
+        """One int64 per row identifying its values of ``names`` (-1 when any is blank)."""
+        def make() -> np.ndarray:
+            if tuple(names) == ("provider_code", "episode_id"):
+                return self.episode_key(table)
+            key = np.zeros(len(self.table(table)), dtype=np.int64)
+            blank = np.zeros(len(key), dtype=bool)
+            for name in names:
+                codes, n = self.codes(table, name)
+                blank |= codes < 0
+                key = key * (n + 1) + codes + 1
+                key = np.asarray(pd.factorize(key)[0], dtype=np.int64)
+            key[blank] = -1
+            return key
+        return self.cached(("group_key", table, tuple(names)), make)
+
+    def episode_key(self, table: str) -> np.ndarray:
+        """(provider_code, episode_id) as one int64, the same across tables (-1 when blank)."""
+        def make() -> dict[str, np.ndarray]:
+            present = self.tables.present()
+            frames = [self.table(t) for t in present]
+            keys = []
+            for name in ("provider_code", "episode_id"):
+                both = pd.concat([f[name] for f in frames], ignore_index=True)
+                codes, uniques = pd.factorize(both, use_na_sentinel=True)
+                keys.append((np.asarray(codes, dtype=np.int64), len(uniques)))
+            (pc, _), (ec, ne) = keys
+            key = np.where((pc >= 0) & (ec >= 0), pc * (ne + 1) + ec, -1)
+            out, start = {}, 0
+            for t, f in zip(present, frames, strict=True):
+                out[t] = key[start:start + len(f)]
+                start += len(f)
+            return out
+        return self.cached("episode_key", make)[table]
+
     def episode_pos(self, table: str) -> np.ndarray:
         """For each row of ``table``, the position of its episode in ``episodes`` (-1: none)."""
         def make() -> np.ndarray:
-            eps = self.table("episodes")
+            parent = self.episode_key("episodes")
             if table == "episodes":
-                return np.arange(len(eps))
-            child = self.table(table)
-            key = pd.MultiIndex.from_arrays([eps["provider_code"], eps["episode_id"]])
-            first = ~key.duplicated()
-            parent = key[first]
-            pos = np.flatnonzero(first)
-            found = parent.get_indexer(pd.MultiIndex.from_arrays([child["provider_code"], child["episode_id"]]))
-            out = np.where(found >= 0, pos[np.maximum(found, 0)], -1)
-            # a child with a blank key never belongs to an episode
-            blank = child["provider_code"].isna().to_numpy() | child["episode_id"].isna().to_numpy()
-            out[blank] = -1
-            return out
+                return np.arange(len(parent))
+            child = self.episode_key(table)
+            uniq, first = np.unique(parent, return_index=True)
+            if not len(uniq):
+                return np.full(len(child), -1)
+            at = np.clip(np.searchsorted(uniq, child), 0, len(uniq) - 1)
+            found = (uniq[at] == child) & (child >= 0)
+            return np.where(found, first[at], -1)
         return self.cached(("episode_pos", table), make)
+
+    def per_episode(self, table: str, values: pd.Series, how: str = "min",
+                    mask: np.ndarray | None = None) -> pd.Series:
+        """Aggregate a column of ``table`` onto the episodes rows (NaT/NA where none)."""
+        eps = self.table("episodes")
+        pos = self.episode_pos(table)
+        keep = (pos >= 0) & values.notna().to_numpy()
+        if mask is not None:
+            keep &= mask
+        agg = pd.Series(values.to_numpy()[keep]).groupby(pos[keep]).agg(how)
+        out = agg.reindex(np.arange(len(eps)))
+        return pd.Series(out.to_numpy(), index=eps.index).astype(values.dtype)
 
     def from_episodes(self, table: str, values: pd.Series) -> pd.Series:
         """An episodes column (or derived Series) brought onto the rows of ``table`` (NA when orphan)."""

@@ -61,8 +61,11 @@ def _children_per_episode(ctx: Context, table: str, mask: np.ndarray | None = No
 
 
 def _first_modality_start(ctx: Context) -> pd.Series:
-    return ctx.cached("first_modality_start", lambda: derived.first_modality_start(
-        ctx.table("episodes"), ctx.tables.get("modalities")))
+    def make() -> pd.Series:
+        if ctx.tables.get("modalities") is None:
+            return pd.Series(pd.NaT, index=ctx.table("episodes").index, dtype="datetime64[ns]")
+        return ctx.per_episode("modalities", ctx.table("modalities")["modality_start_date"], "min")
+    return ctx.cached("first_modality_start", make)
 
 
 @named("triage-recorded", table="episodes", evidence=("reason",))
@@ -117,12 +120,11 @@ def substances_consistent(ctx: Context, check: Check) -> Hits:
 def retained_12_weeks(ctx: Context, check: Check) -> Hits:
     """A journey's last discharge that was unplanned and before day ``min_days`` of the journey."""
     eps = ctx.table("episodes")
-    mods = ctx.tables.get("modalities")
-    start = None
-    if ctx.settings.retention_start == "first_modality":
-        start = _first_modality_start(ctx)
+    first = _first_modality_start(ctx)
+    start = first if ctx.settings.retention_start == "first_modality" else eps["triage_date"].fillna(first)
     j = ctx.cached(("journeys", ctx.settings.journey_gap_days, ctx.settings.retention_start),
-                   lambda: derived.journeys(eps, mods, gap_days=ctx.settings.journey_gap_days, start=start))
+                   lambda: derived.journeys(eps, None, gap_days=ctx.settings.journey_gap_days, start=start,
+                                            first_modality=first, key=derived.client_codes(eps)))
     target = ctx.days(check.get("min_days", "settings.retention_days"))
     reason = eps["discharge_reason"]
     unplanned = reason.notna().to_numpy() & ~reason.isin(list(ctx.settings.planned_reasons)).fillna(False).to_numpy(dtype=bool)

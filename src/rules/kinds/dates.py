@@ -42,13 +42,14 @@ def date_order(ctx: Context, check: Check) -> Hits:
 
 def _first_per_episode(ctx: Context, check: Check, order: pd.Series) -> np.ndarray:
     """Mask of the first row per (provider_code, episode_id) by ``order`` (ties: table order)."""
-    frame = ctx.table(check.table)
-    keyed = pd.DataFrame({"p": frame["provider_code"].to_numpy(), "e": frame["episode_id"].to_numpy(),
-                          "o": order.to_numpy(), "i": np.arange(len(frame))})
-    keyed = keyed.sort_values(["p", "e", "o", "i"], na_position="last", kind="stable")
-    first = ~keyed.duplicated(["p", "e"])
-    mask = np.zeros(len(frame), dtype=bool)
-    mask[keyed["i"].to_numpy()[first.to_numpy()]] = True
+    key = ctx.episode_key(check.table)
+    when = order.to_numpy(dtype="datetime64[ns]")
+    when = np.where(np.isnat(when), np.datetime64("2262-01-01"), when)
+    pos = np.arange(len(key))
+    ranked = np.lexsort((pos, when, key))
+    first = np.r_[True, key[ranked][1:] != key[ranked][:-1]]
+    mask = np.zeros(len(key), dtype=bool)
+    mask[ranked[first]] = True
     return mask
 
 

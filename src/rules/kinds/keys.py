@@ -21,24 +21,24 @@ def unique(ctx: Context, check: Check) -> Hits:
     """No two rows share ``columns`` (within the rows ``where`` selects)."""
     frame = ctx.table(check.table)
     columns = list(check.params["columns"])
-    judged = frame[columns].notna().all(axis=1).to_numpy().copy()
+    key = ctx.group_key(check.table, columns)
+    judged = key >= 0
     if check.get("where"):
         judged &= frame[check.params["where"]].isin(check.get("values", [])).fillna(False).to_numpy(dtype=bool)
     pos = np.flatnonzero(judged)
-    sub = frame.iloc[pos]
-    keyed = pd.DataFrame({f"k{i}": sub[c].to_numpy() for i, c in enumerate(columns)})
-    keys = list(keyed.columns)
-    counts = keyed.groupby(keys, sort=False)[keys[0]].transform("size").to_numpy()
+    sub = pd.Series(key[pos])
+    counts = sub.map(sub.value_counts()).to_numpy()
     if check.get("keep", "none") == "first":
         order = check.get("order_by")
-        keyed["o"] = sub[order].to_numpy() if order else 0
-        keyed["i"] = np.arange(len(keyed))
-        ranked = keyed.sort_values([*keys, "o", "i"], na_position="last", kind="stable")
-        dup = ranked.duplicated(keys, keep="first")
-        bad = np.zeros(len(keyed), dtype=bool)
-        bad[ranked["i"].to_numpy()[dup.to_numpy()]] = True
+        when = frame[order].to_numpy(dtype="datetime64[ns]")[pos] if order else np.zeros(len(pos), "datetime64[ns]")
+        when = np.where(np.isnat(when), np.datetime64("2262-01-01"), when)
+        ranked = np.lexsort((pos, when, key[pos]))
+        dup = np.zeros(len(pos), dtype=bool)
+        sorted_key = key[pos][ranked]
+        dup[ranked[1:]] = sorted_key[1:] == sorted_key[:-1]
+        bad = dup
     else:
-        bad = keyed.duplicated(keys, keep=False).to_numpy()
+        bad = sub.duplicated(keep=False).to_numpy()
     rows = pos[bad]
     last = columns[-1]
     return Hits(rows, (last,), {"count": counts[bad], "value": as_text(frame[last].iloc[rows])})
@@ -79,27 +79,25 @@ def no_overlap(ctx: Context, check: Check) -> Hits:
     frame = ctx.table(check.table)
     group = list(check.params["group"])
     start, end = check.params["start"], check.params["end"]
-    judged = frame[group].notna().all(axis=1).to_numpy()
-    is_open = ~ctx.present(check.table, end)
-    keyed = pd.DataFrame({f"g{i}": frame[c].to_numpy() for i, c in enumerate(group)})
-    keys = list(keyed.columns)
-    keyed["i"] = np.arange(len(frame))
+    key = ctx.group_key(check.table, group)
+    judged = key >= 0
     if check.get("open_only", False):
-        sub = keyed[judged & is_open]
-        bad = sub.duplicated(keys, keep=False).to_numpy()
-        counts = sub.groupby(keys, sort=False)["i"].transform("size").to_numpy()[bad]
-        rows = sub["i"].to_numpy()[bad]
-        order = np.argsort(rows)
-        return Hits(rows[order], (group[-1], end), {"count": counts[order]})
-    keyed["s"] = frame[start].to_numpy()
-    keyed["e"] = frame[end].fillna(pd.Timestamp("2262-01-01")).to_numpy()
-    sub = keyed[judged & frame[start].notna().to_numpy()].sort_values([*keys, "s", "i"], kind="stable")
-    running = sub.groupby(keys, sort=False)["e"].cummax()
-    prev = running.groupby([sub[k] for k in keys], sort=False).shift(1)
-    clash = (sub["s"] <= prev).fillna(False).to_numpy(dtype=bool)
-    # the earlier row of each clash fails too
-    nxt = pd.Series(clash).shift(-1, fill_value=False).to_numpy(dtype=bool) & sub.duplicated(keys, keep="last").to_numpy()
-    rows = np.sort(sub["i"].to_numpy()[clash | nxt])
+        pos = np.flatnonzero(judged & ~ctx.present(check.table, end))
+        sub = pd.Series(key[pos])
+        bad = sub.duplicated(keep=False).to_numpy()
+        counts = sub.map(sub.value_counts()).to_numpy()
+        return Hits(pos[bad], (group[-1], end), {"count": counts[bad]})
+    pos = np.flatnonzero(judged & frame[start].notna().to_numpy())
+    s_ = frame[start].to_numpy(dtype="datetime64[ns]")[pos]
+    e_ = frame[end].to_numpy(dtype="datetime64[ns]")[pos]
+    e_ = np.where(np.isnat(e_), np.datetime64("2262-01-01"), e_)
+    order = np.lexsort((pos, s_, key[pos]))
+    k, s_, e_, p_ = key[pos][order], s_[order], e_[order], pos[order]
+    running = pd.Series(e_).groupby(k).cummax().to_numpy()
+    same = np.r_[False, k[1:] == k[:-1]]
+    clash = same & (s_ <= np.r_[running[:1], running[:-1]])
+    clash_prev = np.r_[clash[1:], False]
+    rows = np.sort(p_[clash | clash_prev])
     return Hits(rows, (group[-1], start, end), {"count": np.full(len(rows), 2)})
 
 
