@@ -1,7 +1,7 @@
 """Screenshots of the app on the demo partnership, for looking at what users will see.
 
-Usage: xvfb-run -a -s '-screen 0 1400x900x24' .venv/bin/python scripts/screenshots.py out/
-(or QT_QPA_PLATFORM=offscreen). Saves main window, findings facets, mapping dialog and dashboard.
+Usage: xvfb-run -a -s '-screen 0 1400x900x24' .venv/bin/python scripts/screenshots.py OUT [EXTRACTS_DIR]
+(or QT_QPA_PLATFORM=offscreen); without EXTRACTS_DIR the bundled demo partnership is used. Saves main window, findings facets, mapping dialog and dashboard.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def shoot(widget: QWidget, path: Path, app: QApplication) -> None:
     print(f"saved {path}")
 
 
-def main(out: Path) -> int:
+def main(out: Path, extracts: Path | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     QCoreApplication.setOrganizationName("Treatment Returns Screenshots")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
@@ -38,7 +38,7 @@ def main(out: Path) -> int:
     from app.ui.main_window import MainWindow, _cache_dir
 
     session = Session()
-    session.open_files(demo_files(_cache_dir() / "demo"))
+    session.open_files(sorted(extracts.glob("*.xlsx")) if extracts else demo_files(_cache_dir() / "demo"))
     window = MainWindow(session)
     window.resize(1400, 900)
     view = window.views["episodes"]
@@ -69,4 +69,5 @@ def main(out: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")))
+    args = sys.argv[1:]
+    sys.exit(main(Path(args[0] if args else "screenshots"), Path(args[1]) if len(args) > 1 else None))

@@ -1,0 +1,80 @@
+"""Dashboard drill-down and generating the returns, on a synthetic partnership and the real services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from app.session import Session
+from app.ui.main_window import MainWindow
+
+
+@pytest.fixture(scope="module")
+def extracts(tmp_path_factory):
+    synth = pytest.importorskip("app.synth")
+    return synth.write(synth.generate(providers=2, episodes=250, seed=5, defects=0.0, as_at=dt.date(2025, 10, 15)),
+                       tmp_path_factory.mktemp("extracts"))
+
+
+@pytest.fixture
+def window(qtbot, extracts):
+    session = Session()
+    session.open_files(extracts)
+    w = MainWindow(session)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.runner.wait()
+
+
+def test_dashboard_cards_match_the_measures_and_drill_down_to_records(window, qtbot) -> None:
+    from app.ui.dashboard import Card, Dashboard
+    from rules.measures import COUNT_IDS, MEASURE_IDS
+
+    dashboard = Dashboard(window, compute_now=True)
+    qtbot.addWidget(dashboard)
+    period = dashboard.period.currentData()
+    assert period.label == "2025-26 Q2"
+    cards = dashboard.cards.findChildren(Card)
+    assert len(cards) == len(COUNT_IDS) + len(MEASURE_IDS)
+    expected = window.session.measures(period).measures["planned_exits"]
+    card = next(c for c in cards if c.figure.id == "planned_exits")
+    texts = [label.text() for label in card.findChildren(QLabel)]
+    assert f"{expected.percent:.1f}%" in texts
+    assert f"{expected.numerator:,} of {expected.denominator:,} episodes" in texts
+    drill = dashboard.drill(card.figure)
+    qtbot.addWidget(drill)
+    shown = [drill.records.item(i).text() for i in range(drill.records.count())]
+    assert shown == expected.records("numerator") and shown
+    assert drill.go_to(shown[0])
+    view = window.views["episodes"]
+    row = view.grid.currentIndex().row()
+    assert f"{view.model.index(row, 0).data()}/{view.model.index(row, 1).data()}" == shown[0]
+
+
+def test_dashboard_recomputes_in_the_worker_when_the_period_changes(window, qtbot) -> None:
+    from app.ui.dashboard import Dashboard
+
+    dashboard = Dashboard(window, compute_now=True)
+    qtbot.addWidget(dashboard)
+    dashboard.period.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: dashboard.result is not None
+                    and dashboard.result["current"].period.label == dashboard.period.currentData().label, timeout=10000)
+    assert [label for label, _ in dashboard.result["trend"]][-1] == dashboard.period.currentData().label
+
+
+def test_generate_checks_templates_then_writes_both_returns(window, qtbot, tmp_path) -> None:
+    from app.ui.generate_dialog import GenerateDialog
+
+    dialog = GenerateDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.folder.setText(str(tmp_path / "out"))
+    dialog.draft.setChecked(True)
+    dialog.generate()
+    qtbot.waitUntil(lambda: dialog.open_button.isEnabled(), timeout=30000)
+    assert dialog.problems == []
+    assert sorted(p.suffix for p in dialog.outputs) == [".docx", ".xlsx"]
+    assert all(p.exists() and p.stat().st_size > 0 and "DRAFT" in p.name for p in dialog.outputs)
+    assert "Every tag of the templates can be filled." in dialog.log.toPlainText()
