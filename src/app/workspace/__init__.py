@@ -4,14 +4,20 @@ profiles and measure snapshots. Qt-free; the UI and the CLI both use it.
 
 Typical use::
 
-    with Workspace.open(path) as ws:
-        typed, schema_findings = rules.schema.check(ws.tables())   # working RAW -> typed
-        edit = ws.edit("episodes", position, "discharge_reason", "TCDF", reason="provider confirmed")
+    with Workspace.open(path) as ws:                      # WorkspaceLocked if open elsewhere
+        raw = ws.tables()                                  # working RAW tables: sources + edits
+        typed, schema_findings = rules.schema.check(raw)   # RAW -> typed, same row order
+        report = rules.engine.evaluate(typed, settings=ws.settings, schema_findings=schema_findings)
+        findings = ws.mark_accepted(report.findings)       # + accepted, accepted_reason
+        edit = ws.edit("episodes", 17, "discharge_reason", "TCDF", reason="provider confirmed")
         ws.undo()
 
-``tables()`` gives the working RAW tables (sources + edits). Rows are located by working
-position (an int), by ``RowLocator(source_id, _row)``, by ``(file name, _row)`` or by a row or
-finding carrying ``_file``/``file`` and ``_row``/``row``.
+Rows are located by working position (an int: the row's position in ``tables()``, which is
+also the position in the typed tables), by ``RowLocator(source_id, _row)``, by
+``(file name, _row)``, or by a row or finding carrying ``_file``/``file`` and ``_row``/``row``.
+Every change returns what it changed (``Edit.position``, ``Change.changed``), so callers update
+their own copy of the rows instead of calling ``tables()`` again; after ``import_source``
+positions change and callers reload.
 """
 
 from __future__ import annotations

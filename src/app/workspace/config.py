@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from typing import Any
 
 from app.workspace.edits import now, user_name
 from rules.settings import Settings
@@ -28,7 +29,9 @@ def settings(conn: sqlite3.Connection) -> Settings:
     return Settings.from_dict(json.loads(text)) if text else Settings()
 
 
-def save_profile(conn: sqlite3.Connection, name: str, profile: dict) -> None:
+def save_profile(conn: sqlite3.Connection, name: str, profile: Any) -> None:
+    if not isinstance(profile, dict):
+        profile = profile.to_json()  # an app.extracts MappingProfile
     if not name.strip():
         raise ValueError("a mapping profile needs a name")
     conn.execute("INSERT INTO profiles (name, profile_json, user, time) VALUES (?, ?, ?, ?)",

@@ -146,9 +146,9 @@ class UndoStacks:
         if kind in ACTIONS:
             self.done.append(batch_id)
             self.undone.clear()
-        elif kind == "undo":
+        elif kind == "undo" and self.done:
             self.undone.append(self.done.pop())
-        elif kind == "redo":
+        elif kind == "redo" and self.undone:
             self.undone.pop()
             self.done.append(batch_id)
         elif kind == "import":

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -48,7 +48,9 @@ def _keys(frame: pd.DataFrame, table: str) -> pd.Series:
 
 
 def import_source(ws: Workspace, raw: Tables, *, file_path: Path | list[Path],
-                  profile: dict | None) -> ImportResult:
+                  profile: Any) -> ImportResult:
+    if profile is not None and not isinstance(profile, dict):
+        profile = profile.to_json()  # an app.extracts MappingProfile
     paths = [Path(p) for p in (file_path if isinstance(file_path, (list, tuple)) else [file_path])]
     for p in paths:
         if not p.is_file():

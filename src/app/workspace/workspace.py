@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -14,23 +14,25 @@ import pandas as pd
 from app.workspace import accepted as _accepted
 from app.workspace import config as _config
 from app.workspace import snapshots as _snapshots
+from app.workspace import steps
 from app.workspace.edits import (
     Change,
     Edit,
     UndoStacks,
     effective_edits,
     history_frame,
-    insert_batch,
-    insert_edits,
     now,
     read_edits,
-    to_edits,
     user_name,
 )
 from app.workspace.locate import as_text, locate
 from app.workspace.sources import decode
+from app.workspace.steps import Group
 from app.workspace.store import Store
 from app.workspace.working import Working
+
+if TYPE_CHECKING:
+    from app.workspace.reimport import ImportResult
 from rules.columns import SOURCE_COLUMNS, column_names
 from rules.settings import Settings
 from rules.tables import Tables
@@ -84,9 +86,14 @@ class Workspace:
 
     # -- sources -------------------------------------------------------------------------
     def import_source(self, raw_tables_for_one_file: Tables, *, file_path: Path | list[Path],
-                      profile: dict | None = None) -> Any:
+                      profile: Any = None) -> ImportResult:
         """Store one provider file's RAW tables; a newer extract of the same provider replaces
-        the old one, carrying over the edits that still apply (see ``ImportResult``)."""
+        the old one, carrying over the edits that still apply (see ``ImportResult``).
+
+        ``file_path``: the provider's file (or its CSV files), hashed, never changed. ``profile``:
+        the mapping profile used (a JSON-ready dict or an ``app.extracts`` ``MappingProfile``).
+        Working row positions change after an import: callers reload ``tables()``.
+        """
         from app.workspace.reimport import import_source
 
         result = import_source(self, raw_tables_for_one_file, file_path=file_path, profile=profile)
@@ -198,38 +205,14 @@ class Workspace:
             raise KeyError(f"{table} has no editable field {field!r}")
         return field
 
-    def commit(self, kind: str, description: str, reason: str,
-               groups: list[tuple[str, str, np.ndarray, np.ndarray, np.ndarray | None]],
-               *, ref_batch: int | None = None, edit_kind: str = "edit") -> Change:
+    def commit(self, kind: str, description: str, reason: str, groups: list[Group], *,
+               ref_batch: int | None = None, edit_kind: str = "edit") -> Change:
         """Append one step: ``groups`` of (table, field, positions, new values, ref edit ids)."""
-        working = self.working()
-        parts = []
-        for table, field, positions, values, refs in groups:
-            frame = working.frame(table)
-            self._field(table, field)
-            source_ids, seqs = working.cells_of(table, positions)
-            record, key = working.row_keys(table, positions)
-            parts.append(pd.DataFrame({
-                "kind": edit_kind, "ref_edit": refs if refs is not None else None,
-                "table_name": table, "source_id": source_ids, "seq": seqs,
-                "row": frame["_row"].to_numpy()[positions], "file": frame["_file"].to_numpy()[positions],
-                "record": record.to_numpy(), "row_key": key.to_numpy(), "field": field,
-                "old_value": frame[field].to_numpy()[positions], "new_value": values,
-                "_position": positions}))
-        rows = pd.concat(parts, ignore_index=True).astype({"ref_edit": object})
-        user, time = user_name(), now()
-        rows = rows.assign(reason=reason, user=user, time=time)
-        with self._store.transaction() as conn:
-            batch_id = insert_batch(conn, kind=kind, description=description, reason=reason,
-                                    ref_batch=ref_batch, user=user, time=time)
-            rows["batch_id"] = batch_id
-            rows["id"] = insert_edits(conn, rows)
-        changed = {}
-        for table, field, positions, values, _ in groups:
-            working.apply(table, positions, field, values)
-            changed[table] = np.union1d(changed.get(table, np.array([], dtype=np.int64)), positions)
-        self._stacks.record(kind, batch_id)
-        return Change(batch_id, kind, to_edits(rows, rows["_position"].to_numpy()), changed)
+        with self._store.lock:
+            change = steps.commit(self._store, self.working(), kind=kind, description=description,
+                                  reason=reason, groups=groups, ref_batch=ref_batch, edit_kind=edit_kind)
+            self._stacks.record(kind, change.batch_id)
+        return change
 
     @property
     def can_undo(self) -> bool:
@@ -264,16 +247,11 @@ class Workspace:
         return self._replay(self._stacks.undone[-1], "redo")
 
     def _replay(self, batch_id: int, kind: str) -> Change:
-        edits = read_edits(self._store.conn, "WHERE batch_id = ?", (batch_id,))
-        working = self.working()
-        groups = []
-        for (table, field), part in edits.groupby(["table_name", "field"], sort=False):
-            positions = (part["source_id"].map(working.starts[table]) + part["seq"]).to_numpy(np.int64)
-            values = (part["old_value"] if kind == "undo" else part["new_value"]).to_numpy(dtype=object)
-            groups.append((table, field, positions, values, part["id"].to_numpy()))
-        label = "Undo" if kind == "undo" else "Redo"
-        return self.commit(kind, f"{label}: {self._description(batch_id)}", f"{label.lower()} of step {batch_id}",
-                           groups, ref_batch=batch_id, edit_kind=kind)
+        with self._store.lock:
+            groups = steps.replay_groups(self._store.conn, self.working(), batch_id, kind)
+            label = "Undo" if kind == "undo" else "Redo"
+            return self.commit(kind, f"{label}: {self._description(batch_id)}", f"{label.lower()} of step {batch_id}",
+                               groups, ref_batch=batch_id, edit_kind=kind)
 
     def history(self, *, record: str | None = None, table: str | None = None,
                 field: str | None = None) -> pd.DataFrame:
@@ -327,7 +305,7 @@ class Workspace:
         with self._store.transaction() as conn:
             _config.log(conn, "catalogue", text or "")
 
-    def save_profile(self, name: str, profile: dict) -> None:
+    def save_profile(self, name: str, profile: Any) -> None:
         """Save (or replace) a named mapping profile."""
         with self._store.transaction() as conn:
             _config.save_profile(conn, name, profile)
