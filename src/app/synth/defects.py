@@ -1,7 +1,129 @@
-"""Defect injection (filled in below)."""
+"""Defect injection: about ``rate`` x rows defects spread over every error rule and some warnings.
+
+Each defect changes one record (an episode with its modalities and TOPs) that no other defect
+touches, chosen so the change breaks exactly its intended rule and no other error rule (see
+``kinds`` for each rule's change and why it cannot cascade).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-def inject(rng, tables, *, rate, flat, as_at):  # noqa: ANN001, ANN201 - placeholder
-    return []
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A defect before the files are laid out: the row is still a frame index label."""
+
+    rule: str
+    table: str
+    index: int
+    field: str
+
+
+@dataclass
+class Context:
+    """The tables being changed, their dates parsed once, and the records already used."""
+
+    rng: np.random.Generator
+    tables: dict[str, pd.DataFrame]
+    as_at: pd.Timestamp
+    flat: bool
+    used: set[tuple[str, str]] = field(default_factory=set)
+    dates: dict[str, pd.DataFrame] = field(default_factory=dict)
+    children: dict[str, pd.Series] = field(default_factory=dict)
+    pools: dict[str, list] = field(default_factory=dict)
+    next_id: dict[str, int] = field(default_factory=dict)
+    #: episode rows made by defects, appended when all defects are in
+    added: list[pd.DataFrame] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for table, frame in self.tables.items():
+            cols = [c for c in frame.columns if c.endswith("_date") or c == "dob"]
+            self.dates[table] = frame[cols].apply(lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce"))
+        ep_keys = self.key_index("episodes")
+        for table in ("modalities", "tops"):
+            counts = pd.Series(1, index=self.key_index(table)).groupby(level=[0, 1]).size()
+            self.children[table] = counts.reindex(ep_keys, fill_value=0).set_axis(self.tables["episodes"].index)
+        self.episode_of = pd.Series(self.tables["episodes"].index, index=ep_keys)
+        for provider, ids in self.tables["episodes"].groupby("provider_code")["episode_id"]:
+            self.next_id[provider] = max(int(i[1:]) for i in ids) + 1
+
+    def key_index(self, table: str) -> pd.MultiIndex:
+        return pd.MultiIndex.from_frame(self.tables[table][["provider_code", "episode_id"]])
+
+    def key(self, table: str, index: int) -> tuple[str, str]:
+        row = self.tables[table]
+        return row.at[index, "provider_code"], row.at[index, "episode_id"]
+
+    def episode(self, table: str, index: int) -> int:
+        """The episodes-table index label of a row's episode."""
+        return int(self.episode_of[self.key(table, index)])
+
+    def take(self, name: str, table: str, eligible: Callable[[], pd.Index]) -> int | None:
+        """A random eligible row whose record has no defect yet (and reserve it), or None."""
+        if name not in self.pools:
+            labels = np.asarray(eligible())
+            self.pools[name] = list(self.rng.permutation(labels)) if len(labels) else []
+        pool = self.pools[name]
+        while pool:
+            index = int(pool.pop())
+            key = self.key(table, index)
+            if key not in self.used:
+                self.used.add(key)
+                return index
+        return None
+
+    def ep_date(self, index: int, name: str) -> pd.Timestamp:
+        return self.dates["episodes"].at[index, name]
+
+    def set(self, table: str, index: int, name: str, value: object) -> None:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            value = None
+        elif isinstance(value, (pd.Timestamp, dt.date)):
+            value = value.strftime("%Y-%m-%d")
+        self.tables[table].at[index, name] = value
+
+    def days(self, low: int, high: int) -> pd.Timedelta:
+        return pd.Timedelta(days=int(self.rng.integers(low, high + 1)))
+
+
+def inject(rng: np.random.Generator, tables: dict[str, pd.DataFrame], *, rate: float, flat: bool,
+           as_at: dt.date) -> list[Pending]:
+    """Change ``tables`` in place; return the defects made (about rate x all rows)."""
+    from app.synth.kinds_more import KINDS
+
+    for name in tables:
+        tables[name] = tables[name].copy()
+    ctx = Context(rng=rng, tables=tables, as_at=pd.Timestamp(as_at), flat=flat)
+    target = int(round(rate * sum(len(f) for f in tables.values())))
+    rules: dict[str, list] = {}
+    for kind in KINDS:
+        if flat and not kind.flat:
+            continue
+        rules.setdefault(kind.rule, []).append(kind)
+    pending: list[Pending] = []
+    turn = 0
+    while len(pending) < target and rules:
+        for rule in list(rules):
+            if len(pending) >= target:
+                break
+            kinds = rules[rule]
+            made = None
+            for k in range(len(kinds)):  # this rule's variants in turn; drop the rule when all are spent
+                kind = kinds[(turn + k) % len(kinds)]
+                made = kind.make(ctx)
+                if made:
+                    break
+            if made:
+                pending.extend(made)
+            else:
+                del rules[rule]
+        turn += 1
+    if ctx.added:
+        tables["episodes"] = pd.concat([tables["episodes"], *ctx.added])
+    return pending

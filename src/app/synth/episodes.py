@@ -14,7 +14,7 @@ from app.synth.people import OPIATE
 
 NAN = np.nan
 REASONS = ("TCDF", "TCOU", "TRNC", "TRIC", "INDO", "INTW", "INRC", "INDC", "INDI", "OTHR")
-REASON_P = (0.19, 0.07, 0.05, 0.03, 0.38, 0.06, 0.04, 0.07, 0.015, 0.095)
+REASON_P = (0.22, 0.08, 0.04, 0.03, 0.36, 0.06, 0.04, 0.07, 0.015, 0.085)
 PLANNED = ("TCDF", "TCOU")
 
 
