@@ -107,6 +107,14 @@ def _para(doc, text: str, *, number: str | None = None, size: float | None = Non
     return p
 
 
+def _caption(doc, text: str):
+    """A bold table title kept on the same page as its table."""
+    p = _para(doc, text, bold=True, size=10)
+    p.paragraph_format.keep_with_next = True
+    p.paragraph_format.space_after = Pt(3)
+    return p
+
+
 def _heading(doc, text: str, level: int = 1):
     h = doc.add_heading(text, level=level)
     for run in h.runs:
@@ -195,12 +203,12 @@ def build_committee_report(path: Path) -> None:
     _heading(doc, "Performance {{ period.label }}")
     _para(doc, "Table 1 sets out performance against the partnership's targets. {{ targets_met }} of "
           "{{ targets_total }} targets were met this quarter.", number="4.")
-    _para(doc, "Table 1: Partnership performance, {{ period.label }}", bold=True, size=10)
+    _caption(doc, "Table 1: Partnership performance, {{ period.label }}")
     _table(doc, ["Area of performance measured", "Partnership target", "Achieved", "Previous quarter",
                  "Direction"], [7.0, 2.6, 2.3, 2.6, 2.5], "m in headline",
            ["{{ m.title }}", "{{ m.target_text }}", "{{ m.percent_text }}", "{{ m.previous_text }}",
             "{{ m.direction_text }}"])
-    _para(doc, "Table 2: Outcomes, {{ period.label }}", bold=True, size=10)
+    _caption(doc, "Table 2: Outcomes, {{ period.label }}")
     _table(doc, ["Outcome", "Clients or episodes", "Achieved", "Previous quarter", "Direction"],
            [7.0, 2.6, 2.3, 2.6, 2.5], "m in outcomes",
            ["{{ m.title }}", "{{ m.numerator }} of {{ m.denominator }}", "{{ m.percent_text }}",
@@ -214,7 +222,7 @@ def build_committee_report(path: Path) -> None:
 
     _heading(doc, "Performance by provider")
     _para(doc, "Table 3 shows each provider's figures for the quarter.", number="6.")
-    _para(doc, "Table 3: Performance by provider, {{ period.label }}", bold=True, size=10)
+    _caption(doc, "Table 3: Performance by provider, {{ period.label }}")
     m = "p.measures"
     _table(doc, ["Provider", "In treatment", "Discharges", "Planned exits", "Retention and care planned",
                  "TOPs - starts"], [5.0, 2.4, 2.4, 2.4, 2.8, 2.0], "p in by.provider",
@@ -238,7 +246,7 @@ def build_committee_report(path: Path) -> None:
           "(target {{ measures.waiting_within_3_weeks.target_text }}). At the end of the quarter "
           "{{ counts.waiting_over_3_weeks_at_end }} people had been waiting more than 3 weeks to start "
           "treatment.", number="7.")
-    _para(doc, "Table 4: Access by provider, {{ period.label }}", bold=True, size=10)
+    _caption(doc, "Table 4: Access by provider, {{ period.label }}")
     _table(doc, ["Provider", "Referrals", "Triaged within 6 weeks", "Started within 3 weeks",
                  "Waiting over 3 weeks"], [5.5, 2.5, 3.0, 3.0, 3.0], "p in by.provider",
            ["{{ p.name }}", "{{ p.referrals }}", f"{{{{ {m}.triage_within_6_weeks.percent_text }}}}",

@@ -55,7 +55,7 @@ def _header(ws: Worksheet, row: int, labels: list[str]) -> None:
         cell.fill = HEAD_FILL
         cell.border = BOX
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center" if i > 1 else "left")
-    ws.row_dimensions[row].height = 30
+    ws.row_dimensions[row].height = 42
 
 
 def _row(ws: Worksheet, row: int, cells: list[tuple[str, str | None]], *, bold: bool = False,
@@ -129,7 +129,7 @@ def _summary(ws: Worksheet) -> None:
     for i, text in enumerate(notes, start=18):
         ws.cell(row=i, column=1, value=text).font = Font(name="Arial", size=9, italic=True)
         ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=width)
-    _page(ws, [42, 9, 11, 12, 9, 9, 9, 9, 9, 11, 10, 12], landscape=True, last_row=20)
+    _page(ws, [42, 9, 11, 13, 9, 10, 9, 9, 10, 11, 10, 12], landscape=True, last_row=20)
     ws.page_setup.fitToHeight = 1  # the summary is one page
 
 
@@ -161,7 +161,7 @@ def _by_provider(ws: Worksheet) -> None:
             "rows may add up to more than the partnership total.")
     ws.cell(row=14, column=1, value=note).font = Font(name="Arial", size=9, italic=True)
     ws.merge_cells(start_row=14, start_column=1, end_row=14, end_column=width)
-    _page(ws, [24, 40, 12, 12, 12, 12, 12, 12, 12], landscape=True, last_row=14)
+    _page(ws, [24, 40, 13, 13, 14, 14, 13, 13, 12], landscape=True, last_row=14)
     ws.print_title_rows = "11:11"
 
 

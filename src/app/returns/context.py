@@ -76,7 +76,7 @@ def _direction(now: Any, before: Any, *, higher_is_better: bool) -> tuple[str | 
         return "same", "No change"
     up = now > before
     better = up == higher_is_better
-    return ("up" if up else "down"), ("Improved" if better else "Worse")
+    return ("up" if up else "down"), ("Improved" if better else "Declined")
 
 
 def _measure(mid: str, raw: Mapping[str, Any] | None, settings: Settings, *, public: bool,
@@ -284,3 +284,13 @@ def _setting_text(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+def example_context(*, public: bool, settings: Settings | None = None) -> dict[str, Any]:
+    """A context with every key and no data, to check a template before any extract is opened."""
+    empty = {"period": {"label": "2025-26 Q1", "start": "2025-04-01", "end": "2025-06-30"},
+             "as_at": "2025-07-15", "counts": dict.fromkeys(COUNT_IDS, 0),
+             "measures": {m: {"numerator": 0, "denominator": 0, "percent": None} for m in MEASURE_IDS},
+             "by": {"provider_code": {}}}
+    return build_context(empty, settings=settings or Settings(), public=public, draft=True, previous=empty,
+                         last_year=empty, quarters=[empty] * 4, generated=dt.date(2025, 7, 15))

@@ -1,7 +1,7 @@
 """The data-quality part of the context: findings per rule and provider, accepted exceptions.
 
-A finding is *accepted* when the caller passes it (same rule, file, table, row and record) with a
-reason. A final return needs every error accepted (spec/rules.md); ``final_allowed`` says so.
+A finding is *accepted* when the caller passes it (same rule, table, file, row, fields and values)
+with a reason. A final return needs every error accepted (spec/rules.md); ``final_allowed`` says so.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from app.returns.suppress_context import show_count
 from app.returns.tagcheck import RowList
 from rules.findings import FINDING_COLUMNS, empty_findings
 
-MATCH = ["rule", "file", "table", "row", "record"]
+#: What identifies one finding (the same as ``app.session.FINDING_KEY``: an acceptance lasts while the
+#: values it was given for stay the same).
+MATCH = ["rule", "table", "file", "row", "fields", "values"]
 EXCEPTION_KEYS = ("rule", "severity", "provider", "record", "file", "table", "row", "fields", "values",
                   "message", "reason")
 

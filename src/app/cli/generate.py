@@ -1,0 +1,87 @@
+"""``treatment-returns generate FILE ... --period PERIOD --out DIR``: fill the returns' templates.
+
+Exit 0 written; 1 a final return refused (errors not corrected or accepted) or, with
+``--check-template``, the template has problems; 2 bad input (file, period, template tags).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.cli.common import add_as_at, existing_path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    from app.cli.measures import period_arg
+
+    parser = subparsers.add_parser(
+        "generate", help="fill the national return and the committee report for a period",
+        description="Fill the national quarterly return (restricted) and the committee report (public, "
+                    "small numbers suppressed) from the extracts.")
+    parser.add_argument("files", nargs="*", type=existing_path, metavar="FILE",
+                        help="an extract: .xlsx workbook, flat sheet, or folder of three CSV files")
+    parser.add_argument("--period", type=period_arg, metavar="PERIOD", help="e.g. 2025-26 Q1")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="folder to write the returns into")
+    parser.add_argument("--template", action="append", type=existing_path, default=None, metavar="FILE",
+                        help="a template to fill instead of the defaults (repeatable; .xlsx or .docx)")
+    parser.add_argument("--draft", action="store_true",
+                        help="a draft, marked DRAFT, allowed while errors remain")
+    add_as_at(parser)
+    parser.add_argument("--workspace", type=existing_path, default=None, metavar="FILE",
+                        help="use a saved workspace (its edits and settings) instead of raw files")
+    parser.add_argument("--settings", type=existing_path, default=None, metavar="FILE",
+                        help="a TOML or JSON file of settings (partnership name, targets...)")
+    parser.add_argument("--check-template", type=existing_path, default=None, metavar="FILE",
+                        help="list the tags of a template the product cannot fill, then stop")
+    parser.set_defaults(run=run, _parser=parser)
+
+
+def check_template_command(path: Path, settings_path: Path | None) -> int:
+    from app.cli.measures import load_settings
+    from app.returns.context import example_context
+    from app.returns.generate import is_public
+    from app.returns.tagcheck import check_template
+
+    ctx = example_context(public=is_public(path), settings=load_settings(settings_path))
+    problems = check_template(path, ctx)
+    for p in problems:
+        print(f"{path.name}: {p}")
+    if not problems:
+        print(f"{path.name}: every tag can be filled")
+    return 1 if problems else 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from app.errors import InputError
+
+    if args.check_template is not None:
+        return check_template_command(args.check_template, args.settings)
+    if args.workspace is not None:
+        raise InputError("--workspace is not available yet: give the extract files", file=str(args.workspace))
+    missing = [name for name, value in (("FILE", args.files), ("--period", args.period), ("--out", args.out))
+               if not value]
+    if missing:
+        args._parser.error(f"the following arguments are required: {', '.join(missing)}")
+
+    from app.cli.measures import load_settings
+    from app.extracts import open_extracts
+    from app.returns.generate import ReturnRefused, generate_returns
+    from rules.engine import evaluate
+
+    settings = load_settings(args.settings)
+    opened = open_extracts(args.files, as_at=args.as_at)
+    report = evaluate(opened.tables, settings=settings, schema_findings=opened.findings)
+    try:
+        result = generate_returns(opened.tables, report.findings, args.period, args.out,
+                                  templates=args.template, draft=args.draft,
+                                  as_at=args.as_at or opened.tables.as_at or report.as_at, settings=settings)
+    except ReturnRefused as exc:
+        print(f"treatment-returns: {exc}", file=sys.stderr)
+        return 1
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for path in result.outputs:
+        print(path)
+    return 0
