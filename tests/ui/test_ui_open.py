@@ -1,0 +1,94 @@
+"""Opening extracts through the worker: progress after ~500 ms, cancel, errors, recent files, the gui command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton
+
+from app.cli import main as cli_main
+from app.ui.main_window import MainWindow
+from app.ui.worker import JobRunner
+from rules.progress import Cancelled
+
+
+@pytest.fixture(scope="module")
+def extracts(tmp_path_factory):
+    synth = pytest.importorskip("app.synth")
+    return synth.write(synth.generate(providers=2, episodes=120, seed=9, defects=0.0, as_at=dt.date(2025, 10, 15)),
+                       tmp_path_factory.mktemp("extracts"))
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.runner.wait()
+
+
+def test_open_extracts_in_the_worker_and_remember_them(window, qtbot, extracts) -> None:
+    before = window.session
+    window.open_files(extracts)
+    qtbot.waitUntil(lambda: window.session is not before, timeout=30000)
+    assert [window.tabs.tabText(i).split()[0] for i in range(window.tabs.count())] == ["Episodes", "Modalities", "Tops"]
+    assert window.views["episodes"].model.rowCount() == len(window.session.table("episodes")) > 0
+    assert "N9001_extract.xlsx" in window.windowTitle()
+    recent = QSettings().value("files/recent")
+    assert recent[0].split("\n") == [str(p) for p in extracts]
+    assert window.recent_menu.actions()[0].text() == "N9001_extract.xlsx, N9002_extract.xlsx"
+    assert not window.runner.busy()
+
+
+def test_a_bad_file_gives_one_clear_message(window, qtbot, tmp_path) -> None:
+    bad = tmp_path / "not_an_extract.csv"
+    bad.write_text("name,colour\nx,blue\n", encoding="utf-8")
+    window.open_files([bad])
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "error-box") is not None, timeout=30000)
+    box = window.findChild(QMessageBox, "error-box")
+    assert "not_an_extract.csv" in box.text()
+    assert window.session.table("episodes").empty
+
+
+def test_progress_shows_after_half_a_second_and_cancel_stops_the_job(qtbot) -> None:
+    runner = JobRunner()
+    outcome = []
+
+    def slow(progress):
+        for i in range(200):
+            if progress.cancelled():
+                raise Cancelled()
+            progress.report(i / 200, f"step {i}")
+            time.sleep(0.02)
+        return "finished"
+
+    job = runner.run("Slow job", slow, outcome.append, outcome.append, on_cancel=lambda: outcome.append("cancelled"))
+    qtbot.wait(200)
+    assert not job.dialog.isVisible()            # quick jobs never flash a dialog
+    qtbot.waitUntil(job.dialog.isVisible, timeout=2000)
+    qtbot.waitUntil(lambda: job.dialog.value() > 0, timeout=2000)
+    qtbot.mouseClick(job.dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)   # the Cancel button
+    qtbot.waitUntil(lambda: outcome == ["cancelled"], timeout=5000)
+    assert runner.wait() and not runner.busy()
+
+
+def test_a_quick_job_returns_its_result_without_a_dialog(qtbot) -> None:
+    runner = JobRunner()
+    got = []
+    job = runner.run("Quick", lambda progress: 6 * 7, got.append, got.append)
+    with qtbot.waitSignal(job.finished, timeout=5000):
+        pass
+    assert got == [42] and not job.dialog.isVisible()
+    runner.wait()
+
+
+def test_gui_command_without_a_display_exits_2(monkeypatch, capsys) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    assert cli_main(["gui"]) == 2
+    err = capsys.readouterr().err
+    assert "no display" in err and len(err.strip().splitlines()) == 1
