@@ -1,9 +1,11 @@
-"""Dates in the styles providers write them, parsed column-wise (never one Python call per row).
+"""Dates in the styles providers write them, parsed column-wise with RE2 and numpy (no per-row Python).
 
-Accepted, tried in turn on what is still unparsed: ISO ``yyyy-mm-dd`` (also with a midnight or
-any time, which is dropped), ``dd/mm/yyyy`` (also ``-`` or ``.``, one-digit day/month),
-``dd-Mon-yyyy`` / ``dd Month yyyy``, ``yyyymmdd``, two-digit years ``d/m/yy`` and ``dd-Mon-yy``, and
-Excel serial numbers. UK day-first always: a month-first file is reported, never swapped.
+Accepted: ISO ``yyyy-mm-dd`` (or ``yyyy/mm/dd``, with or without a time, which is dropped),
+``dd/mm/yyyy`` (``/``, ``-`` or ``.``, one-digit day or month), ``d/m/yy``, ``dd-Mon-yyyy`` and
+``dd Month yyyy`` (also with ``yy``), ``yyyymmdd``, and Excel serial numbers. UK day-first always:
+a month-first file is reported by the schema, never swapped. Every value is checked as a real day
+(31/02/2025 is not a date). Years outside 1678-2261 cannot be held (pandas' nanosecond range) and
+are not dates.
 
 Two-digit years: ``yy`` -> 20yy, except in a date of birth where 20yy would be after today, which
 becomes 19yy (``05/06/87`` -> 1987, ``05/06/19`` -> 2019). Excel serials follow Excel's 1900 date
@@ -14,6 +16,7 @@ system including its leap-year bug: serial 1 = 1900-01-01, 59 = 1900-02-28, 60 i
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -21,137 +24,155 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 NS = "datetime64[ns]"
-#: Tried in this order with pandas' own parser (fast, exact).
-FORMATS: tuple[str, ...] = (
-    "%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
-    "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d-%b-%Y", "%d %b %Y", "%d/%b/%Y",
-    "%d-%B-%Y", "%d %B %Y", "%Y/%m/%d", "%Y%m%d",
-)
-# [0-9] and literal spaces, not \d and \s: pandas runs those through Python's re, row by row.
-_NUMERIC = (r"^(?P<a>[0-9]{1,2})[/.-](?P<b>[0-9]{1,2})[/.-](?P<y>[0-9]{2}|[0-9]{4})"
-            r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?$")
-_SHORT_MON = r"^(?P<a>[0-9]{1,2})[- /](?P<b>[A-Za-z]{3,9})[- /](?P<y>[0-9]{2})$"
-_SERIAL = r"^[0-9]{1,7}(?:[.][0-9]+)?$"
-_MONTHS = {m.lower(): i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
-_MONTHS.update({"sept": 9, "june": 6, "july": 7})
-_EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
-MAX_SERIAL = 2958465  # 9999-12-31
+_TIME = r"(?:[ T]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.][0-9]+)?)?)?"
+ISO = rf"^(?P<y>[0-9]{{4}})[-/](?P<m>[0-9]{{1,2}})[-/](?P<d>[0-9]{{1,2}}){_TIME}$"
+DMY = rf"^(?P<d>[0-9]{{1,2}})[/.-](?P<m>[0-9]{{1,2}})[/.-](?P<y>[0-9]{{4}}|[0-9]{{2}}){_TIME}$"
+DMONY = r"^(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?[- /]+(?P<mon>[A-Za-z]{3,9})[- /,]+(?P<y>[0-9]{4}|[0-9]{2})$"
+COMPACT = r"^(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})$"
+SERIAL = r"^[0-9]{1,7}(?:[.][0-9]+)?$"
+_MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+                "january", "february", "march", "april", "june", "july", "august", "september", "october",
+                "november", "december", "sept"]
+_MONTH_NUMBERS = np.array(list(range(1, 13)) + [1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 9])
+MIN_YEAR, MAX_YEAR = 1678, 2261
+_DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+@dataclass
+class DayFirst:
+    """The ``a/b/y`` values of a column: where they are, and which read as day-first / month-first."""
+
+    positions: np.ndarray
+    day_first_ok: np.ndarray
+    month_first_ok: np.ndarray
 
 
 def parse_dates(text: pd.Series, *, birth: bool = False, today: dt.date | None = None) -> pd.Series:
     """Stripped text (NA = blank) -> datetime64[ns] at midnight; NaT where blank or not a date."""
-    out = pd.Series(pd.NaT, index=text.index, dtype=NS)
-    todo = text.notna()
-    if not todo.any():
-        return out
-    if (text.str.contains("  ", regex=False) | text.str.contains("\t", regex=False)).any():
-        text = text.str.replace(r"[ \t]+", " ", regex=True)
-    for fmt in FORMATS:
-        part = text[todo]
-        got = pd.to_datetime(part, format=fmt, errors="coerce")
-        ok = got.notna()
-        if ok.any():
-            out[ok[ok].index] = got[ok].dt.normalize().astype(NS)
-            todo &= out.isna()
-        if not todo.any():
-            return out
-    _two_digit_years(text, todo, out, birth=birth, today=today or dt.date.today())
-    todo &= out.isna()
-    if todo.any():
-        _serials(text, todo, out)
-    return out
+    return parse_dates_detail(text, birth=birth, today=today)[0]
 
 
-def _two_digit_years(text: pd.Series, todo: pd.Series, out: pd.Series, *, birth: bool, today: dt.date) -> None:
-    part = text[todo]
-    num = extract(part, _NUMERIC)
-    mon = extract(part, _SHORT_MON)
-    short = num[2].str.len() == 2
-    day = pd.to_numeric(num[0].where(short), errors="coerce")
-    month = pd.to_numeric(num[1].where(short), errors="coerce")
-    year = pd.to_numeric(num[2].where(short), errors="coerce")
-    named = mon[1].str.lower().map(_MONTHS)
-    has_mon = named.notna()
-    day = day.where(~has_mon, pd.to_numeric(mon[0], errors="coerce"))
-    month = month.where(~has_mon, named)
-    year = year.where(~has_mon, pd.to_numeric(mon[2], errors="coerce"))
-    got = build_dates(day, month, year_from_two_digits(year, day, month, birth=birth, today=today))
-    ok = got.notna()
-    if ok.any():
-        out[ok[ok].index] = got[ok]
+def parse_dates_detail(text: pd.Series, *, birth: bool = False,
+                       today: dt.date | None = None) -> tuple[pd.Series, DayFirst]:
+    """``parse_dates`` plus what month-first detection needs about the ``a/b/y`` values."""
+    n = len(text)
+    days = np.zeros(n, dtype="int64")
+    done = np.zeros(n, dtype=bool)
+    arr = pa.array(text.astype("string[pyarrow]").array)
+    todo = ~np.asarray(pc.is_null(arr).to_numpy(zero_copy_only=False), dtype=bool)
+    today = today or dt.date.today()
+    slash = DayFirst(np.empty(0, "int64"), np.empty(0, bool), np.empty(0, bool))
+    for shape in ("iso", "dmy", "dmony", "compact", "serial"):
+        pos = np.flatnonzero(todo & ~done)
+        if not len(pos):
+            break
+        part = arr.take(pa.array(pos)) if len(pos) < n else arr
+        if shape == "serial":
+            got, ok = _serials(part)
+        else:
+            got, ok, extra = _shape(part, shape, birth=birth, today=today)
+            if shape == "dmy":
+                matched = extra
+                slash = DayFirst(pos[matched], ok[matched], _month_first_ok(part, matched))
+        days[pos[ok]] = got[ok]
+        done[pos[ok]] = True
+    values = np.full(n, np.datetime64("NaT", "ns"))
+    values[done] = days[done].astype("datetime64[D]").astype(NS)
+    return pd.Series(values, index=text.index, dtype=NS), slash
 
 
-def year_from_two_digits(yy: pd.Series, day: pd.Series, month: pd.Series, *, birth: bool,
-                         today: dt.date) -> pd.Series:
+def _groups(part: pa.Array, pattern: str) -> tuple[pa.StructArray, np.ndarray]:
+    groups = pc.extract_regex(part, pattern)
+    matched = np.asarray(pc.is_valid(groups).to_numpy(zero_copy_only=False), dtype=bool)
+    return groups, matched
+
+
+def _ints(groups: pa.StructArray, name: str) -> np.ndarray:
+    field = pc.struct_field(groups, [groups.type.get_field_index(name)])
+    field = pc.if_else(pc.equal(field, ""), pa.scalar("0"), field)
+    return pc.cast(pc.fill_null(field, "0"), pa.int64()).to_numpy(zero_copy_only=False)
+
+
+def _shape(part: pa.Array, shape: str, *, birth: bool, today: dt.date
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    pattern = {"iso": ISO, "dmy": DMY, "dmony": DMONY, "compact": COMPACT}[shape]
+    groups, matched = _groups(part, pattern)
+    if not matched.any():
+        return np.zeros(len(part), "int64"), matched, matched
+    day, year = _ints(groups, "d"), _ints(groups, "y")
+    if shape == "dmony":
+        names = pc.utf8_lower(pc.struct_field(groups, [groups.type.get_field_index("mon")]))
+        index = pc.index_in(names, value_set=pa.array(_MONTH_NAMES)).to_numpy(zero_copy_only=False)
+        index = np.nan_to_num(np.asarray(index, dtype="float64"), nan=-1).astype("int64")
+        month = np.where(index >= 0, _MONTH_NUMBERS[np.clip(index, 0, None)], 0)
+    else:
+        month = _ints(groups, "m")
+    if shape in ("dmy", "dmony"):
+        short = np.asarray(pc.utf8_length(pc.struct_field(groups, [groups.type.get_field_index("y")]))
+                           .to_numpy(zero_copy_only=False)) == 2
+        year = np.where(short, two_digit_year(year, month, day, birth=birth, today=today), year)
+    got, ok = civil_days(year, month, day)
+    return got, ok & matched, matched
+
+
+def two_digit_year(yy: np.ndarray, month: np.ndarray, day: np.ndarray, *, birth: bool,
+                   today: dt.date) -> np.ndarray:
     """yy -> 20yy; for a birth date, 19yy when 20yy would put it after today."""
     year = 2000 + yy
     if birth:
-        later = build_dates(day, month, year) > pd.Timestamp(today)
-        year = year.where(~later, 1900 + yy)
+        got, ok = civil_days(year, month, day)
+        later = ok & (got > (today - dt.date(1970, 1, 1)).days)
+        year = np.where(later, 1900 + yy, year)
     return year
 
 
-def build_dates(day: pd.Series, month: pd.Series, year: pd.Series) -> pd.Series:
-    """Dates from numeric parts; NaT where a part is missing or the day does not exist (31/02)."""
-    parts = pd.DataFrame({"year": year, "month": month, "day": day}).astype("Float64")
-    valid = parts.notna().all(axis=1) & parts["month"].between(1, 12) & parts["day"].between(1, 31)
-    valid &= parts["year"].between(1, 9999)
-    parts = parts[valid.fillna(False).astype(bool)].astype("int64")
-    out = pd.Series(pd.NaT, index=day.index, dtype=NS)
-    if len(parts):
-        out[parts.index] = pd.to_datetime(parts, errors="coerce").astype(NS)
-    return out
+def civil_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Days since 1970-01-01 of each (year, month, day), and whether that day exists (and fits)."""
+    year, month, day = (np.asarray(a, dtype="int64") for a in (year, month, day))
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    m = np.clip(month, 1, 12)
+    longest = _DAYS_IN_MONTH[m - 1] + ((m == 2) & leap)
+    ok = (month >= 1) & (month <= 12) & (day >= 1) & (day <= longest) & (year >= MIN_YEAR) & (year <= MAX_YEAR)
+    y = year - (m <= 2)
+    era = np.floor_divide(y, 400)
+    yoe = y - era * 400
+    doy = (153 * ((m + 9) % 12) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468, ok
 
 
-def _serials(text: pd.Series, todo: pd.Series, out: pd.Series) -> None:
-    part = text[todo]
-    part = part[part.str.match(_SERIAL).fillna(False).astype(bool)]
-    if part.empty:
-        return
-    serial = np.floor(pd.to_numeric(part, errors="coerce").to_numpy(dtype="float64"))
-    ok = (serial >= 1) & (serial <= MAX_SERIAL) & (serial != 60)
-    days = np.where(serial < 60, serial - 1, serial)  # below 60 Excel counts from 1900-01-01 = 1
-    base = np.where(serial < 60, np.datetime64("1900-01-01", "D"), _EXCEL_EPOCH)
-    when = base + np.where(ok, days, 0).astype("int64").astype("timedelta64[D]")
-    out[part.index[ok]] = pd.to_datetime(when[ok]).astype(NS)
+_EXCEL_EPOCH = -25569  # 1899-12-30 as days since 1970-01-01
+_DAY_ONE = -25567      # 1900-01-01
 
 
-def extract(text: pd.Series, pattern: str) -> pd.DataFrame:
-    """Named regex groups as string columns 0, 1, ... (pyarrow's RE2, vectorised; NA where no match)."""
-    arr = pa.array(text.astype("string[pyarrow]").array)
-    groups = pc.extract_regex(arr, pattern)
-    nulls = pc.is_null(groups)
-    cols = {}
-    for i in range(groups.type.num_fields):
-        field = pc.if_else(nulls, pa.scalar(None, pa.string()), pc.struct_field(groups, [i]))
-        cols[i] = pd.Series(field.to_pandas().array, index=text.index, dtype="string")
-    return pd.DataFrame(cols, index=text.index)
+def _serials(part: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    matched = np.asarray(pc.match_substring_regex(part, SERIAL).to_numpy(zero_copy_only=False), dtype=bool)
+    matched &= ~np.asarray(pc.is_null(part).to_numpy(zero_copy_only=False), dtype=bool)
+    serial = np.zeros(len(part))
+    if matched.any():
+        cast = pc.cast(pc.if_else(pa.array(matched), part, pa.scalar("0")), pa.float64())
+        serial = np.floor(cast.to_numpy(zero_copy_only=False))
+    got = np.where(serial < 60, _DAY_ONE + serial - 1, _EXCEL_EPOCH + serial).astype("int64")
+    ok = matched & (serial >= 1) & (serial != 60) & (got <= civil_days(np.array([MAX_YEAR]), np.array([12]),
+                                                                      np.array([31]))[0][0])
+    return got, ok
 
 
-def numeric_parts(text: pd.Series) -> pd.DataFrame:
-    """first, second and year numbers of ``a/b/y``-style values (NA for other styles)."""
-    num = extract(text, _NUMERIC)
-    return pd.DataFrame({"a": pd.to_numeric(num[0], errors="coerce"),
-                         "b": pd.to_numeric(num[1], errors="coerce"),
-                         "y": pd.to_numeric(num[2], errors="coerce"),
-                         "short": num[2].str.len() == 2}, index=text.index)
+def _month_first_ok(part: pa.Array, matched: np.ndarray) -> np.ndarray:
+    """For ``a/b/y`` values: is (month a, day b) a real date?"""
+    groups, _ = _groups(part, DMY)
+    a, b, year = _ints(groups, "d"), _ints(groups, "m"), _ints(groups, "y")
+    year = np.where(year < 100, 2000 + year, year)
+    return civil_days(year, a, b)[1][matched]
 
 
-def month_first_only(text: pd.Series, parsed: pd.Series, *, birth: bool = False,
-                     today: dt.date | None = None) -> bool:
-    """True when the a/b/y values are consistent only as month-first.
+def month_first_only(slash: DayFirst, rows: np.ndarray | None = None) -> bool:
+    """True when some ``a/b/y`` value is not a day-first date yet every one of them is month-first.
 
-    Some such value is not a valid day-first date, yet every one of them is a valid month-first date.
+    ``rows``: a boolean mask over the column restricting the test to one file's rows.
     """
-    failed = text.notna() & parsed.isna()
-    if not failed.any():
+    keep = np.ones(len(slash.positions), dtype=bool) if rows is None else rows[slash.positions]
+    if not keep.any():
         return False
-    parts = numeric_parts(text[text.notna()])
-    numeric = parts["a"].notna()
-    if not (numeric & failed[parts.index]).any():
-        return False
-    parts = parts[numeric]
-    year = parts["y"].where(~parts["short"].fillna(False).astype(bool), 2000 + parts["y"])
-    as_month_first = build_dates(parts["b"], parts["a"], year)
-    return bool(as_month_first.notna().all())
+    day_ok, month_ok = slash.day_first_ok[keep], slash.month_first_ok[keep]
+    return bool((~day_ok).any() and month_ok.all())

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from rules.columns import COLUMNS, PANDAS_DTYPES, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
-from rules.dates import month_first_only, parse_dates
+from rules.dates import DayFirst, month_first_only, parse_dates_detail
 
 TEXT = "string"
 
@@ -55,12 +55,11 @@ def parse_table(raw: pd.DataFrame, table: str, *, today: dt.date | None = None) 
         source = raw[col.name] if col.name in raw else pd.Series(pd.NA, index=index, dtype=TEXT)
         text = clean_text(source)
         if col.type == "date":
-            values = parse_dates(text, birth=col.name == "dob", today=today)
+            values, slash = parse_dates_detail(text, birth=col.name == "dob", today=today)
             bad = text.notna() & values.isna()
             if bad.any():
                 out.bad[col.name] = bad.to_numpy(dtype=bool)
-                out.month_first += _month_first(text, values, files, col.name, birth=col.name == "dob",
-                                                today=today)
+                out.month_first += _month_first(text, slash, files, col.name)
         elif col.type == "int":
             values, bad = parse_ints(text)
             if bad.any():
@@ -78,14 +77,13 @@ def parse_table(raw: pd.DataFrame, table: str, *, today: dt.date | None = None) 
     return out
 
 
-def _month_first(text: pd.Series, values: pd.Series, files: pd.Series, column: str, *, birth: bool,
-                 today: dt.date | None) -> list[tuple[str, str, str]]:
-    """(file, column, example) for each file whose values in this column read only month-first."""
+def _month_first(text: pd.Series, slash: DayFirst, files: pd.Series, column: str) -> list[tuple[str, str, str]]:
+    """(file, column, example) for each file whose ``a/b/y`` values in this column read only month-first."""
     found = []
     for name in files.dropna().unique():
-        mask = (files == name).fillna(False).to_numpy(dtype=bool)
-        t, v = text[mask], values[mask]
-        if month_first_only(t, v, birth=birth, today=today):
-            example = t[t.notna() & v.isna()].iloc[0]
+        rows = (files == name).fillna(False).to_numpy(dtype=bool)
+        if month_first_only(slash, rows):
+            keep = rows[slash.positions] & ~slash.day_first_ok
+            example = text.iloc[slash.positions[keep][0]]
             found.append((str(name), column, str(example)))
     return found

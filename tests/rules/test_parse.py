@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from rules.dates import month_first_only, parse_dates
+from rules.dates import month_first_only, parse_dates, parse_dates_detail
 from rules.parse import clean_text, parse_ints, parse_table
 
 TODAY = dt.date(2026, 1, 15)
@@ -40,13 +41,18 @@ def _dates(values: list[str | None], **kw: object) -> list[str | None]:
     ("61", "1900-03-01"),
     ("59", "1900-02-28"),
     ("1", "1900-01-01"),
+    ("2025/04/05", "2025-04-05"),
+    ("5th April 2025", "2025-04-05"),
+    ("05  Apr  2025", "2025-04-05"),
+    ("29/02/2024", "2024-02-29"),
 ])
 def test_accepted_styles(text: str, expected: str) -> None:
     assert _dates([text]) == [expected]
 
 
 @pytest.mark.parametrize("text", ["60", "0", "31/02/2025", "29/02/2025", "TBC", "13/13/2025", "2025-02-30",
-                                  "05/04", "32-Jan-2025", "99999999"])
+                                  "05/04", "32-Jan-2025", "99999999",
+                                  "05-Foo-2025", "01/01/1066", "1e5", "2025-04-05x"])
 def test_not_dates(text: str) -> None:
     assert _dates([text]) == [None]
 
@@ -75,13 +81,18 @@ def test_index_labels_are_kept() -> None:
     assert parsed.dt.strftime("%Y-%m-%d").tolist() == ["2025-04-05", "2025-04-01"]
 
 
+def _month_first(values: list[str | None], rows: list[bool] | None = None) -> bool:
+    _, slash = parse_dates_detail(clean_text(pd.Series(values, dtype=object)), today=TODAY)
+    return month_first_only(slash, None if rows is None else np.array(rows))
+
+
 def test_month_first_only() -> None:
-    us = clean_text(pd.Series(["04/25/2025", "01/02/2025", "12/31/2025", None]))
-    assert month_first_only(us, parse_dates(us, today=TODAY))
-    uk_with_typo = clean_text(pd.Series(["25/04/2025", "31/02/2025"]))  # 25 cannot be a month
-    assert not month_first_only(uk_with_typo, parse_dates(uk_with_typo, today=TODAY))
-    clean = clean_text(pd.Series(["01/02/2025", "2025-04-05"]))
-    assert not month_first_only(clean, parse_dates(clean, today=TODAY))
+    assert _month_first(["04/25/2025", "01/02/2025", "12/31/2025", None, "2025-01-01"])
+    assert _month_first(["4/25/25"])
+    assert not _month_first(["25/04/2025", "31/02/2025"])  # 25 cannot be a month: a UK file with a typo
+    assert not _month_first(["01/02/2025", "2025-04-05"])  # nothing failed
+    assert not _month_first(["04/25/2025", "25/04/2025"])  # neither reading fits every value
+    assert _month_first(["04/25/2025", "25/04/2025"], rows=[True, False])  # one file's rows only
 
 
 def test_ints() -> None:
