@@ -141,15 +141,20 @@ def test_file_is_owner_only_and_sources_are_not_touched(tmp_path, raw):
             ws.import_source(tables, file_path=files[name], profile={"headers": {}})
         ws.edit("episodes", 0, "sex", "U")
         ws.export_corrected(tmp_path / "out.xlsx")
-        assert (path.stat().st_mode & 0o777) == 0o600
         wal = path.with_name(path.name + "-wal")
-        assert wal.exists() and (wal.stat().st_mode & 0o077) == 0
+        copy = ws.save_copy(tmp_path / "copy.trworkspace")
+        if os.name == "posix":
+            assert (path.stat().st_mode & 0o777) == 0o600 and (copy.stat().st_mode & 0o777) == 0o600
+            assert wal.exists() and (wal.stat().st_mode & 0o077) == 0
     assert {n: p.read_bytes() for n, p in files.items()} == before
     assert {n: p.stat().st_mtime_ns for n, p in files.items()} == stat
     with Workspace.open(path) as ws:
         import hashlib
         for _, source in ws.sources().iterrows():
             assert source["sha256"] == hashlib.sha256(before[source["file_name"]]).hexdigest()
+        with Workspace.open(copy) as saved:  # the copy is a whole workspace of its own
+            assert frames_equal(saved.tables().episodes, ws.tables().episodes)
+            assert list(saved.history()["new"]) == ["U"]
 
 
 def test_create_refuses_an_existing_file_and_open_refuses_other_files(tmp_path):

@@ -68,3 +68,9 @@ def test_reimport_carries_edits_that_still_apply_and_orphans_the_rest(tmp_path):
         assert len(ws.sources()) == 2 and len(ws.sources(all_versions=True)) == 3
         carried = ws.history(field="discharge_reason")
         assert list(carried["kind"]) == ["edit", "carry"] and carried["row"].iloc[1] != carried["row"].iloc[0]
+        # The next quarter's extract again: the carried edit carries on; nothing new is orphaned.
+        again = ws.import_source(newer, file_path=source_file(tmp_path, "again.xlsx", b"again"), profile=None)
+        assert [(e.field, e.new_value, e.ref_edit) for e in again.carried] == [
+            ("discharge_reason", "INTW", int(carried["id"].iloc[1]))]
+        assert again.orphaned == []
+        assert frames_equal(ws.tables().episodes.drop(columns="_file"), working.drop(columns="_file"))

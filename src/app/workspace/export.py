@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from rules.columns import TABLES, column_names
+from rules.progress import NO_PROGRESS, Progress, check_cancelled
 
 if TYPE_CHECKING:
     from app.workspace.workspace import Workspace
@@ -41,14 +42,20 @@ def _atomic(path: Path, write) -> Path:
     return path
 
 
-def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> Path:
+def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], progress: Progress = NO_PROGRESS) -> Path:
     """Sheets of text (and whole numbers) as a workbook; text is never a formula."""
+    total = max(1, sum(len(f) for f in sheets.values()))
+
     def write(tmp: Path) -> None:
+        done = 0
         wb = Workbook(write_only=True)
         for name, frame in sheets.items():
             ws = wb.create_sheet(name[:31])
             ws.append([str(c) for c in frame.columns])
-            for values in frame.itertuples(index=False, name=None):
+            for i, values in enumerate(frame.itertuples(index=False, name=None)):
+                if i % 5000 == 0:
+                    check_cancelled(progress)
+                    progress.report((done + i) / total, f"Writing {name}")
                 row = []
                 for v in values:
                     if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
@@ -62,7 +69,9 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> Path:
                     else:
                         row.append(str(v))
                 ws.append(row)
+            done += len(frame)
         wb.save(tmp)
+        progress.report(1.0, "Saved")
     return _atomic(path, write)
 
 
@@ -114,13 +123,14 @@ def corrected_frames(ws: Workspace, *, headers: str, provider: str | None) -> di
 
 
 def export_corrected(ws: Workspace, path: Path, *, fmt: str | None, headers: str,
-                     provider: str | None) -> list[Path]:
+                     provider: str | None, progress: Progress = NO_PROGRESS) -> list[Path]:
     """The corrected extract: one workbook (a sheet per table) or one CSV per table
     (``<stem>_episodes.csv``..., or ``episodes.csv``... inside ``path`` when it is a folder)."""
     fmt = (fmt or path.suffix.lstrip(".") or "xlsx").lower()
     frames = corrected_frames(ws, headers=headers, provider=provider)
     if fmt == "xlsx":
-        return [write_xlsx(path.with_suffix(".xlsx") if path.suffix.lower() != ".xlsx" else path, frames)]
+        return [write_xlsx(path.with_suffix(".xlsx") if path.suffix.lower() != ".xlsx" else path, frames,
+                           progress)]
     if fmt != "csv":
         raise ValueError(f"unknown export format {fmt!r} (xlsx or csv)")
     if path.is_dir():

@@ -34,6 +34,7 @@ from app.workspace.working import Working
 if TYPE_CHECKING:
     from app.workspace.reimport import ImportResult
 from rules.columns import SOURCE_COLUMNS, column_names
+from rules.progress import NO_PROGRESS, Progress
 from rules.settings import Settings
 from rules.tables import Tables
 
@@ -67,6 +68,19 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def save_copy(self, path: str | Path) -> Path:
+        """A consistent copy of the whole workspace in a new file (0600), for "Save As" or backup.
+
+        This workspace stays open; to carry on in the copy, close this one and open the copy.
+        """
+        target = Store.create(Path(path))
+        try:
+            with self._store.lock:
+                self._store.conn.backup(target.conn)
+        finally:
+            target.close()
+        return Path(path)
 
     def close(self) -> None:
         """Release the file and its lock. Everything is already saved."""
@@ -330,10 +344,11 @@ class Workspace:
             return _snapshots.latest(self._store.conn, period_label)
 
     def export_corrected(self, path: str | Path, fmt: str | None = None, headers: str = "canonical", *,
-                         provider: str | None = None) -> list[Path]:
+                         provider: str | None = None, progress: Progress = NO_PROGRESS) -> list[Path]:
+        """The corrected extract (xlsx: one workbook; csv: one file per table); see ``export``."""
         from app.workspace.export import export_corrected
 
-        return export_corrected(self, Path(path), fmt=fmt, headers=headers, provider=provider)
+        return export_corrected(self, Path(path), fmt=fmt, headers=headers, provider=provider, progress=progress)
 
     def export_audit(self, path: str | Path) -> Path:
         from app.workspace.export import export_audit
