@@ -22,6 +22,7 @@ def build(window) -> dict[str, QAction]:
     """Create every action of ``window`` (a MainWindow), its menus and toolbar; return them by name."""
     a = {
         "open": _act(window, "&Open extracts...", window.choose_files, Key.Open, "Open provider extracts"),
+        "open_profile": _act(window, "Open extracts with a mapping &profile...", window.open_with_profile),
         "demo": _act(window, "Open the &demo partnership", window.open_demo),
         "quit": _act(window, "&Quit", window.close, Key.Quit),
         "undo": window.undo_stack.createUndoAction(window, "&Undo"),
@@ -46,7 +47,7 @@ def build(window) -> dict[str, QAction]:
     a["redo"].setShortcut(Key.Redo)
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
-    file_menu.addActions([a["open"], a["demo"]])
+    file_menu.addActions([a["open"], a["open_profile"], a["demo"]])
     window.recent_menu = QMenu("Open &recent", window)
     file_menu.addMenu(window.recent_menu)
     file_menu.addSeparator()

@@ -169,21 +169,58 @@ class MainWindow(QMainWindow):
         if paths:
             self.open_files([Path(p) for p in paths])
 
-    def open_files(self, paths: Sequence[Path], **options) -> None:
-        """Read and validate extracts in the worker; the window shows them when done."""
+    def open_files(self, paths: Sequence[Path], *, profile=None) -> None:
+        """Read and validate extracts in the worker; the window shows them when done.
+
+        Without a profile, headers import had to guess (or required columns it could not find)
+        are shown in the mapping dialog first; the files open with the mapping confirmed there.
+        """
         paths = [Path(p) for p in paths]
         session = self.make_session()
 
         def job(progress):
-            session.open_files(paths, progress=progress, **options)
+            if profile is None:
+                from app.extracts import read_extract
+                from app.ui.mapping_dialog import header_samples, needs_a_look
+
+                probes = [(p, m) for p in paths for m in read_extract(p, progress=progress).mappings]
+                if needs_a_look([m for _, m in probes]):
+                    return [(m, header_samples(p, m)) for p, m in probes if m.needs_confirmation or m.unmapped]
+            session.open_files(paths, progress=progress, profile=profile)
             return session
 
-        def done(result: Session) -> None:
-            self.set_session(result)
-            self._remember(paths)
+        def done(result) -> None:
+            if isinstance(result, Session):
+                self.set_session(result)
+                self._remember(paths)
+                return
+            from app.ui.mapping_dialog import MappingDialog
+
+            dialog = MappingDialog(result, self)
+            dialog.confirmed.connect(lambda chosen: self.open_files(paths, profile=chosen))
+            dialog.open()
+            self.mapping_dialog = dialog
 
         self.runner.run("Opening extracts", job, done, self.show_error,
                         on_cancel=lambda: self.statusBar().showMessage("Opening cancelled"))
+
+    def open_with_profile(self) -> None:
+        """Open extracts with a saved mapping profile (a provider's headers and codes, from last quarter)."""
+        from app.extracts import MappingProfile
+
+        folder = str(QSettings().value("files/profiles", str(Path.home())))
+        chosen, _ = QFileDialog.getOpenFileName(self, "Mapping profile", folder, "Mapping profiles (*.json)")
+        if not chosen:
+            return
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open extracts", str(QSettings().value(
+            "files/last_folder", str(Path.home()))), EXTRACT_FILTER)
+        if paths:
+            try:
+                profile = MappingProfile.load(Path(chosen))
+            except InputError as exc:
+                self.show_error(exc)
+                return
+            self.open_files([Path(p) for p in paths], profile=profile)
 
     def open_demo(self) -> None:
         from app.session import demo_files

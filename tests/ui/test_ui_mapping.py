@@ -1,0 +1,45 @@
+"""Headers import could not be sure of: the mapping dialog proposes, the user corrects, the files open."""
+
+from __future__ import annotations
+
+from app.extracts import MappingProfile
+from app.ui.main_window import MainWindow
+from app.ui.mapping_dialog import IGNORE, MappingDialog
+
+CSV = (
+    "Provider,Episode ID,Client Code,DOB,Consent,Referal Dat,Main Drug,Notes\n"
+    "N9001,E1,C1,01/02/1980,Y,03/04/2025,HER,call back\n"
+    "N9001,E2,C2,05/06/1975,N,07/04/2025,ALC,\n"
+)
+
+
+def test_guessed_headers_are_confirmed_corrected_and_saved(qtbot, tmp_path) -> None:
+    extract = tmp_path / "acme_episodes.csv"
+    extract.write_text(CSV, encoding="utf-8")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    before = window.session
+    window.open_files([extract])
+    qtbot.waitUntil(lambda: isinstance(getattr(window, "mapping_dialog", None), MappingDialog), timeout=20000)
+    dialog = window.mapping_dialog
+    table = dialog.tables[0]
+    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    assert table.item(rows["Referal Dat"], 3).text() == "guess: please check"
+    assert table.cellWidget(rows["Referal Dat"], 2).currentData() == "referral_date"
+    assert table.item(rows["Referal Dat"], 1).text() == "03/04/2025, 07/04/2025"   # sample values
+    assert table.cellWidget(rows["Notes"], 2).currentText() == IGNORE
+    client = table.cellWidget(rows["Client Code"], 2)
+    if client.currentData() != "client_ref":                # not recognised: the person picks it
+        assert "client_ref" in table.missing_required()
+        dialog.confirm()
+        assert "client_ref" in dialog.problem.text() and dialog.isVisible()
+        client.setCurrentIndex(client.findData("client_ref"))
+    saved = dialog.save_profile(tmp_path / "acme.json")
+    assert MappingProfile.load(saved).headers["Referal Dat"] == "referral_date"
+    assert MappingProfile.load(saved).headers["Notes"] == ""
+    dialog.confirm()
+    qtbot.waitUntil(lambda: window.session is not before, timeout=20000)
+    episodes = window.session.table("episodes")
+    assert list(episodes["client_ref"]) == ["C1", "C2"]
+    assert list(episodes["referral_date"]) == ["03/04/2025", "07/04/2025"]
+    window.runner.wait()
