@@ -1,0 +1,193 @@
+"""The engine: the report's shape and counts, schema-flagged cells, progress, and re-check after an edit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+from test_rules_frames import tables
+
+from rules.engine import Report, evaluate, recheck
+from rules.findings import FINDING_COLUMNS, findings_frame
+from rules.progress import Cancelled
+
+
+def dirty():
+    return tables(
+        [{"episode_id": "E1", "triage_date": "2024-12-30", "care_plan_date": None},
+         {"episode_id": "E2", "client_ref": "C2", "dob": None},
+         {"episode_id": "E3", "client_ref": "C3", "discharge_date": "2025-03-01", "discharge_reason": None}],
+        [{"episode_id": "E1", "modality_referral_date": "2025-01-02"},
+         {"episode_id": "E9", "modality_id": "M9"}],
+        [{"episode_id": "E2", "top_date": "2025-01-20"}],
+    )
+
+
+def test_report_has_the_findings_columns_sorted_by_file_table_row_rule() -> None:
+    report = evaluate(dirty())
+    f = report.findings
+    assert tuple(f.columns) == FINDING_COLUMNS
+    order = f["table"].map({"episodes": 0, "modalities": 1, "tops": 2})
+    keys = list(zip(f["file"], order, f["row"], f["rule"], strict=True))
+    assert keys == sorted(keys)
+    assert str(f["row"].dtype) == "Int64"
+    assert all(isinstance(v, tuple) for v in f["fields"])
+
+
+def test_summary_counts_are_exact() -> None:
+    report = evaluate(dirty())
+    s = report.summary()
+    f = report.findings
+    assert s["errors"] == (f["severity"] == "error").sum() == report.errors
+    assert s["warnings"] == (f["severity"] == "warning").sum()
+    assert sum(s["by_rule"].values()) == len(f)
+    assert s["by_rule"]["triage-not-before-referral"] == 1
+    assert s["by_provider"]["N9001"]["error"] == s["errors"]
+    assert s["rules"]["dob-plausible"]["count"] == 0 and s["rules"]["dob-plausible"]["run"] is True
+
+
+def test_json_has_the_shape_of_the_cli_spec() -> None:
+    report = evaluate(dirty())
+    data = json.loads(json.dumps(report.to_json(files_count=2, row_counts={"episodes": 3})))
+    assert set(data) == {"as_at", "summary", "findings"}
+    assert data["as_at"] == "2025-07-15"
+    assert {"files", "rows", "errors", "warnings", "by_rule"} <= set(data["summary"])
+    assert data["summary"]["files"] == 2 and data["summary"]["rows"] == {"episodes": 3}
+    first = data["findings"][0]
+    assert set(first) == {"rule", "severity", "category", "file", "table", "row", "record", "fields",
+                          "values", "message"}
+    f = [x for x in data["findings"] if x["rule"] == "triage-not-before-referral"][0]
+    assert f == {"rule": "triage-not-before-referral", "severity": "error", "category": "data-quality",
+                 "file": "provider_a.xlsx", "table": "episodes", "row": 2, "record": "N9001/E1",
+                 "fields": ["referral_date", "triage_date"], "values": ["2025-01-01", "2024-12-30"],
+                 "message": "Triage date 2024-12-30 is before referral date 2025-01-01"}
+
+
+def schema_finding(rule: str, row: int, field: str, value: str, table: str = "episodes") -> dict:
+    return {"rule": rule, "severity": "error", "category": "data-quality", "provider": "N9001",
+            "file": "provider_a.xlsx", "table": table, "row": row, "record": "N9001/E1",
+            "fields": (field,), "values": (value,), "message": f"{value!r} is not valid"}
+
+
+def test_a_schema_flagged_cell_gives_exactly_one_finding() -> None:
+    # triage_date could not be parsed: typed NaT. Without the schema finding, rules would call it missing.
+    t = tables([{"triage_date": None, "care_plan_date": None, "discharge_date": "2025-03-01",
+                 "discharge_reason": "TCDF"}], as_at=dt.date(2025, 7, 15))
+    plain = evaluate(t).findings
+    assert "triage-recorded" in set(plain["rule"])
+    schema = findings_frame([schema_finding("invalid-date", 2, "triage_date", "31/02/2025")])
+    f = evaluate(t, schema_findings=schema).findings
+    assert list(f["rule"]) == ["invalid-date"]
+
+
+def test_a_flagged_code_suppresses_findings_naming_that_field_only() -> None:
+    t = tables([{"discharge_date": None, "discharge_reason": None, "drug1": None}])
+    schema = findings_frame([schema_finding("invalid-code", 2, "drug1", "Heroinn")])
+    f = evaluate(t, schema_findings=schema).findings
+    assert list(f["rule"]) == ["invalid-code"]  # drug1 is present-but-unknown, so not "required"
+    t = tables([{"discharge_date": "2025-03-01", "discharge_reason": None}])
+    schema = findings_frame([schema_finding("invalid-code", 2, "discharge_reason", "Done")])
+    f = evaluate(t, schema_findings=schema).findings
+    assert "discharge-date-and-reason" not in set(f["rule"])
+
+
+def test_flagged_triage_does_not_fall_back_to_referral() -> None:
+    t = tables([{"referral_date": "2025-03-01", "triage_date": None, "care_plan_date": None,
+                 "discharge_date": "2025-03-05", "discharge_reason": "INDO"}])
+    schema = findings_frame([schema_finding("invalid-date", 2, "triage_date", "32/03/2025")])
+    f = evaluate(t, schema_findings=schema).findings
+    assert "discharge-not-before-start" not in set(f["rule"])
+
+
+def test_progress_is_reported_and_cancel_stops() -> None:
+    class Recorder:
+        def __init__(self, stop: bool) -> None:
+            self.seen: list[float] = []
+            self.stop = stop
+
+        def report(self, fraction: float, text: str = "") -> None:
+            self.seen.append(fraction)
+
+        def cancelled(self) -> bool:
+            return self.stop and len(self.seen) > 2
+
+    rec = Recorder(stop=False)
+    evaluate(dirty(), progress=rec)
+    assert rec.seen[0] == 0.0 and rec.seen[-1] == 1.0 and rec.seen == sorted(rec.seen)
+    with pytest.raises(Cancelled):
+        evaluate(dirty(), progress=Recorder(stop=True))
+
+
+def test_disabled_rules_do_not_run() -> None:
+    from rules.catalogue import default_catalogue
+    cat = default_catalogue().changed("triage-not-before-referral", enabled=False)
+    assert "triage-not-before-referral" not in set(evaluate(dirty(), catalogue=cat).findings["rule"])
+
+
+# --------------------------------------------------------------------------- re-check
+
+def same(a: Report, b: Report) -> bool:
+    cols = list(FINDING_COLUMNS)
+    return a.findings[cols].astype(object).equals(b.findings[cols].astype(object))
+
+
+def many():
+    eps = [{"episode_id": f"E{i}", "client_ref": f"C{i % 7}", "dob": f"19{60 + i % 30}-02-0{1 + i % 8}",
+            "referral_date": "2025-01-01", "triage_date": f"2025-0{1 + i % 3}-1{i % 9}",
+            "care_plan_date": None} for i in range(30)]
+    mods = [{"episode_id": f"E{i}", "modality_id": f"M{i}", "modality_referral_date": "2025-01-20",
+             "first_appt_offered_date": None, "modality_start_date": f"2025-02-{10 + i % 15}"} for i in range(0, 30, 2)]
+    tps = [{"episode_id": f"E{i}", "top_id": f"T{i}", "top_date": "2025-03-01"} for i in range(0, 30, 3)]
+    return tables(eps, mods, tps)
+
+
+@pytest.mark.parametrize("table, column, label, value", [
+    ("episodes", "triage_date", 4, pd.Timestamp("2024-12-01")),   # a date breaks a rule
+    ("episodes", "triage_date", 0, pd.Timestamp("2025-01-05")),   # ... or fixes one
+    ("episodes", "episode_id", 5, "E6"),                          # a key: duplicates appear
+    ("episodes", "client_ref", 3, "C1"),                          # another client's open episodes
+    ("modalities", "episode_id", 2, "E99"),                       # an orphan
+    ("tops", "top_date", 1, pd.NaT),                              # a missing required value
+    ("episodes", "discharge_date", 6, pd.Timestamp("2025-04-01")),
+])
+def test_recheck_gives_the_same_report_as_evaluating_everything(table, column, label, value) -> None:
+    t = many()
+    before = evaluate(t)
+    frame = t.get(table)
+    frame.loc[label, column] = value
+    updated, changes = recheck(t, before, {table: [label]})
+    full = evaluate(t)
+    assert same(updated, full)
+    cols = list(FINDING_COLUMNS)
+    def key(f):
+        return {tuple(r) for r in f[cols].astype(object).itertuples(index=False)}
+    assert key(changes.added) == key(full.findings) - key(before.findings)
+    assert key(changes.removed) == key(before.findings) - key(full.findings)
+    assert len(changes.added) + len(changes.removed) > 0
+
+
+def test_recheck_accepts_file_and_row_pairs_and_chains() -> None:
+    t = many()
+    report = evaluate(t)
+    t.episodes.loc[2, "triage_date"] = pd.Timestamp("2024-01-01")
+    report, changes = recheck(t, report, {"episodes": [("provider_a.xlsx", 4)]})
+    assert list(changes.added["rule"]) == ["triage-not-before-referral"]
+    t.episodes.loc[2, "triage_date"] = pd.Timestamp("2025-01-02")
+    report, changes = recheck(t, report, {"episodes": [2]})
+    assert list(changes.removed["rule"]) == ["triage-not-before-referral"]
+    assert len(changes.added) == 0
+    assert same(report, evaluate(t))
+
+
+def test_recheck_keeps_and_replaces_schema_findings() -> None:
+    t = many()
+    schema = findings_frame([schema_finding("invalid-date", 3, "triage_date", "xx")])
+    t.episodes.loc[1, "triage_date"] = pd.NaT
+    report = evaluate(t, schema_findings=schema)
+    assert "invalid-date" in set(report.findings["rule"])
+    t.episodes.loc[1, "triage_date"] = pd.Timestamp("2025-01-03")
+    fixed, changes = recheck(t, report, {"episodes": [1]}, schema_findings=findings_frame([]))
+    assert "invalid-date" in set(changes.removed["rule"])
+    assert same(fixed, evaluate(t))
