@@ -86,7 +86,7 @@ def test_snapshots_by_period_label(path):
 
 def test_as_at_is_the_latest_source_unless_set(path, tmp_path):
     with Workspace.create(path, partnership="A", year="2025-26") as ws:
-        assert ws.as_at is None
+        assert ws.as_at is None and ws.tables().row_counts() == {"episodes": 0}
         import_all(ws, synthetic(), tmp_path)
         assert ws.tables().as_at == dt.date(2026, 1, 15)
         ws.set_as_at(dt.date(2026, 1, 10))

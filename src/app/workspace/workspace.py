@@ -30,13 +30,13 @@ from app.workspace.sources import decode
 from app.workspace.steps import Group
 from app.workspace.store import Store
 from app.workspace.working import Working
-
-if TYPE_CHECKING:
-    from app.workspace.reimport import ImportResult
 from rules.columns import SOURCE_COLUMNS, column_names
 from rules.progress import NO_PROGRESS, Progress
 from rules.settings import Settings
 from rules.tables import Tables
+
+if TYPE_CHECKING:
+    from app.workspace.reimport import ImportResult
 
 
 class Workspace:
@@ -144,10 +144,11 @@ class Workspace:
             with self._store.lock:
                 active = self.active_source_ids()
                 parts: dict[int, dict[str, pd.DataFrame]] = {s: {} for s in active}
+                marks = ", ".join("?" * len(active))
                 for source_id, table, blob in self._store.query(
-                        "SELECT source_id, table_name, data FROM source_tables ORDER BY source_id"):
-                    if source_id in parts:
-                        parts[source_id][table] = decode(blob)
+                        f"SELECT source_id, table_name, data FROM source_tables WHERE source_id IN ({marks})",
+                        active):
+                    parts[source_id][table] = decode(blob)
                 working = Working(parts)
                 working.apply_edits(effective_edits(self._store.conn, active))
                 self._working = working
