@@ -196,8 +196,7 @@ def build_committee_report(path: Path) -> None:
           "checking them against the partnership's data-quality rules. Each figure is defined in the notes "
           "at the end of this report.", number="2.")
     _para(doc, "{{ counts.in_treatment }} clients were in structured treatment during the quarter "
-          "({{ previous_period.label }}: {{ count_rows[2].previous if count_rows[2].previous is not none "
-          "else '-' }}), of whom {{ counts.new_presentations }} were new presentations. There were "
+          "({{ previous_period.label }}: {{ previous_counts.in_treatment }}), of whom {{ counts.new_presentations }} were new presentations. There were "
           "{{ counts.referrals }} referrals and {{ counts.discharges }} discharges.", number="3.")
 
     _heading(doc, "Performance {{ period.label }}")

@@ -252,6 +252,8 @@ def build_context(current: Mapping[str, Any], *, settings: Settings, public: boo
                                   for k, v in settings.to_dict().items()], example={"name": "", "value": "",
                                                                                     "meaning": ""}),
         "counts": counts, "count_rows": RowList(count_rows, example=count_rows[0]),
+        "previous_counts": {r["id"]: r["previous"] for r in count_rows},
+        "last_year_counts": {r["id"]: r["last_year"] for r in count_rows},
         "measures": measures,
         "measure_rows": RowList([measures[m] for m in MEASURE_IDS], example=measures[MEASURE_IDS[0]]),
         "headline": RowList([measures[m] for m in with_target], example=measures[MEASURE_IDS[0]]),

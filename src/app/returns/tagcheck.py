@@ -54,7 +54,13 @@ class RowList(list):
 
 def make_env(*, autoescape: bool = False) -> Environment:
     """The jinja2 environment both fillers use (strict: an unknown name is an error, not a blank)."""
-    return Environment(autoescape=autoescape, undefined=StrictUndefined, keep_trailing_newline=True)
+    return Environment(autoescape=autoescape, undefined=StrictUndefined, keep_trailing_newline=True,
+                       finalize=_finalize)
+
+
+def _finalize(value: Any) -> Any:
+    """What ``{{ x }}`` prints for nothing: "-" (no figure), as the returns write it, never "None"."""
+    return "-" if value is None else value
 
 
 def curly_tags(text: str) -> list[str]:
