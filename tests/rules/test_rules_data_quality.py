@@ -272,8 +272,8 @@ def test_substances_consistent() -> None:
 def test_completion_consistent_with_latest_top(reason, opiate, crack, fails) -> None:
     t = tables([{"discharge_date": "2025-04-01", "discharge_reason": reason}], None, [
         {"top_id": "T1", "top_date": "2025-01-15", "opiate_days": 20},
-        {"top_id": "T2", "top_date": "2025-03-30", "top_stage": "E", "opiate_days": opiate, "crack_days": crack},
-        {"top_id": "T3", "top_date": "2025-06-30", "top_stage": "P", "opiate_days": 9}])
+        {"top_id": "T2", "top_date": "2025-03-30", "top_stage": "E", "opiate_days": 9},
+        {"top_id": "T3", "top_date": "2025-06-30", "top_stage": "P", "opiate_days": opiate, "crack_days": crack}])
     f = found(t, "completion-consistent-with-top")
     assert len(f) == int(fails)
     if fails:

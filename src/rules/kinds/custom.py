@@ -138,11 +138,11 @@ def retained_12_weeks(ctx: Context, check: Check) -> Hits:
     Param("reasons", "strs", required=False, default=["TCDF", "TCOU"]),),
     evidence=("top_date", "opiate_days", "crack_days"))
 def completion_consistent_with_top(ctx: Context, check: Check) -> Hits:
-    """A completed discharge whose latest TOP (not post-exit) shows opiate or crack use."""
+    """A completed discharge whose latest TOP (by top_date, any stage) shows opiate or crack use."""
     eps = ctx.table("episodes")
     tops = ctx.table("tops")
     pos = ctx.episode_pos("tops")
-    usable = (pos >= 0) & tops["top_date"].notna().to_numpy() & (tops["top_stage"] != "P").fillna(False).to_numpy(dtype=bool)
+    usable = (pos >= 0) & tops["top_date"].notna().to_numpy()
     idx = np.flatnonzero(usable)
     if not len(idx):
         return no_hits(("discharge_reason",))
