@@ -9,7 +9,7 @@ findings on the measure's fields exclude it ("" = none).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -57,6 +57,8 @@ class Context:
     tops: pd.DataFrame | None
     jn: pd.DataFrame
     errors: pd.DataFrame
+    #: Results several measures share (in treatment during a span, completions), computed once.
+    cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def p_start(self) -> pd.Timestamp:
@@ -87,12 +89,15 @@ class Context:
 
     def in_treatment(self, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
         """Per episode: a modality with start <= end and (end null or end >= start)."""
+        if ("in_treatment", start, end) in self.cache:
+            return self.cache[("in_treatment", start, end)]
         out = np.zeros(len(self.ep), dtype=bool)
         if self.mods is not None and len(self.mods):
             m = self.mods
             hit = (m["modality_start_date"] <= end) & (m["modality_end_date"].isna() | (m["modality_end_date"] >= start))
             out[np.unique(m.loc[hit.fillna(False).to_numpy(dtype=bool), "ep"].to_numpy())] = True
-        return pd.Series(out, index=self.ep.index)
+        self.cache[("in_treatment", start, end)] = result = pd.Series(out, index=self.ep.index)
+        return result
 
 
 def _error_rows(findings: pd.DataFrame | None) -> pd.DataFrame:

@@ -67,13 +67,16 @@ def treatment_system_exits(ctx: Context):
 def completions(ctx: Context) -> pd.DataFrame:
     """Each client's latest journey ending in P with a planned discharge, and whether (and by when)
     they re-presented: a new referral or triage in (J_end, J_end + representation_months]."""
+    if "completions" in ctx.cache:
+        return ctx.cache["completions"]
     jn = ctx.jn[(_in(ctx.jn["j_end"], ctx) & ctx.jn["last_planned"]).to_numpy(dtype=bool)]
     jn = jn.assign(journey=jn.index).sort_values(["person", "j_end", "journey"], kind="stable")
     jn = jn.drop_duplicates("person", keep="last").drop(columns="journey")
     window_end = jn["j_end"] + pd.DateOffset(months=ctx.settings.representation_months)
     following = _next_event(ctx, jn, _referrals_and_triages(ctx))
-    return jn.assign(represented=(following <= window_end).to_numpy(dtype=bool),
-                     settled=(window_end <= ctx.as_at).to_numpy(dtype=bool))
+    ctx.cache["completions"] = done = jn.assign(represented=(following <= window_end).to_numpy(dtype=bool),
+                                                settled=(window_end <= ctx.as_at).to_numpy(dtype=bool))
+    return done
 
 
 def successful_completions(ctx: Context):
