@@ -55,7 +55,8 @@ def main(out: Path, extracts: Path | None = None) -> int:
     for name, module, cls, size in (("mapping_dialog", "app.ui.mapping_dialog", "MappingDialog", (900, 600)),
                                     ("dashboard", "app.ui.dashboard", "Dashboard", (1300, 860)),
                                     ("generate_dialog", "app.ui.generate_dialog", "GenerateDialog", (700, 520)),
-                                    ("rules_dialog", "app.ui.rules_dialog", "RulesDialog", (1100, 700))):
+                                    ("rules_dialog", "app.ui.rules_dialog", "RulesDialog", (1100, 700)),
+                                    ("help", "app.ui.help", "HelpDialog", (820, 720))):
         try:
             dialog = getattr(__import__(module, fromlist=[cls]), cls).for_screenshot(window)
         except (ImportError, AttributeError) as exc:

@@ -227,6 +227,20 @@ class Session:
                   progress=progress)
         return opened
 
+    @property
+    def catalogue(self) -> Any:
+        """The rule catalogue in use (``rules.catalogue``; the shipped one unless changed)."""
+        from rules.catalogue import default_catalogue
+
+        return getattr(self.validator, "catalogue", None) or default_catalogue()
+
+    def set_rules(self, *, catalogue: Any = None, settings: Settings | None = None,
+                  progress: Progress = NO_PROGRESS) -> None:
+        """Use another catalogue and/or settings (thresholds), then validate everything again."""
+        self.settings = settings or self.settings
+        self.validator = RulesValidator(self.settings, catalogue if catalogue is not None else self.catalogue)
+        self._validate(progress=progress)
+
     def table(self, name: str) -> pd.DataFrame | None:
         """A RAW working table (None when the extracts did not have it)."""
         return self.raw.get(name)

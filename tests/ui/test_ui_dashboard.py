@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from app.session import Session
@@ -78,3 +79,33 @@ def test_generate_checks_templates_then_writes_both_returns(window, qtbot, tmp_p
     assert sorted(p.suffix for p in dialog.outputs) == [".docx", ".xlsx"]
     assert all(p.exists() and p.stat().st_size > 0 and "DRAFT" in p.name for p in dialog.outputs)
     assert "Every tag of the templates can be filled." in dialog.log.toPlainText()
+
+
+def test_rules_dialog_threshold_and_switch_off_change_the_findings(window, qtbot, tmp_path) -> None:
+    from app.ui.rules_dialog import RulesDialog
+
+    session = window.session
+    def late() -> int:
+        return int((session.findings["rule"] == "triage-within-6-weeks").sum())
+
+    before = late()
+    assert before > 0
+    dialog = RulesDialog(window)
+    qtbot.addWidget(dialog)
+    row = next(r for r in range(dialog.table.rowCount()) if dialog.table.item(r, 1).text() == "triage-within-6-weeks")
+    assert dialog.table.item(row, 5).text() == "triage_target_days=42"
+    dialog.table.item(row, 5).setText("triage_target_days=70")     # typed into the table
+    assert dialog.settings.triage_target_days == 70
+    dialog.apply()
+    qtbot.waitUntil(lambda: dialog.message.text().startswith("Applied"), timeout=30000)
+    assert 0 < late() < before
+    assert session.settings.triage_target_days == 70                 # the measure follows the same number
+    dialog.table.item(row, 0).setCheckState(Qt.CheckState.Unchecked)
+    saved = dialog.save(tmp_path / "rules.toml")
+    dialog.apply()
+    qtbot.waitUntil(lambda: late() == 0, timeout=30000)
+    facets = window.panel.facets
+    rules = next(facets.topLevelItem(i) for i in range(facets.topLevelItemCount()) if facets.topLevelItem(i).text(0) == "Rule")
+    assert "triage-within-6-weeks" not in [rules.child(i).text(0) for i in range(rules.childCount())]
+    from rules.catalogue import load
+    assert not load(saved).get("triage-within-6-weeks").enabled

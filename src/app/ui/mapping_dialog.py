@@ -83,8 +83,9 @@ class MappingTable(QTableWidget):
             if how in ("guess", "not recognised"):
                 for col in (0, 1, 3):
                     self.item(row, col).setBackground(GUESS_TINT)
-        for col, width in enumerate((200, 260, 300, 140)):
+        for col, width in enumerate((180, 230, 290)):
             self.setColumnWidth(col, width)
+        self.horizontalHeader().setStretchLastSection(True)
         self.verticalHeader().hide()
 
     def headers(self) -> dict[str, str]:
@@ -147,13 +148,13 @@ class MappingDialog(QDialog):
     def for_screenshot(cls, window) -> MappingDialog:
         from app.extracts.mapping import map_headers
 
-        headers = ["Provider", "Episode Ref", "Client No", "Date of Birth", "Sex", "Consent", "Ref Date",
+        headers = ["Provider", "Episode Ref", "Client Code", "Date of Birth", "Sex", "Consent", "Referal Dat",
                    "Triage Dt", "Main Drug", "Notes"]
         result, _ = map_headers(headers, file="acme_q2.xlsx", sheet="Sheet1", header_row=3, table="episodes")
-        samples = {"Provider": ["N9004"], "Episode Ref": ["A-0012", "A-0013"], "Client No": ["77812", "77813"],
+        samples = {"Provider": ["N9004"], "Episode Ref": ["A-0012", "A-0013"], "Client Code": ["77812", "77813"],
                    "Date of Birth": ["03/02/1979", "11/10/1990"], "Sex": ["Male", "Female"],
-                   "Consent": ["Y", "Y"], "Ref Date": ["01/07/2025", "04/07/2025"],
-                   "Triage Dt": ["08/07/2025", ""], "Main Drug": ["Heroin", "Alcohol"], "Notes": ["call back"]}
+                   "Consent": ["Y", "Y"], "Referal Dat": ["01/07/2025", "04/07/2025"],
+                   "Triage Dt": ["08/07/2025"], "Main Drug": ["Heroin", "Alcohol"], "Notes": ["call back"]}
         return cls([(result, samples)], window)
 
     def profile(self) -> MappingProfile:
