@@ -139,3 +139,21 @@ def test_unkeepable_parts_found(tmp_path):
     path = tmp_path / "c.xlsx"
     wb.save(path)
     assert any("charts" in w for w in unkeepable_parts(path))
+
+
+def test_x14_extensions_found(tmp_path):
+    wb = Workbook()
+    path = tmp_path / "x.xlsx"
+    wb.save(path)
+    patched = tmp_path / "x14.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(patched, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</worksheet>", b'<extLst><ext uri="{CCE6A557}" '
+                                    b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+                                    b"<x14:dataValidations count=\"0\"/></ext></extLst></worksheet>")
+            dst.writestr(item, data)
+    found = unkeepable_parts(patched)
+    assert len(found) == 1 and "drop-down" in found[0]
+    assert unkeepable_parts(path) == []

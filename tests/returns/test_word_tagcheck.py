@@ -67,3 +67,9 @@ def test_check_template_command(tmp_path, capsys):
     assert main(["generate", "--check-template", str(bad)]) == 1
     out = capsys.readouterr().out
     assert "paragraph 1" in out and "measures.planed_exits" in out
+
+
+def test_syntax_error_located(tmp_path):
+    path = _doc(tmp_path / "s.docx", ["fine {{ partnership }}", "broken {{ measures.planned_exits. }}"])
+    problems = check_docx(path, example_context(public=True))
+    assert [(p.kind, p.where.split(" (")[0]) for p in problems] == [("syntax", "paragraph 2")]

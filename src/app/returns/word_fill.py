@@ -65,6 +65,20 @@ def _locate(name: str, paras: list[tuple[str, str]]) -> tuple[str, str]:
     return "document", ""
 
 
+def _find_bad_tag(paras: list[tuple[str, str]], env: Any) -> tuple[str, str]:
+    """The first paragraph with a ``{{ }}`` tag that does not parse on its own, or a lone ``{%``/``{{``."""
+    for where, text in paras:
+        text = text.translate(_STRAIGHT)
+        for tag in re.findall(r"\{\{.*?\}\}", text):
+            try:
+                env.parse(tag)
+            except TemplateSyntaxError:
+                return f"{where} ({text.strip()[:60]})", tag
+        if text.count("{{") != text.count("}}") or text.count("{%") != text.count("%}"):
+            return f"{where} ({text.strip()[:60]})", text.strip()[:60]
+    return "document", ""
+
+
 def check_docx(path: Path | str, context: Mapping[str, Any]) -> list[Problem]:
     """Unknown tags, curly quotes and syntax errors, each with its paragraph."""
     paras = list(paragraphs(path))
@@ -78,9 +92,8 @@ def check_docx(path: Path | str, context: Mapping[str, Any]) -> list[Problem]:
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
-        where = next((f"{w} ({t.strip()[:60]})" for w, t in paras if "{" in t and any(
-            tok in t for tok in re.findall(r"\w+", exc.message or "")[-1:])), "document")
-        problems.append(Problem("syntax", where, "", f"a tag cannot be read ({exc.message})"))
+        where, tag = _find_bad_tag(paras, env)
+        problems.append(Problem("syntax", where, tag, f"a tag cannot be read ({exc.message})"))
         return problems
     resolver = _Resolver(context)
     resolver.walk(tree, {})
