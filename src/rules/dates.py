@@ -70,10 +70,9 @@ def parse_dates_detail(text: pd.Series, *, birth: bool = False,
         if shape == "serial":
             got, ok = _serials(part)
         else:
-            got, ok, extra = _shape(part, shape, birth=birth, today=today)
+            got, ok, matched, month_first_ok = _shape(part, shape, birth=birth, today=today)
             if shape == "dmy":
-                matched = extra
-                slash = DayFirst(pos[matched], ok[matched], _month_first_ok(part, matched))
+                slash = DayFirst(pos[matched], ok[matched], month_first_ok[matched])
         days[pos[ok]] = got[ok]
         done[pos[ok]] = True
     values = np.full(n, np.datetime64("NaT", "ns"))
@@ -94,11 +93,13 @@ def _ints(groups: pa.StructArray, name: str) -> np.ndarray:
 
 
 def _shape(part: pa.Array, shape: str, *, birth: bool, today: dt.date
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(days, is a real date, matched the shape, real as month-first) for one shape of date."""
     pattern = {"iso": ISO, "dmy": DMY, "dmony": DMONY, "compact": COMPACT}[shape]
+    nothing = np.zeros(len(part), dtype=bool)
+    if not pc.any(pc.match_substring_regex(part, pattern)).as_py():  # a cheap scan before extracting
+        return np.zeros(len(part), "int64"), nothing, nothing, nothing
     groups, matched = _groups(part, pattern)
-    if not matched.any():
-        return np.zeros(len(part), "int64"), matched, matched
     day, year = _ints(groups, "d"), _ints(groups, "y")
     if shape == "dmony":
         names = pc.utf8_lower(pc.struct_field(groups, [groups.type.get_field_index("mon")]))
@@ -112,7 +113,11 @@ def _shape(part: pa.Array, shape: str, *, birth: bool, today: dt.date
                            .to_numpy(zero_copy_only=False)) == 2
         year = np.where(short, two_digit_year(year, month, day, birth=birth, today=today), year)
     got, ok = civil_days(year, month, day)
-    return got, ok & matched, matched
+    ok &= matched
+    month_first_ok = nothing
+    if shape == "dmy" and (matched & ~ok).any():
+        month_first_ok = civil_days(year, day, month)[1] & matched
+    return got, ok, matched, month_first_ok
 
 
 def two_digit_year(yy: np.ndarray, month: np.ndarray, day: np.ndarray, *, birth: bool,
@@ -156,14 +161,6 @@ def _serials(part: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     ok = matched & (serial >= 1) & (serial != 60) & (got <= civil_days(np.array([MAX_YEAR]), np.array([12]),
                                                                       np.array([31]))[0][0])
     return got, ok
-
-
-def _month_first_ok(part: pa.Array, matched: np.ndarray) -> np.ndarray:
-    """For ``a/b/y`` values: is (month a, day b) a real date?"""
-    groups, _ = _groups(part, DMY)
-    a, b, year = _ints(groups, "d"), _ints(groups, "m"), _ints(groups, "y")
-    year = np.where(year < 100, 2000 + year, year)
-    return civil_days(year, a, b)[1][matched]
 
 
 def month_first_only(slash: DayFirst, rows: np.ndarray | None = None) -> bool:

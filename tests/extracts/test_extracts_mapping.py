@@ -137,3 +137,34 @@ def test_damaged_profile_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         MappingProfile.load(bad)
     assert err.value.file == "bad.json"
+
+
+def test_profile_from_confirmed_mappings_opens_next_quarter_without_questions(tmp_path: Path) -> None:
+    path = _guessy_file(tmp_path)
+    extract = read_extract(path)
+    mapping = extract.mappings[0]
+    assert mapping.guessed == {"Referal Date": "referral_date"}
+    mapping.guessed.clear()  # the person confirmed the proposal
+    profile = MappingProfile.from_mappings("Guessy", extract.mappings)
+    assert profile.headers == {"Referal Date": "referral_date"}
+    profile.save(tmp_path / "guessy.json")
+    opened = open_extracts([path], profile=MappingProfile.load(tmp_path / "guessy.json"), confirm_guesses=False)
+    assert opened.mappings[0].how["Referal Date"] == "profile"
+    assert opened.mappings[0].needs_confirmation is False
+
+
+def test_cancel_stops_opening(tmp_path: Path) -> None:
+    from rules.progress import Cancelled
+
+    class Cancel:
+        def __init__(self) -> None:
+            self.seen: list[float] = []
+
+        def report(self, fraction: float, text: str = "") -> None:
+            self.seen.append(fraction)
+
+        def cancelled(self) -> bool:
+            return True
+
+    with pytest.raises(Cancelled):
+        open_extracts([_guessy_file(tmp_path)], progress=Cancel())

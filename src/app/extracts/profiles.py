@@ -85,6 +85,26 @@ class MappingProfile:
                    headers={str(k): str(v) for k, v in data.get("headers", {}).items()},
                    codes=codes)
 
+    @classmethod
+    def from_mappings(cls, name: str, mappings: list, *, base: MappingProfile | None = None) -> MappingProfile:
+        """A profile remembering what a person confirmed: every non-obvious header mapping and the
+        code values that were mapped, on top of ``base`` (e.g. the profile used to open the files).
+
+        ``mappings`` are ``MappingResult``s (after the person corrected ``columns`` and ``codes``).
+        """
+        headers: dict[str, str] = {}
+        codes: dict[str, dict[str, str]] = {}
+        for m in mappings:
+            for header, target in m.columns.items():
+                if m.how.get(header) not in ("canonical", "national"):
+                    headers[header] = target
+            for header in m.unmapped:
+                headers.setdefault(header, "")
+            for column, values in m.codes.items():
+                codes.setdefault(column, {}).update(values)
+        made = cls(name, headers, codes)
+        return base.merged(made) if base else made
+
     def merged(self, other: MappingProfile) -> MappingProfile:
         """This profile with ``other``'s entries added (other wins on conflicts)."""
         codes = {k: dict(v) for k, v in self.codes.items()}
