@@ -42,11 +42,14 @@ def main(out: Path, extracts: Path | None = None) -> int:
     window = MainWindow(session)
     window.resize(1400, 900)
     view = window.views["episodes"]
-    window.next_finding(1)
+    window.panel.list.selectRow(0)
+    window.panel.jump_to(0)                  # the first error, as F3 from the top would
     shoot(window, out / "main_window.png", app)
 
-    window.panel.choose("Rule", "triage-within-6-weeks")
+    window.panel.choose("Severity", "error")
+    window.panel.choose("Table", "episodes")
     window.panel.list.selectRow(0)
+    window.panel.jump_to(0)
     shoot(window, out / "findings_facets.png", app)
     window.panel.clear_facets()
     view.flagged.setChecked(True)

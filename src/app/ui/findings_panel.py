@@ -125,7 +125,9 @@ class FindingsPanel(QWidget):
                     item.setFont(0, font)
             top.setExpanded(group in ("Severity", "Rule", "Provider") or group in self.chosen)
         shown = self.filtered()
-        self.model.set_frame(shown)
+        rank = shown["severity"].map({"error": 0, "warning": 1}).fillna(2)
+        self.model.set_frame(shown.assign(_rank=rank).sort_values(["_rank", "table", "file", "row"], kind="stable")
+                             .drop(columns="_rank"))
         c = self.session.counts()
         self.summary.setText(f"{c['error']:,} errors, {c['warning']:,} warnings open"
                              + (f" - showing {len(shown):,}" if self.chosen else ""))
