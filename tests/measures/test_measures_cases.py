@@ -178,3 +178,25 @@ def test_targets_and_met():
     m = _result("triage_within_6_weeks")
     assert m.target == 90.0 and m.percent == 50.0 and m.met is False
     assert _result("top_start").met is True
+
+
+def test_breakdowns_by_every_field_and_unknown_field():
+    r = compute(scenario(), parse_period(Q4), by=["provider_code", "pdu", "substance", "sex", "ethnicity", "age_band"])
+    assert set(r.by) == {"provider_code", "pdu", "substance", "sex", "ethnicity", "age_band"}
+    assert set(r.by["pdu"]) == {"PDU", "non-PDU"}
+    assert set(r.by["substance"]) == {"opiate", "alcohol"}
+    assert set(r.by["ethnicity"]) == {"White"} and set(r.by["age_band"]) == {"35-44", "45-54"}
+    assert r.by["pdu"]["non-PDU"].counts["waiting_over_3_weeks_at_end"].value == 1
+    assert r.by["pdu"]["PDU"].measures["effective_treatment"].denominator == 2
+    doc = r.to_json()["by"]["pdu"]["PDU"]
+    assert set(doc) == {"counts", "measures"} and set(doc["measures"]) == set(MEASURE_IDS)
+    with pytest.raises(ValueError, match="postcode"):
+        compute(scenario(), parse_period(Q4), by=["postcode"])
+
+
+def test_drill_down_groups_partition_the_units():
+    m = _result("triage_within_6_weeks")
+    assert m.records("numerator") == ["N9001/E1"] and m.records("denominator_only") == ["N9001/E3"]
+    assert m.records("pending") == [] and m.records("excluded") == []
+    with pytest.raises(ValueError, match="group"):
+        m.records("nonsense")
