@@ -262,6 +262,7 @@ def build_committee_report(path: Path) -> None:
           "{% if data_quality.final_allowed %}No errors remain outstanding.{% else %}"
           "{{ data_quality.outstanding_errors }} errors remain outstanding and are being corrected with the "
           "providers.{% endif %}", number="8.")
+    _caption(doc, "Table 5: Data-quality findings by provider, {{ period.label }}")
     _table(doc, ["Provider", "Errors", "Warnings", "Errors outstanding"], [6.5, 3.0, 3.0, 3.5],
            "d in data_quality.by_provider",
            ["{{ d.provider }}", "{{ d.errors }}", "{{ d.warnings }}", "{{ d.outstanding_errors }}"])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from build_docx import build_committee_report
 from openpyxl import Workbook
+from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -71,6 +72,16 @@ def _row(ws: Worksheet, row: int, cells: list[tuple[str, str | None]], *, bold: 
             cell.fill = fill
 
 
+def _met_colours(ws: Worksheet, ref: str) -> None:
+    """Green "Met", red "Not met" (conditional formats follow the loop rows when they are filled)."""
+    ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=['"Met"'],
+                                                  fill=PatternFill("solid", fgColor="C6EFCE"),
+                                                  font=Font(color="006100")))
+    ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=['"Not met"'],
+                                                  fill=PatternFill("solid", fgColor="FFC7CE"),
+                                                  font=Font(color="9C0006")))
+
+
 def _page(ws: Worksheet, widths: list[float], *, landscape: bool, last_row: int) -> None:
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
@@ -121,6 +132,7 @@ def _summary(ws: Worksheet) -> None:
                   ("{{ m.target }}", PCT), ("{{ m.status }}", None), ("{{ m.pending }}", COUNT),
                   ("{{ m.excluded }}", COUNT), ("{{ m.previous }}", PCT), ("{{ m.change }}", CHANGE),
                   ("{{ m.last_year }}", PCT)])
+    _met_colours(ws, "G16")
     notes = ["Percent = 100 x numerator / denominator, rounded half up to 1 decimal place; "
              "- = no denominator or not available.",
              "Pending: outcomes that cannot be known by the as-at date (in neither numerator nor denominator). "
@@ -157,6 +169,7 @@ def _by_provider(ws: Worksheet) -> None:
                   ("{{ r.numerator }}", COUNT), ("{{ r.denominator }}", COUNT), ("{{ r.percent }}", PCT),
                   ("{{ r.target }}", PCT), ("{{ r.status }}", None), ("{{ r.pending }}", COUNT),
                   ("{{ r.excluded }}", COUNT)])
+    _met_colours(ws, "G12")
     note = ("A client seen by more than one provider is counted once in the partnership figures, so provider "
             "rows may add up to more than the partnership total.")
     ws.cell(row=14, column=1, value=note).font = Font(name="Arial", size=9, italic=True)
@@ -188,6 +201,7 @@ def _data_quality(ws: Worksheet) -> None:
                   ("{{ e.record }}", None), ("{{ e.file }}", None), ("{{ e.row }}", "0"),
                   ("{{ e.message }}", None), ("{{ e.reason }}", None)])
     _page(ws, [34, 10, 13, 22, 10, 40, 40], landscape=True, last_row=16)
+    ws.print_title_rows = "11:11"
 
 
 def _definitions(ws: Worksheet) -> None:

@@ -157,3 +157,31 @@ def test_x14_extensions_found(tmp_path):
     found = unkeepable_parts(patched)
     assert len(found) == 1 and "drop-down" in found[0]
     assert unkeepable_parts(path) == []
+
+
+def test_conditional_formats_and_validations_follow_the_loop(tmp_path):
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"] = "Header"
+    ws["A2"] = "{% for p in by.provider %}{{ p.code }}"
+    ws["B2"] = "{{ p.n }}"
+    ws["A4"] = "below"
+    red = PatternFill("solid", fgColor="FFC7CE")
+    ws.conditional_formatting.add("B2", CellIsRule(operator="lessThan", formula=["5"], fill=red))
+    ws.conditional_formatting.add("A4", CellIsRule(operator="equal", formula=['"below"'], fill=red))
+    dv = DataValidation(type="list", formula1='"Yes,No"')
+    dv.add("C2")
+    ws.add_data_validation(dv)
+    path = tmp_path / "cf.xlsx"
+    wb.save(path)
+    out = tmp_path / "out.xlsx"
+    fill_xlsx(path, out, CONTEXT, draft=False)
+    filled = load_workbook(out).active
+    refs = sorted(str(cf.sqref) for cf in filled.conditional_formatting)
+    assert refs == ["A6", "B2:B4"]
+    assert [str(v.sqref) for v in filled.data_validations.dataValidation] == ["C2:C4"]
+    assert filled["A6"].value == "below"

@@ -8,9 +8,12 @@ them too, as Excel itself does when a user inserts rows.
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formula import Tokenizer
-from openpyxl.utils import range_boundaries
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 _PART = re.compile(r"^(\$?)([A-Za-z]{1,3})?(\$?)(\d+)?$")
@@ -96,6 +99,46 @@ def move_below(ws: Worksheet, *, block_start: int, block_end: int, delta: int) -
         mr.shift(0, delta)
         ws.merge_cells(mr.coord)
     _move_print_area(ws, block_start=block_start, block_end=block_end, delta=delta)
+    _move_formats(ws, block_start=block_start, block_end=block_end, delta=delta)
+
+
+def moved_ranges(sqref: Any, *, block_start: int, block_end: int, delta: int) -> str | None:
+    """Ranges (a ``MultiCellRange``) after the move: below shifts, over the block's end grows/shrinks."""
+    out = []
+    for cr in sqref.ranges:
+        lo, hi = cr.min_row, cr.max_row
+        if delta < 0:
+            gone_hi = block_start - delta - 1
+            if lo >= block_start and hi <= gone_hi:
+                continue
+            if lo > gone_hi:
+                lo, hi = lo + delta, hi + delta
+            elif hi >= block_start:
+                hi = max(lo, hi + delta)
+        elif lo > block_end:
+            lo, hi = lo + delta, hi + delta
+        elif hi >= block_end:
+            hi += delta
+        out.append(f"{get_column_letter(cr.min_col)}{lo}:{get_column_letter(cr.max_col)}{hi}")
+    return " ".join(out) or None
+
+
+def _move_formats(ws: Worksheet, *, block_start: int, block_end: int, delta: int) -> None:
+    """Conditional formats and data validations follow the rows (a loop row's format covers every item)."""
+    kw = {"block_start": block_start, "block_end": block_end, "delta": delta}
+    new = ConditionalFormattingList()
+    for cf in ws.conditional_formatting:
+        ref = moved_ranges(cf.sqref, **kw)
+        if ref:
+            for rule in cf.rules:
+                new.add(ref, rule)
+    ws.conditional_formatting = new
+    for dv in list(ws.data_validations.dataValidation):
+        ref = moved_ranges(dv.sqref, **kw)
+        if ref is None:
+            ws.data_validations.dataValidation.remove(dv)
+        else:
+            dv.sqref = MultiCellRange(ref)
 
 
 def _move_print_area(ws: Worksheet, *, block_start: int, block_end: int, delta: int) -> None:
@@ -110,7 +153,6 @@ def _move_print_area(ws: Worksheet, *, block_start: int, block_end: int, delta: 
             max_row = max(min_row, max_row + delta)
         if min_row is not None and min_row > block_end:
             min_row = max(1, min_row + delta)
-        from openpyxl.utils import get_column_letter as col
-
+        col = get_column_letter
         new.append(f"{col(min_col)}{min_row}:{col(max_col)}{max_row}")
     ws.print_area = new
