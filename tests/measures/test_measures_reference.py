@@ -90,3 +90,20 @@ def test_agrees_with_reference_with_error_findings(partnership):
 def test_agrees_without_tops_or_modalities(partnership):
     compare(dataclasses.replace(partnership, tops=None), "2025-26 Q1")
     compare(dataclasses.replace(partnership, tops=None, modalities=None), "2025-26 Q1")
+
+
+def test_agrees_with_reference_on_defective_data_with_the_rule_engines_findings():
+    from rules.engine import evaluate
+
+    typed, schema_findings = check(generate(providers=3, episodes=500, seed=4, defects=0.05, as_at=AS_AT).raw)
+    findings = evaluate(typed, schema_findings=schema_findings).findings
+    errors = findings[findings["severity"] == "error"]
+    assert len(errors) > 0
+    bad: dict[str, set[str]] = {}
+    for record, fields in zip(errors["record"], errors["fields"], strict=True):
+        bad.setdefault(record, set()).update(fields)
+    excluded = 0
+    for period in ("2025-26 Q1", "2024-25"):
+        result = compare(typed, period, findings=findings, bad=bad)
+        excluded += sum(m.excluded for m in result.measures.values())
+    assert excluded > 0
