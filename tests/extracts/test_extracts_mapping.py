@@ -61,9 +61,9 @@ def test_headless_import_uses_guesses_when_required_columns_are_mapped(tmp_path:
 def test_unconfirmed_guess_for_a_required_column_is_refused_with_file_and_column(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         open_extracts([_guessy_file(tmp_path)], confirm_guesses=False)
-    message = str(err.value)
-    assert "guessy.csv" in message and "referral_date" in message
-    assert err.value.file == "guessy.csv"
+    assert str(err.value) == ("guessy.csv, row 1: required column(s) not found in the header: referral_date "
+                              "(is it 'Referal Date'?); map them in a mapping profile")
+    assert (err.value.file, err.value.column) == ("guessy.csv", None)
 
 
 def test_missing_required_column_names_file_sheet_and_column(tmp_path: Path) -> None:

@@ -140,3 +140,18 @@ def test_two_files_concatenate_with_their_own_rows(tmp_path: Path) -> None:
     assert opened.tables.files == ["a.xlsx", "b.xlsx"]
     assert opened.tables.modalities is None and opened.tables.tops is None
     assert isinstance(opened.raw.episodes, pd.DataFrame)
+
+
+def test_chart_sheets_and_empty_sheets_beside_the_data(tmp_path: Path) -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    def edit(wb):
+        chart = BarChart()
+        chart.add_data(Reference(wb["episodes"], min_col=1, min_row=1, max_row=3))
+        wb.create_chartsheet("Chart").add_chart(chart)
+        wb.create_sheet("Empty")
+
+    path = write_xlsx(tmp_path / "charts.xlsx", {"episodes": episodes_rows(2)}, edit)
+    opened = open_extracts([path])
+    assert opened.raw.episodes["episode_id"].tolist() == ["E0001", "E0002"]
+    assert [m.sheet for m in opened.mappings] == ["episodes"]

@@ -56,7 +56,7 @@ def read_extract(path: Path, *, profile: MappingProfile | None = None, progress:
         return extract
     if suffix in readers.SPREADSHEET_SUFFIXES:
         progress.report(0.0, f"Reading {name}")
-        grids = readers.read_workbook(path)
+        grids = readers.read_workbook(path, must_read=lambda sheet: _table_hint(sheet) is not None)
         check_cancelled(progress)
         extract = RawExtract(path, {}, files=[name])
         for grid in grids:
@@ -188,10 +188,11 @@ def open_extracts(paths: Sequence[Path], *, as_at: dt.date | None = None, profil
         extract = read_extract(path, profile=profile, use_guesses=confirm_guesses, label=label)
         for m in extract.mappings:
             if m.missing_required:
-                hint = f"; proposed: {m.guessed}" if m.guessed else ""
-                raise InputError(f"required column(s) not found: {', '.join(m.missing_required)} "
-                                 f"(map them in a mapping profile){hint}", file=m.file, sheet=m.sheet,
-                                 row=m.header_row)
+                proposed = {t: h for h, t in m.guessed.items()}
+                names = ", ".join(c + (f" (is it {proposed[c]!r}?)" if c in proposed else "")
+                                  for c in m.missing_required)
+                raise InputError(f"required column(s) not found in the header: {names}; map them in a "
+                                 "mapping profile", file=m.file, sheet=m.sheet, row=m.header_row)
         extracts.append(extract)
     _rename_clashes(extracts, labels)
     progress.report(0.8, "Checking values")

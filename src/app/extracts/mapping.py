@@ -197,13 +197,12 @@ def map_headers(headers: Sequence[object], *, file: str, sheet: str | None, head
 
 
 def drop_guesses(result: MappingResult, positions: dict[int, str]) -> dict[int, str]:
-    """Forget the unconfirmed guesses: those columns become unmapped."""
+    """Do not apply the unconfirmed guesses: those columns become unmapped (``guessed`` keeps the proposals)."""
     guessed = set(result.guessed.values())
-    for header in list(result.guessed):
+    for header in result.guessed:
         result.columns.pop(header, None)
         result.how.pop(header, None)
         result.unmapped.append(header)
-    result.guessed.clear()
     result.missing += [c for c in targets_for(result.table) if c in guessed]
     result.missing_required += [c for c in REQUIRED[result.table] if c in guessed]
     return {p: t for p, t in positions.items() if t not in guessed}

@@ -17,7 +17,9 @@ class MappingResult:
 
     ``columns`` maps each provider header (as written) to the canonical column it feeds;
     ``how`` says why (``canonical``, ``national``, ``alias``, ``label``, ``profile`` or ``guess``).
-    Guesses (similar-looking names) are listed in ``guessed`` because a person should confirm them.
+    Guesses (similar-looking names) are listed in ``guessed`` because a person should confirm them;
+    they are applied (and in ``columns``) only when guesses are accepted (``confirm_guesses=True``),
+    otherwise their headers are in ``unmapped`` and their columns in ``missing``.
     """
 
     file: str

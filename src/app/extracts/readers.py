@@ -13,6 +13,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,22 +57,15 @@ def grid_from_arrow(batch: pa.RecordBatch | pa.Table, *, sheet: str | None, firs
 
 # ---- workbooks -----------------------------------------------------------------------------------
 
-def read_workbook(path: Path, sheets: list[str] | None = None) -> list[Grid]:
-    """Every sheet (or the named ones) of a workbook as grids; bad files are InputErrors."""
+def read_workbook(path: Path, must_read: Callable[[str], bool] = lambda name: True) -> list[Grid]:
+    """Every sheet of a workbook as grids; bad files are InputErrors.
+
+    A sheet that cannot be read is skipped unless ``must_read(sheet name)`` (a sheet named like a table).
+    """
     _check_spreadsheet_bytes(path)
     if path.suffix.lower() in XLSX_SUFFIXES:
-        return _read_xlsx(path, sheets)
-    return _read_calamine(path, sheets)
-
-
-def sheet_names(path: Path) -> list[str]:
-    import fastexcel
-
-    _check_spreadsheet_bytes(path)
-    try:
-        return list(fastexcel.read_excel(str(path)).sheet_names)
-    except Exception as exc:  # noqa: BLE001 - any reader failure is the user's file, not our bug
-        raise InputError(f"cannot be read as a workbook ({_short(exc)})", file=path.name) from None
+        return _read_xlsx(path, must_read)
+    return _read_calamine(path)
 
 
 def _check_spreadsheet_bytes(path: Path) -> None:
@@ -95,7 +89,7 @@ def _short(exc: Exception) -> str:
     return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
-def _read_xlsx(path: Path, sheets: list[str] | None) -> list[Grid]:
+def _read_xlsx(path: Path, must_read: Callable[[str], bool]) -> list[Grid]:
     import fastexcel
 
     try:
@@ -108,13 +102,11 @@ def _read_xlsx(path: Path, sheets: list[str] | None) -> list[Grid]:
         raise InputError(f"cannot be read as a workbook ({_short(exc)})", file=path.name) from None
     grids = []
     for name in names:
-        if sheets is not None and name not in sheets:
-            continue
         try:
             batch = reader.load_sheet(name, header_row=None, dtypes="string").to_arrow()
         except Exception as exc:  # noqa: BLE001
-            if "empty" in str(exc).lower():
-                continue
+            if not must_read(name):
+                continue  # a chart or an odd sheet beside the data
             raise InputError(f"cannot read the sheet ({_short(exc)})", file=path.name, sheet=name) from None
         if batch.num_rows == 0:
             continue
@@ -122,15 +114,13 @@ def _read_xlsx(path: Path, sheets: list[str] | None) -> list[Grid]:
     return grids
 
 
-def _read_calamine(path: Path, sheets: list[str] | None) -> list[Grid]:
+def _read_calamine(path: Path) -> list[Grid]:
     import python_calamine
 
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         grids = []
         for name in book.sheet_names:
-            if sheets is not None and name not in sheets:
-                continue
             sheet = book.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=True)
             if not rows:
