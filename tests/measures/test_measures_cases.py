@@ -200,3 +200,13 @@ def test_drill_down_groups_partition_the_units():
     assert m.records("pending") == [] and m.records("excluded") == []
     with pytest.raises(ValueError, match="group"):
         m.records("nonsense")
+
+
+def test_empty_tables_and_blank_dates_give_zeros_not_errors():
+    empty = compute(tables([], [], [], as_at=AS_AT), parse_period(Q1), by=["provider_code", "sex"])
+    assert all(v == 0 for v in empty.to_json()["counts"].values())
+    assert all(m["denominator"] == 0 and m["percent"] is None for m in empty.to_json()["measures"].values())
+    assert empty.by == {"provider_code": {}, "sex": {}}
+    blank = compute(tables([episode("E1", dob=None)], [modality("E1")], [top("E1", "T1", "S", None)], as_at=AS_AT),
+                    parse_period(Q1), by=["age_band"])
+    assert blank.counts["referrals"].value == 0 and list(blank.by["age_band"]) == ["unknown"]
