@@ -76,7 +76,9 @@ def _schema(rule: str, cells: list[tuple[str, str]], value, flat: bool = True) -
         order = ctx.rng.permutation(len(cells))
         for k in order:
             table, name = cells[k]
-            if ctx.flat and (table, name) == ("modalities", "first_appt_offered_date"):
+            # a flat sheet has no first-appointment column, and its split TOPs share the episode's
+            # row, so a flagged TOP cell could not be told apart from its siblings
+            if ctx.flat and (table == "tops" or name == "first_appt_offered_date"):
                 continue
             frame = ctx.tables[table]
             i = ctx.take(f"{rule}-{table}-{name}", table, lambda f=frame, n=name: f.index[f[n].notna()])

@@ -76,9 +76,13 @@ def date_text(values: np.ndarray, style: str) -> np.ndarray:
 
 
 def excel_dates(values: np.ndarray) -> np.ndarray:
-    """ISO text -> date objects (Excel date cells); other text (defects) stays text."""
+    """ISO text -> date objects (Excel date cells); other text (defects) stays text.
+
+    Excel has no dates before 1900 (and its serials are off by one before March 1900), so such a
+    date, as a provider's spreadsheet would, stays text.
+    """
     parsed = pd.to_datetime(pd.Series(values, dtype=object), format="%Y-%m-%d", errors="coerce")
-    ok = parsed.notna().to_numpy()
+    ok = (parsed >= pd.Timestamp(1900, 3, 1)).to_numpy()
     out = values.copy()
     out[ok] = np.array([d.date() for d in parsed[ok]], dtype=object)
     return out
