@@ -1,0 +1,54 @@
+"""Validation report writers: HTML (to email), XLSX (to filter), JSON (for tools), text (terminal).
+
+One ``rules.engine.Report`` feeds them all. ``write_report`` picks the writer from the suffix and
+writes atomically (a half-written report is never left behind).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from app.errors import InputError
+from app.reports.html import render_html, write_html
+from app.reports.text import format_table
+from app.reports.xlsx import write_xlsx
+from rules.engine import Report
+
+SUFFIXES: tuple[str, ...] = (".html", ".xlsx", ".json")
+
+
+def write_json(path: Path, report: Report, *, files_count: int | None = None,
+               row_counts: dict[str, int] | None = None) -> None:
+    """The ``validate --format json`` object, complete (tools need every value; not redacted)."""
+    data = report.to_json(files_count=files_count, row_counts=row_counts)
+    Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_report(path: Path, report: Report, *, files: list[str] | None = None, files_count: int | None = None,
+                 row_counts: dict[str, int] | None = None) -> Path:
+    """Write ``report`` as .html, .xlsx or .json (by the suffix of ``path``)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(f"a report file must end in {', '.join(SUFFIXES)}", file=str(path))
+    if not path.parent.exists():
+        raise InputError("the folder does not exist", file=str(path))
+    tmp = path.with_name(f".{path.name}.tmp{suffix}")
+    try:
+        if suffix == ".html":
+            write_html(tmp, report, files=files, row_counts=row_counts)
+        elif suffix == ".xlsx":
+            write_xlsx(tmp, report, files=files, row_counts=row_counts)
+        else:
+            write_json(tmp, report, files_count=files_count, row_counts=row_counts)
+        tmp.replace(path)
+    except OSError as exc:
+        raise InputError(f"cannot write the report: {exc.strerror or exc}", file=str(path)) from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+__all__ = ["SUFFIXES", "format_table", "render_html", "write_html", "write_json", "write_report", "write_xlsx"]
