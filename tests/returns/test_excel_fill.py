@@ -185,3 +185,18 @@ def test_conditional_formats_and_validations_follow_the_loop(tmp_path):
     assert refs == ["A6", "B2:B4"]
     assert [str(v.sqref) for v in filled.data_validations.dataValidation] == ["C2:C4"]
     assert filled["A6"].value == "below"
+
+
+def test_a_tag_failing_on_the_data_names_its_cell(tmp_path):
+    import pytest
+
+    from app.errors import InputError
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "S"
+    ws["C3"] = "{{ measures.planned_exits.percent / 0 }}"
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError, match="S!C3"):
+        fill_xlsx(path, tmp_path / "o.xlsx", CONTEXT, draft=False)

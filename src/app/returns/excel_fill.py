@@ -25,12 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, TemplateError
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.formula.translate import Translator
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.errors import InputError
 from app.returns.tagcheck import Problem, check_source, make_env
 from app.returns.xlsx_rows import move_below
 
@@ -134,11 +135,15 @@ def write_value(cell: Any, value: Any) -> None:
         cell.value = value
 
 
-def _render(env: Environment, source: str, scope: Mapping[str, Any]) -> Any:
-    m = ONE_EXPR_RE.match(source)
-    if m:
-        return env.compile_expression(m.group("expr"), undefined_to_none=False)(**scope)
-    return env.from_string(source).render(**scope)
+def _render(env: Environment, source: str, scope: Mapping[str, Any], *, where: str) -> Any:
+    """One cell's value; a tag that fails on this data is an InputError naming the cell."""
+    try:
+        m = ONE_EXPR_RE.match(source)
+        if m:
+            return env.compile_expression(m.group("expr"), undefined_to_none=False)(**scope)
+        return env.from_string(source).render(**scope)
+    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        raise InputError(f"{where}: the tag {source.strip()[:80]!r} cannot be filled ({exc})") from None
 
 
 def _bind(target: str, item: Any, scope: dict[str, Any]) -> dict[str, Any]:
@@ -174,7 +179,7 @@ def _fill_loop(ws: Worksheet, loop: Loop, env: Environment, context: Mapping[str
                     continue
                 cell._style = style
                 if _is_tagged(value) and dtype != "f":
-                    write_value(cell, _render(env, _strip_loop_tags(value), scope))
+                    write_value(cell, _render(env, _strip_loop_tags(value), scope, where=f"{ws.title}!{cell.coordinate}"))
                 elif dtype == "f" and i:
                     origin = f"{cell.column_letter}{loop.start + j}"
                     cell.value = Translator(value, origin=origin).translate_formula(cell.coordinate)
@@ -201,7 +206,7 @@ def fill_sheet(ws: Worksheet, context: Mapping[str, Any], env: Environment | Non
     for row in ws.iter_rows():
         for cell in row:
             if cell.row not in in_loop and _is_tagged(cell.value) and cell.data_type != "f":
-                write_value(cell, _render(env, cell.value, context))
+                write_value(cell, _render(env, cell.value, context, where=f"{ws.title}!{cell.coordinate}"))
     for loop in reversed(loops):
         _fill_loop(ws, loop, env, context)
 

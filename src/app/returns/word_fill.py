@@ -19,8 +19,9 @@ from docx.opc.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
-from jinja2 import TemplateSyntaxError
+from jinja2 import TemplateError, TemplateSyntaxError
 
+from app.errors import InputError
 from app.returns import charts
 from app.returns.tagcheck import CURLY, Problem, _Resolver, curly_tags, make_env
 
@@ -121,7 +122,10 @@ def fill_docx(template: Path | str, out: Path, context: Mapping[str, Any]) -> li
         tpl = DocxTemplate(str(copy))
         ctx = dict(context)
         ctx["charts"] = _images(tpl, context)
-        tpl.render(ctx, jinja_env=make_env(autoescape=True), autoescape=True)
+        try:
+            tpl.render(ctx, jinja_env=make_env(autoescape=True), autoescape=True)
+        except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+            raise InputError(f"the template cannot be filled ({exc})", file=Path(template).name) from None
         tpl.save(str(out))
     return []
 
