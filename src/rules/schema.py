@@ -20,7 +20,7 @@ from pandera.errors import SchemaErrors
 
 from rules.codes import CODE_LISTS
 from rules.columns import COLUMNS, PANDAS_DTYPES, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, Column
-from rules.findings import SCHEMA_RULES, concat_findings, findings_frame, normalise
+from rules.findings import SCHEMA_RULES, concat_findings, findings_frame
 from rules.parse import parse_table
 from rules.tables import Tables
 
@@ -71,7 +71,7 @@ def check(raw: Tables, *, today: dt.date | None = None) -> tuple[Tables, pd.Data
             parsed.typed.loc[mask, col] = pd.NA
         if cells:
             ordered = pd.concat(cells, ignore_index=True).sort_values(["_pos", "_col"], kind="stable")
-            parts.append(normalise(ordered.drop(columns=["_pos", "_col"])))
+            parts.append(ordered.drop(columns=["_pos", "_col"]))  # concat_findings normalises once
         parts.append(_month_first_findings(parsed.month_first, parsed.typed, table))
         typed[table] = parsed.typed
     findings = concat_findings(parts)
@@ -86,7 +86,8 @@ def validate(typed: pd.DataFrame, table: str) -> dict[tuple[str, str], np.ndarra
         SCHEMAS[table].validate(typed, lazy=True)
     except SchemaErrors as exc:
         cases = exc.failure_cases
-        kind = cases["check"].astype(str).str.extract(r"^(\w+)\(", expand=False).map(_CHECK_RULE)
+        names = cases["check"].astype(str)
+        kind = names.map({n: _CHECK_RULE.get(n.split("(")[0]) for n in names.unique()})
         if kind.isna().any() or cases["index"].isna().any():
             raise  # a dtype or structure failure is a bug in parsing, not bad input
         out = {}
