@@ -91,7 +91,7 @@ def max_days_between(ctx: Context, check: Check) -> Hits:
     Param("column", "column"),
     Param("min", "bound", required=False, doc="earliest allowed: an ISO date or a column"),
     Param("max", "bound", required=False, doc="latest allowed: an ISO date or a column"),
-), evidence=("value", "bound", "bound_label"))
+), evidence=("value", "bound", "bound_label", "bound_text", "side"))
 def date_range(ctx: Context, check: Check) -> Hits:
     """``min <= column <= max``; each bound an ISO date or another date column of the row."""
     table = check.table
@@ -101,6 +101,7 @@ def date_range(ctx: Context, check: Check) -> Hits:
     fails = np.zeros(len(frame), dtype=bool)
     bound = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     bound_label = np.full(len(frame), "", dtype=object)
+    side = np.full(len(frame), "", dtype=object)
     for key, sign in (("min", 1), ("max", -1)):
         spec = check.get(key)
         if spec is None:
@@ -111,18 +112,21 @@ def date_range(ctx: Context, check: Check) -> Hits:
             unknown = ctx.is_flagged(table, spec)
         else:
             limit = pd.Series(pd.Timestamp(spec), index=frame.index, dtype="datetime64[ns]")
-            text = str(spec)
+            text = ""
             unknown = np.zeros(len(frame), dtype=bool)
         days = _days(limit, value) * sign  # negative: outside the bound
         bad = (days < 0) & ~unknown & ~fails
         bound = bound.where(~bad, limit)
         bound_label[bad] = text
+        side[bad] = "before" if key == "min" else "after"
         fails |= bad
     rows = np.flatnonzero(fails)
     if not len(rows):
         return no_hits((name,))
-    return Hits(rows, (name,), {"value": as_text(value.iloc[rows]), "bound": as_text(bound.iloc[rows]),
-                                "bound_label": bound_label[rows]})
+    bound_text = as_text(bound.iloc[rows])
+    return Hits(rows, (name,), {"value": as_text(value.iloc[rows]), "bound": bound_text,
+                                "bound_label": bound_label[rows], "side": side[rows],
+                                "bound_text": [f"{lab} {b}".strip() for lab, b in zip(bound_label[rows], bound_text, strict=True)]})
 
 
 @register("not-after-as-at", params=(Param("columns", "columns", doc="date columns"),),
