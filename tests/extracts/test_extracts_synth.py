@@ -51,3 +51,14 @@ def test_messy_synthetic_files_read_back_outside_the_defects(tmp_path: Path, fmt
         want = want[keep].sort_values(key).reset_index(drop=True)
         got = got.merge(want[key], on=key).sort_values(key).reset_index(drop=True)
         pd.testing.assert_frame_equal(got, want, check_dtype=True)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "flat-xlsx"])
+def test_schema_findings_are_exactly_the_injected_schema_defects(tmp_path: Path, fmt: str) -> None:
+    from rules.findings import SCHEMA_RULES
+
+    generated = generate(providers=4, episodes=200, seed=11, defects=0.05, as_at=AS_AT, fmt=fmt)
+    opened = open_extracts(writer.write(generated, tmp_path))
+    want = {(d.rule, d.file, d.table, d.row, d.field) for d in generated.manifest if d.rule in SCHEMA_RULES}
+    got = {(f.rule, f.file, f.table, int(f.row), f.fields[0]) for f in opened.findings.itertuples()}
+    assert got == want
