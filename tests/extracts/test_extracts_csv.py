@@ -82,3 +82,25 @@ def test_rows_with_extra_trailing_fields_still_read(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "episodes.csv", rows)
     raw = read_extract(path).tables["episodes"]
     assert raw["episode_id"].tolist() == ["E0001", "E0002"]
+
+
+def test_month_first_file_is_reported_not_swapped(tmp_path: Path) -> None:
+    rows = [list(EPISODE_HEADER),
+            episode_row(1, referral_date="04/25/2025"),
+            episode_row(2, referral_date="03/02/2025"),
+            episode_row(3, referral_date="12/31/2024")]
+    us = write_csv(tmp_path / "us_episodes.csv", rows)
+    uk = write_csv(tmp_path / "uk_episodes.csv", episodes_rows(2))
+    opened = open_extracts([us, uk], as_at=dt.date(2025, 7, 1))
+    warning = opened.findings[opened.findings["rule"] == "month-first-dates"]
+    assert warning[["severity", "file", "fields"]].values.tolist() == [["warning", "us_episodes.csv",
+                                                                        ("referral_date",)]]
+    assert "NOT swapped" in warning["message"].iloc[0]
+    bad = opened.findings[opened.findings["rule"] == "invalid-date"]
+    assert bad["row"].tolist() == [2, 4] and bad["values"].tolist() == [("04/25/2025",), ("12/31/2024",)]
+    assert opened.tables.episodes["referral_date"].iloc[1] == dt.datetime(2025, 2, 3)  # read day-first
+
+
+def test_utf16_csv_as_excel_saves_unicode_text(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "episodes.csv", episodes_rows(1), encoding="utf-16", delimiter="\t")
+    assert read_extract(path).tables["episodes"]["episode_id"].tolist() == ["E0001"]
