@@ -29,11 +29,12 @@ from jinja2 import Environment, TemplateError
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.formula.translate import Translator
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.errors import InputError
 from app.returns.tagcheck import Problem, check_source, make_env
-from app.returns.xlsx_rows import move_below
+from app.returns.xlsx_rows import fit_height, move_below
 
 FOR_RE = re.compile(r"^\s*\{%-?\s*for\s+(.+?)\s+in\s+(.+?)\s*-?%\}", re.DOTALL)
 ENDFOR_RE = re.compile(r"\{%-?\s*endfor\s*-?%\}")
@@ -186,12 +187,12 @@ def _fill_loop(ws: Worksheet, loop: Loop, env: Environment, context: Mapping[str
                 else:
                     cell.value = value
         if i:
-            from openpyxl.worksheet.cell_range import CellRange
-
             for coord in merges:
                 cr = CellRange(coord)
                 cr.shift(0, i * k)
                 ws.merge_cells(cr.coord)
+        for j in range(k):
+            fit_height(ws, loop.start + i * k + j, minimum=heights[j])
 
 
 def fill_sheet(ws: Worksheet, context: Mapping[str, Any], env: Environment | None = None) -> None:

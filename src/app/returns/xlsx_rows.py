@@ -156,3 +156,27 @@ def _move_print_area(ws: Worksheet, *, block_start: int, block_end: int, delta: 
         col = get_column_letter
         new.append(f"{col(min_col)}{min_row}:{col(max_col)}{max_row}")
     ws.print_area = new
+
+
+def fit_height(ws: Worksheet, row: int, *, minimum: float | None = None) -> None:
+    """Give a row with wrapped text the height its longest cell needs.
+
+    Excel and LibreOffice do not re-measure rows of a file on opening, so a wrapped cell filled
+    with a long definition would spill over the rows below. Estimated from the column widths.
+    """
+    merged = {mr.min_col: mr for mr in ws.merged_cells.ranges if mr.min_row == row}
+    lines = 1
+    size = 10.0
+    for cell in ws[row]:
+        if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
+            continue
+        cols = range(cell.column, merged[cell.column].max_col + 1) if cell.column in merged else [cell.column]
+        width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in cols)
+        size = max(size, float(cell.font.sz or 10))
+        per_line = max(1.0, width * 1.2 * 10 / float(cell.font.sz or 10) - 1)
+        text = str(cell.value)
+        needed = sum(max(1, -(-len(part) // int(per_line))) for part in text.split("\n"))
+        lines = max(lines, needed)
+    if lines > 1:
+        height = lines * size * 1.3 + 2
+        ws.row_dimensions[row].height = max(height, minimum or 0)
