@@ -67,33 +67,66 @@ def _lines(n_rows: int, n_cols: int, row_total: bool, col_total: bool) -> list[t
     return lines
 
 
-def suppression_mask(values: np.ndarray, *, row_total: bool = True, col_total: bool = True) -> np.ndarray:
-    """Which cells to show as ``*``. ``values`` holds the body and, when flagged, each row's total in
-    the last column and each column's total in the last row (the corner is the grand total).
-
-    Primary: 1-4. Secondary: a line (row or column with a total) with exactly one unknown value is
-    closed by also suppressing its smallest other non-zero cell (ties: right-most, then bottom-most),
-    repeated until no line has exactly one unknown. Totals are suppressed when they are 1-4; a total
-    is suppressed further only in the one case the spec's rule cannot otherwise close: a lone small
-    total in the totals row/column, which the grand total would reveal.
-    """
-    v = np.asarray(values, dtype="float64")
-    mask = (v >= SMALL_MIN) & (v <= SMALL_MAX)
-    lines = _lines(v.shape[0], v.shape[1], row_total, col_total)
+def _close_lines(v: np.ndarray, mask: np.ndarray, lines: list) -> None:
+    """The spec's rule: a line with exactly one unknown gets its smallest other non-zero cell
+    suppressed (ties: right-most, then bottom-most; a zero when only zeros are left); repeat."""
     changed = True
     while changed:
         changed = False
         for cells, total in lines:
             unknown = sum(mask[c] for c in cells) + int(mask[total])
-            if unknown != 1:
-                continue
-            candidates = [c for c in cells if not mask[c] and v[c] != 0]
-            if not candidates:
-                continue
-            pick = min(candidates, key=lambda c: (v[c], -c[1], -c[0]))
-            mask[pick] = True
-            changed = True
-    return mask
+            if unknown == 1 and _suppress_smallest(v, mask, cells):
+                changed = True
+
+
+def _suppress_smallest(v: np.ndarray, mask: np.ndarray, cells: list) -> bool:
+    candidates = [c for c in cells if not mask[c] and v[c] != 0] or [c for c in cells if not mask[c]]
+    if not candidates:
+        return False
+    mask[min(candidates, key=lambda c: (v[c], -c[1], -c[0]))] = True
+    return True
+
+
+def determined(mask: np.ndarray, lines: list) -> list[tuple[int, int]]:
+    """Suppressed cells whose value follows from the published totals by any combination of
+    additions and subtractions (the unknowns' coefficient in every solution of the equations is fixed)."""
+    unknown = [tuple(c) for c in np.argwhere(mask)]
+    if not unknown or not lines:
+        return []
+    index = {c: k for k, c in enumerate(unknown)}
+    a = np.zeros((len(lines), len(unknown)))
+    for r, (cells, total) in enumerate(lines):
+        for c in cells:
+            if c in index:
+                a[r, index[c]] = 1.0
+        if total in index:
+            a[r, index[total]] = -1.0
+    _, sv, vt = np.linalg.svd(a)
+    rank = int((sv > 1e-9).sum())
+    null = vt[rank:]  # basis of the solutions' free directions
+    free = np.abs(null).max(axis=0) > 1e-9 if len(null) else np.zeros(len(unknown), dtype=bool)
+    return [c for c, f in zip(unknown, free, strict=True) if not f]
+
+
+def suppression_mask(values: np.ndarray, *, row_total: bool = True, col_total: bool = True) -> np.ndarray:
+    """Which cells to show as ``*``. ``values`` holds the body and, when flagged, each row's total in
+    the last column and each column's total in the last row (the corner is the grand total).
+
+    Primary: 1-4. Secondary: the spec's line rule (``_close_lines``); then, should some suppressed
+    value still follow from a combination of rows and columns, the smallest other cell of one of its
+    lines is suppressed too, and the line rule runs again, until nothing can be worked out. Totals are
+    suppressed when they are 1-4; a total is suppressed further only in the one case the spec's rule
+    cannot otherwise close: a lone small total in the totals row/column, which the grand total reveals.
+    """
+    v = np.asarray(values, dtype="float64")
+    mask = (v >= SMALL_MIN) & (v <= SMALL_MAX)
+    lines = _lines(v.shape[0], v.shape[1], row_total, col_total)
+    while True:
+        _close_lines(v, mask, lines)
+        exposed = determined(mask, lines)
+        if not any(_suppress_smallest(v, mask, cells) for cell in exposed for cells, total in lines
+                   if cell in cells or cell == total):
+            return mask
 
 
 def suppress(table: pd.DataFrame, *, total_column: str | None = "Total",
