@@ -147,3 +147,31 @@ def test_demo_files_are_made_once(tmp_path, monkeypatch) -> None:
     stamp = [p.stat().st_mtime_ns for p in first]
     assert session_module.demo_files(tmp_path) == first
     assert [p.stat().st_mtime_ns for p in first] == stamp
+
+
+def test_save_as_workspace_then_reopen_keeps_edits_acceptances_and_settings(partnership, tmp_path) -> None:
+    pytest.importorskip("app.workspace")
+    from dataclasses import replace
+
+    session = Session()
+    session.open_files(partnership)
+    late = session.findings.query("rule == 'triage-within-6-weeks' and table == 'episodes'")
+    fix, keep = int(late.iloc[0]["pos"]), late.index[1]
+    session.edit("episodes", fix, "client_ref", "NEW-REF", reason="provider's correction")
+    session.accept(keep, "client was in hospital")
+    session.settings = replace(session.settings, partnership_name="Testshire")
+    path = tmp_path / "testshire.sqlite"
+    session.save_workspace(path, year="2025-26")
+    session.edit("episodes", fix, "postcode", "ZZ1 1ZZ", reason="after saving: goes to the workspace too")
+    session.workspace.close()
+
+    again = Session()
+    again.open_workspace(path)
+    rows = again.table("episodes")
+    assert rows.at[fix, "client_ref"] == "NEW-REF" and rows.at[fix, "postcode"] == "ZZ1 1ZZ"
+    assert again.counts() == session.counts()
+    assert again.findings["accepted"].sum() == 1
+    assert again.settings.partnership_name == "Testshire"
+    history = again.workspace.history()
+    assert {"provider's correction", "after saving: goes to the workspace too"} <= set(history["reason"])
+    again.workspace.close()

@@ -9,6 +9,7 @@ and acceptances live in memory until the user saves.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -168,6 +169,7 @@ class Session:
         self.validator: Validator = validator or RulesValidator(self.settings)
         self.workspace = workspace
         self.raw = Tables(episodes=_empty_raw("episodes"))
+        self.original = self.raw  # the tables as opened, before any edit (what a workspace imports)
         self.typed: Tables | None = None
         self.schema_findings = empty_findings()
         self.findings = _with_extra(empty_findings())
@@ -184,6 +186,8 @@ class Session:
         self.raw = Tables(**{t: frames.get(t) for t in columns.TABLES}, as_at=raw.as_at, files=list(raw.files))
         if self.raw.episodes is None:
             self.raw.episodes = _empty_raw("episodes")
+        self.original = Tables(**{t: f.copy() if (f := self.raw.get(t)) is not None else None
+                                  for t in columns.TABLES}, as_at=raw.as_at, files=list(raw.files))
         self.files = [Path(p) for p in files]
         self.log.clear()
         self._validate(typed, schema_findings, progress)
@@ -240,6 +244,51 @@ class Session:
         self.settings = settings or self.settings
         self.validator = RulesValidator(self.settings, catalogue if catalogue is not None else self.catalogue)
         self._validate(progress=progress)
+        if self.workspace is not None:
+            from rules.catalogue import to_toml
+
+            self.workspace.set_settings(self.settings)
+            self.workspace.set_catalogue_toml(to_toml(self.validator.catalogue))
+
+    # -- the workspace (SQLite: sources as imported, edits appended, acceptances, settings) ----------
+    def open_workspace(self, path: Path, *, progress: Progress = NO_PROGRESS) -> None:
+        """Work on a saved workspace: its working tables, settings, catalogue and acceptances."""
+        from app.workspace import Workspace
+        from rules.catalogue import default_catalogue, parse
+
+        ws = Workspace.open(path)
+        text = ws.catalogue_toml
+        self.settings = ws.settings
+        self.validator = RulesValidator(self.settings, parse(text, source=Path(path).name,
+                                                             base=default_catalogue()) if text else None)
+        self.workspace = None  # loading is not an edit
+        self.load(ws.tables(), files=[Path(path)], progress=progress)
+        self.workspace = ws
+        marked = ws.mark_accepted(self.findings[list(FINDING_COLUMNS)])
+        keys = finding_keys(self.findings)[marked["accepted"].to_numpy(dtype=bool)]
+        self.accepted = dict(zip(keys, marked.loc[marked["accepted"], "accepted_reason"], strict=True))
+        self.findings = self._locate(self.findings[list(FINDING_COLUMNS)])
+
+    def save_workspace(self, path: Path, *, year: str, progress: Progress = NO_PROGRESS) -> None:
+        """Save as a new workspace: each file's rows as imported, then every edit and acceptance."""
+        from app.workspace import Workspace
+
+        ws = Workspace.create(path, partnership=self.settings.partnership_name, year=year)
+        by_name = {p.name: p for p in self.files}
+        for name in dict.fromkeys(self.original.episodes[columns.SOURCE_FILE]):
+            part = {t: f[f[columns.SOURCE_FILE] == name] for t in columns.TABLES
+                    if (f := self.original.get(t)) is not None}
+            ws.import_source(Tables(**part, as_at=self.raw.as_at, files=[name]), file_path=by_name.get(name, name))
+        for c, reason in self.log:
+            frame = self.raw.get(c.table)
+            locator = (frame.at[c.pos, columns.SOURCE_FILE], int(frame.at[c.pos, columns.SOURCE_ROW]))
+            with contextlib.suppress(ValueError):  # a later edit put the value back: nothing to append
+                ws.edit(c.table, locator, c.field, c.new, reason=reason)
+        for _, row in self.findings[self.findings["accepted"]].iterrows():
+            ws.accept(row[list(FINDING_COLUMNS)], row["accept_reason"])
+        ws.set_settings(self.settings)
+        self.workspace = ws
+        self.files = [Path(path)]
 
     def table(self, name: str) -> pd.DataFrame | None:
         """A RAW working table (None when the extracts did not have it)."""

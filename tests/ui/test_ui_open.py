@@ -92,3 +92,22 @@ def test_gui_command_without_a_display_exits_2(monkeypatch, capsys) -> None:
     assert cli_main(["gui"]) == 2
     err = capsys.readouterr().err
     assert "no display" in err and len(err.strip().splitlines()) == 1
+
+
+def test_save_as_workspace_and_open_it_again(window, qtbot, extracts, tmp_path) -> None:
+    before = window.session
+    window.open_files(extracts)
+    qtbot.waitUntil(lambda: window.session is not before, timeout=30000)
+    session = window.session
+    path = tmp_path / "Testshire 2025-26.trworkspace"
+    window.save_workspace(path)
+    qtbot.waitUntil(lambda: session.workspace is not None and window.isEnabled(), timeout=30000)
+    view = window.views["episodes"]
+    view.go_to(0, "postcode")
+    window.push([session.change_for("episodes", 0, "postcode", "zz9 9zz")], "")
+    assert session.workspace.history()["new"].iloc[-1] == "zz9 9zz"
+    window.open_files([path])      # the window releases the first one's lock before opening
+    qtbot.waitUntil(lambda: window.session is not session, timeout=30000)
+    assert window.session.table("episodes").at[0, "postcode"] == "zz9 9zz"
+    assert window.windowTitle().endswith(path.name)
+    window.close()

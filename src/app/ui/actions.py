@@ -23,6 +23,9 @@ def build(window) -> dict[str, QAction]:
     a = {
         "open": _act(window, "&Open extracts...", window.choose_files, Key.Open, "Open provider extracts"),
         "open_profile": _act(window, "Open extracts with a mapping &profile...", window.open_with_profile),
+        "open_workspace": _act(window, "Open &workspace...", window.choose_workspace),
+        "save_workspace": _act(window, "&Save as workspace...", window.save_workspace, Key.Save,
+                               "Keep the files, every edit and acceptance in one workspace file"),
         "demo": _act(window, "Open the &demo partnership", window.open_demo),
         "quit": _act(window, "&Quit", window.close, Key.Quit),
         "undo": window.undo_stack.createUndoAction(window, "&Undo"),
@@ -47,7 +50,7 @@ def build(window) -> dict[str, QAction]:
     a["redo"].setShortcut(Key.Redo)
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
-    file_menu.addActions([a["open"], a["open_profile"], a["demo"]])
+    file_menu.addActions([a["open"], a["open_profile"], a["open_workspace"], a["save_workspace"], a["demo"]])
     window.recent_menu = QMenu("Open &recent", window)
     file_menu.addMenu(window.recent_menu)
     file_menu.addSeparator()

@@ -6,6 +6,7 @@ the session tells the window what changed, so tints and facet counts update at o
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,9 +23,11 @@ from app.ui.findings_panel import FindingsPanel
 from app.ui.history_panel import history_dock
 from app.ui.records_view import RecordsView
 from app.ui.worker import JobRunner
+from app.workspace import SUFFIX as WORKSPACE_SUFFIX
 
 MAX_RECENT = 8
-EXTRACT_FILTER = "Extracts (*.xlsx *.xlsm *.csv);;All files (*)"
+EXTRACT_FILTER = "Extracts (*.xlsx *.xlsm *.csv);;Workspaces (*.trworkspace);;All files (*)"
+WORKSPACE_FILTER = "Workspaces (*.trworkspace)"
 
 
 class MainWindow(QMainWindow):
@@ -53,8 +56,12 @@ class MainWindow(QMainWindow):
     # -- the open document ----------------------------------------------------------------------
     def set_session(self, session: Session) -> None:
         """Show a (newly opened) session: one tab per table, fresh findings panel, empty history."""
-        if getattr(self, "session", None) is not None and self._on_edit in self.session.listeners:
-            self.session.listeners.remove(self._on_edit)
+        old = getattr(self, "session", None)
+        if old is not None and old is not session:
+            if self._on_edit in old.listeners:
+                old.listeners.remove(self._on_edit)
+            if old.workspace is not None and old.workspace is not session.workspace:
+                old.workspace.close()  # release its lock
         self.session = session
         session.listeners.append(self._on_edit)
         self.undo_stack.clear()
@@ -177,8 +184,15 @@ class MainWindow(QMainWindow):
         """
         paths = [Path(p) for p in paths]
         session = self.make_session()
+        current = self.session.workspace
+        if current is not None and len(paths) == 1 and paths[0].resolve() == Path(current.path).resolve():
+            current.close()  # opening the same workspace again: it reads what was saved
+            self.session.workspace = None
 
         def job(progress):
+            if len(paths) == 1 and paths[0].suffix == WORKSPACE_SUFFIX:
+                session.open_workspace(paths[0], progress=progress)
+                return session
             if profile is None:
                 from app.extracts import read_extract
                 from app.ui.mapping_dialog import header_samples, needs_a_look
@@ -203,6 +217,35 @@ class MainWindow(QMainWindow):
 
         self.runner.run("Opening extracts", job, done, self.show_error,
                         on_cancel=lambda: self.statusBar().showMessage("Opening cancelled"))
+
+    def choose_workspace(self) -> None:
+        folder = QSettings().value("files/last_folder", str(Path.home()))
+        path, _ = QFileDialog.getOpenFileName(self, "Open workspace", str(folder), WORKSPACE_FILTER)
+        if path:
+            self.open_files([Path(path)])
+
+    def save_workspace(self, path: Path | None = None) -> None:
+        """Save what is open (files as imported, every edit, acceptances, settings) as a workspace."""
+        from app.workspace import default_path
+        from rules.periods import quarter_containing
+
+        session = self.session
+        year = quarter_containing(session.raw.as_at or dt.date.today()).label.split()[0]
+        if path is None:
+            default = default_path(session.settings.partnership_name, year)
+            chosen, _ = QFileDialog.getSaveFileName(self, "Save as workspace", str(default), WORKSPACE_FILTER)
+            if not chosen:
+                return
+            path = Path(chosen).with_suffix(WORKSPACE_SUFFIX)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+        def done(_result) -> None:
+            self._remember([Path(path)])
+            self.setWindowTitle(f"Treatment Returns - {Path(path).name}")
+            self.statusBar().showMessage(f"Saved {Path(path).name}: every change from now on is saved as you make it")
+
+        self.runner.run("Saving the workspace", lambda progress: session.save_workspace(Path(path), year=year),
+                        done, self.show_error, lock=self)
 
     def open_with_profile(self) -> None:
         """Open extracts with a saved mapping profile (a provider's headers and codes, from last quarter)."""
@@ -312,6 +355,8 @@ class MainWindow(QMainWindow):
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         self.runner.wait()
+        if self.session.workspace is not None:
+            self.session.workspace.close()
         super().closeEvent(event)
 
 

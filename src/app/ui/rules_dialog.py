@@ -151,7 +151,7 @@ class RulesDialog(QDialog):
 
         window.runner.run("Checking with the changed rules",
                           lambda progress: session.set_rules(catalogue=catalogue, settings=settings, progress=progress),
-                          done, window.show_error)
+                          done, window.show_error, lock=window)
 
     def load(self, path: Path | None = None) -> None:
         from rules.catalogue import load

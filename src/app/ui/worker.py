@@ -104,9 +104,15 @@ class JobRunner(QObject):
         self.jobs: list[Job] = []
 
     def run(self, title: str, fn: Callable[[JobProgress], Any], on_done: Callable[[Any], None],
-            on_error: Callable[[BaseException], None], on_cancel: Callable[[], None] | None = None) -> Job:
+            on_error: Callable[[BaseException], None], on_cancel: Callable[[], None] | None = None, *,
+            lock: QWidget | None = None) -> Job:
+        """Run ``fn`` in the worker; ``lock`` is disabled meanwhile (a job that changes the session
+        must not race the user's edits)."""
         job = Job(self.widget, title)
         self.jobs.append(job)
+        if lock is not None:
+            lock.setEnabled(False)
+            job.finished.connect(lambda: lock.setEnabled(True))
 
         def done(result: Any) -> None:
             self._end(job)
