@@ -200,3 +200,22 @@ def test_a_tag_failing_on_the_data_names_its_cell(tmp_path):
     wb.save(path)
     with pytest.raises(InputError, match="S!C3"):
         fill_xlsx(path, tmp_path / "o.xlsx", CONTEXT, draft=False)
+
+
+def test_wrapped_loop_rows_get_their_height(tmp_path):
+    from openpyxl.styles import Alignment
+
+    wb = Workbook()
+    ws = wb.active
+    ws.column_dimensions["B"].width = 20
+    ws["A1"] = "{% for p in rows %}{{ p.id }}"
+    ws["B1"] = "{{ p.text }}"
+    ws["B1"].alignment = Alignment(wrap_text=True)
+    path = tmp_path / "w.xlsx"
+    wb.save(path)
+    out = tmp_path / "o.xlsx"
+    fill_xlsx(path, out, {"rows": [{"id": 1, "text": "short"}, {"id": 2, "text": "a long definition " * 8}]},
+              draft=False)
+    filled = load_workbook(out).active
+    assert filled.row_dimensions[1].height is None
+    assert filled.row_dimensions[2].height >= 4 * 13
