@@ -140,7 +140,7 @@ def _styles(doc) -> None:
                 rfonts.attrib.pop(qn(attr), None)
             rfonts.set(qn("w:ascii"), "Arial")
             rfonts.set(qn("w:hAnsi"), "Arial")
-        st.paragraph_format.space_before = Pt(12 if name != "Title" else 0)
+        st.paragraph_format.space_before = Pt(12 if name != "Title" else 16)
         st.paragraph_format.space_after = Pt(4)
         st.paragraph_format.keep_with_next = True
 
