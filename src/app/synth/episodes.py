@@ -38,7 +38,7 @@ def _geometric_days(rng: np.random.Generator, mean: float, n: int) -> np.ndarray
 
 
 def timelines(rng: np.random.Generator, *, referral: np.ndarray, group: np.ndarray,
-              triage_rate: np.ndarray, as_at: int, never_triaged: np.ndarray) -> Timeline:
+              triage_rate: np.ndarray, as_at: int, never_triaged: np.ndarray, pdu: np.ndarray) -> Timeline:
     """Draw each episode's timeline from its referral date, substance group and provider triage rate."""
     n = len(referral)
     within = rng.random(n) < triage_rate
@@ -49,7 +49,7 @@ def timelines(rng: np.random.Generator, *, referral: np.ndarray, group: np.ndarr
     triaged = ~np.isnan(triage)
 
     reason = np.array(REASONS, dtype=object)[rng.choice(len(REASONS), size=n, p=REASON_P)]
-    reason[(reason == "TCOU") & (group == OPIATE)] = "TCDF"  # opiate clients cannot be TCOU
+    reason[(reason == "TCOU") & pdu] = "TCDF"  # heroin or crack users cannot be "occasional users"
     declined = reason == "INDC"
 
     k = rng.choice([1, 2, 3], size=n, p=[0.6, 0.3, 0.1])

@@ -18,6 +18,7 @@ from app.synth.dates import day_number, iso
 from app.synth.episodes import Timeline, timelines
 from app.synth.modalities import modality_rows
 from app.synth.tops import VALUE_COLUMNS, top_rows
+from rules.codes import SUBSTANCE_GROUP
 from rules.columns import column_names
 
 HISTORY_DAYS = 913  # about 2.5 years of referrals before as_at
@@ -86,6 +87,12 @@ def _follow_ons(rng: np.random.Generator, p: dict, tl: Timeline, n_follow: int, 
     return f, transfer
 
 
+def _pdu(p: dict) -> np.ndarray:
+    """Any substance opiate or crack (a PDU: never an "occasional user" completion)."""
+    pdu_codes = [c for c, g in SUBSTANCE_GROUP.items() if g in ("OPIATE", "CRACK")]
+    return np.isin(p["drug1"], pdu_codes) | np.isin(p["drug2"], pdu_codes) | np.isin(p["drug3"], pdu_codes)
+
+
 def _concat(a: dict, b: dict) -> dict:
     return {k: np.concatenate([a[k], b[k]]) for k in a}
 
@@ -101,7 +108,7 @@ def generate_clean(*, providers: int, episodes: int, seed: int, as_at: dt.date) 
     p = _persons(rng, n_first, a, _split(rng, providers, n_first))
     p["person"] = np.arange(n_first)
     tl = timelines(rng, referral=p["referral"], group=p["group"], triage_rate=triage_rate[p["provider"]],
-                   as_at=a, never_triaged=p["never_triaged"])
+                   as_at=a, never_triaged=p["never_triaged"], pdu=_pdu(p))
     f, _ = _follow_ons(rng, p, tl, n_follow, providers, a)
     extra = episodes - n_first - len(f["provider"])
     if extra:
@@ -109,7 +116,7 @@ def generate_clean(*, providers: int, episodes: int, seed: int, as_at: dt.date) 
         e["person"] = np.arange(n_first, n_first + extra)
         f = _concat(f, e)
     ftl = timelines(rng, referral=f["referral"], group=f["group"], triage_rate=triage_rate[f["provider"]],
-                    as_at=a, never_triaged=f["never_triaged"])
+                    as_at=a, never_triaged=f["never_triaged"], pdu=_pdu(f))
     p = _concat(p, f)
     tl = Timeline(**{k: np.concatenate([getattr(tl, k), getattr(ftl, k)]) for k in tl.__dataclass_fields__})
     mods = modality_rows(rng, tl, p["group"], a)
