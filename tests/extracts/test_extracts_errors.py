@@ -74,3 +74,9 @@ def test_unknown_file_type_and_missing_path(tmp_path: Path) -> None:
 def test_no_paths() -> None:
     with pytest.raises(InputError):
         open_extracts([])
+
+
+def test_csv_without_a_header(tmp_path: Path) -> None:
+    (tmp_path / "export.csv").write_text("a,b,c\n1,2,3\n")
+    err = _error(tmp_path / "export.csv")
+    assert err.file == "export.csv" and "no header row" in str(err)

@@ -19,15 +19,20 @@ from app.extracts import readers
 from app.extracts.codemap import map_codes
 from app.extracts.flat import split_flat
 from app.extracts.header import data_rows, find_header
-from app.extracts.mapping import drop_guesses, map_headers, table_of, targets_for
+from app.extracts.mapping import (
+    drop_guesses,
+    known_targets,
+    map_headers,
+    table_from_name,
+    table_of,
+    targets_for,
+)
 from app.extracts.model import Opened, RawExtract
 from app.extracts.profiles import MappingProfile, norm_key
 from rules import schema
 from rules.columns import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, TABLES, column_names
 from rules.progress import NO_PROGRESS, Progress, check_cancelled
 from rules.tables import Tables
-
-ABOUT = "about"
 
 
 def read_extract(path: Path, *, profile: MappingProfile | None = None, progress: Progress = NO_PROGRESS,
@@ -47,24 +52,23 @@ def read_extract(path: Path, *, profile: MappingProfile | None = None, progress:
     name = label or path.name
     if suffix in (".csv", ".txt", ".tsv"):
         grid = readers.read_csv_grid(path)
-        hint = _table_hint(path.stem)
+        hint = table_from_name(path.stem)
         extract = RawExtract(path, {}, files=[name])
-        if hint == ABOUT:
+        if hint == "about":
             extract.as_at = _about_as_at(grid, name)
         else:
-            _add_grid(extract, grid, name, profile, use_guesses, hint, required=True)
+            _add_grid(extract, grid, name, profile, use_guesses, path.stem, required=True)
         return extract
     if suffix in readers.SPREADSHEET_SUFFIXES:
         progress.report(0.0, f"Reading {name}")
-        grids = readers.read_workbook(path, must_read=lambda sheet: _table_hint(sheet) is not None)
+        grids = readers.read_workbook(path, must_read=lambda sheet: table_from_name(sheet) is not None)
         check_cancelled(progress)
         extract = RawExtract(path, {}, files=[name])
         for grid in grids:
-            if norm_key(grid.sheet or "") == ABOUT:
+            if table_from_name(grid.sheet) == "about":
                 extract.as_at = _about_as_at(grid, name)
                 continue
-            hint = _table_hint(grid.sheet or "")
-            _add_grid(extract, grid, name, profile, use_guesses, hint, required=hint is not None)
+            _add_grid(extract, grid, name, profile, use_guesses, grid.sheet)
         if not extract.tables:
             raise InputError("no sheet holds extract data (expected sheets named episodes, modalities and "
                              "tops, or a sheet whose header names columns such as episode_id and "
@@ -72,16 +76,6 @@ def read_extract(path: Path, *, profile: MappingProfile | None = None, progress:
         return extract
     raise InputError("not a file type this program reads (use .xlsx, .csv or a folder of CSV files)",
                      file=name)
-
-
-def _table_hint(name: str) -> str | None:
-    key = norm_key(name)
-    if key == ABOUT:
-        return ABOUT
-    for table, word in (("episodes", "episode"), ("modalities", "modalit"), ("tops", "tops")):
-        if word in key:
-            return table
-    return None
 
 
 def _read_folder(folder: Path, profile: MappingProfile | None, progress: Progress, use_guesses: bool,
@@ -92,14 +86,13 @@ def _read_folder(folder: Path, profile: MappingProfile | None, progress: Progres
     for i, csv_path in enumerate(csvs):
         check_cancelled(progress)
         progress.report(i / max(len(csvs), 1), f"Reading {csv_path.name}")
-        hint = _table_hint(csv_path.stem)
         name = csv_path.name
         grid = readers.read_csv_grid(csv_path)
-        if hint == ABOUT:
+        if table_from_name(csv_path.stem) == "about":
             extract.as_at = _about_as_at(grid, name)
             continue
-        extract.files.append(name)
-        _add_grid(extract, grid, name, profile, use_guesses, hint, required=hint is not None)
+        if _add_grid(extract, grid, name, profile, use_guesses, csv_path.stem):
+            extract.files.append(name)
     if "episodes" not in extract.tables:
         raise InputError("the folder has no episodes CSV (expected files named like *episodes*.csv, "
                          "*modalities*.csv, *tops*.csv)", file=base)
@@ -107,25 +100,25 @@ def _read_folder(folder: Path, profile: MappingProfile | None, progress: Progres
 
 
 def _add_grid(extract: RawExtract, grid: readers.Grid, name: str, profile: MappingProfile | None,
-              use_guesses: bool, hint: str | None, *, required: bool) -> None:
-    """Map one sheet and add its rows to the extract's raw tables."""
+              use_guesses: bool, title: str | None, *, required: bool = False) -> bool:
+    """Map one sheet (or CSV) and add its rows to the extract's raw tables; False if it held none.
+
+    ``title`` is the sheet name or CSV file stem: a sheet named like a table (or ``required``) must
+    have a header; any other sheet without a recognisable header is notes or lookups, and is skipped.
+    """
     header = find_header(grid.frame, profile)
     if header is None:
-        if required:
+        if required or table_from_name(title) is not None:
             raise InputError("no header row found: none of the first rows names the extract's columns "
                              "(e.g. episode_id, referral_date, or the national names EPISODID, REFLD)",
                              file=name, sheet=grid.sheet)
-        return
+        return False
     cells = grid.frame.iloc[header].tolist()
-    header_row = grid.first_row + header
-    table = hint
-    if hint == "episodes":
-        probe, _ = map_headers(cells, file=name, sheet=grid.sheet, header_row=header_row, profile=profile)
-        table = "flat" if probe.table == "flat" else "episodes"
-    result, positions = map_headers(cells, file=name, sheet=grid.sheet, header_row=header_row,
+    table = table_of(known_targets(cells, profile), title)
+    if table is None:
+        return False  # a sheet of notes or lookups, not extract data
+    result, positions = map_headers(cells, file=name, sheet=grid.sheet, header_row=grid.first_row + header,
                                     table=table, profile=profile)
-    if hint is None and table_of(set(positions.values()), grid.sheet) is None:
-        return  # a sheet of notes or lookups, not extract data
     if not use_guesses:
         positions = drop_guesses(result, positions)
     extract.mappings.append(result)
@@ -143,6 +136,7 @@ def _add_grid(extract: RawExtract, grid: readers.Grid, name: str, profile: Mappi
     for table, frame in parts.items():
         old = extract.tables.get(table)
         extract.tables[table] = frame if old is None else pd.concat([old, frame], ignore_index=True)
+    return True
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")

@@ -120,20 +120,36 @@ def score_row(cells: Sequence[object], profile: MappingProfile | None = None) ->
     return len(seen)
 
 
-def table_of(targets: set[str], sheet: str | None) -> str | None:
-    """Which table a sheet holds: by its name, else by the canonical columns its headers map to."""
-    name = norm_key(sheet or "")
+def table_from_name(name: str | None) -> str | None:
+    """The table a sheet or file name says it holds (``episodes``, ``modalities``, ``tops``), ``about``, or None."""
+    key = norm_key(name or "")
+    if key == "about":
+        return "about"
+    for table, word in (("episodes", "episode"), ("modalities", "modalit"), ("tops", "tops")):
+        if word in key:
+            return table
+    return "tops" if key == "top" else None
+
+
+def known_targets(cells: Sequence[object], profile: MappingProfile | None = None) -> set[str]:
+    """The canonical columns a header row names without guessing."""
+    hits = (known_header(c, profile) for c in cells if isinstance(c, str) and c.strip())
+    return {h[0] for h in hits if h and h[0]}
+
+
+def table_of(targets: set[str], name: str | None) -> str | None:
+    """Which table a sheet holds: by its (sheet or file) name, else by the columns its header names.
+
+    An episodes sheet that also carries modality or TOP-date columns is the flat form.
+    """
     has_episode = bool(targets & EPISODE_ONLY)
     flat = has_episode and bool(targets & set(FLAT_ONLY) - {"modality_id"})
-    if "episode" in name or name in ("flat", "extract"):
-        return "flat" if flat else "episodes"
-    if "modalit" in name:
-        return "modalities"
-    if name in ("top", "tops") or name.startswith("tops") or name.endswith("tops"):
-        return "tops"
+    named = table_from_name(name)
+    if named in ("modalities", "tops"):
+        return named
     if flat:
         return "flat"
-    if has_episode:
+    if named == "episodes" or has_episode:
         return "episodes"
     if targets & {"top_id", "top_date", "top_stage"}:
         return "tops"
@@ -151,9 +167,10 @@ def targets_for(table: str) -> tuple[str, ...]:
 def map_headers(headers: Sequence[object], *, file: str, sheet: str | None, header_row: int,
                 table: str | None = None, profile: MappingProfile | None = None
                 ) -> tuple[MappingResult, dict[int, str]]:
-    """Map one sheet's header cells; returns the result and {column position -> canonical}.
+    """Map one sheet's header cells to ``table`` (default: ``table_of`` the sheet, else episodes).
 
-    A canonical column is fed by the first header that maps to it; later ones are unmapped.
+    Returns the result and {column position -> canonical}. A canonical column is fed by the first
+    header that maps to it; later ones are unmapped.
     """
     texts = ["" if not isinstance(h, str) else " ".join(h.split()) for h in headers]
     found: dict[int, tuple[str, str]] = {}
@@ -163,7 +180,7 @@ def map_headers(headers: Sequence[object], *, file: str, sheet: str | None, head
             if hit:
                 found[pos] = hit
     if table is None:
-        table = table_of({t for t, _ in found.values() if t}, sheet) or "episodes"
+        table = table_of({t for t, _ in found.values() if t}, sheet or file) or "episodes"
     allowed = set(targets_for(table))
     result = MappingResult(file=file, sheet=sheet, table=table, header_row=header_row)
     positions: dict[int, str] = {}
