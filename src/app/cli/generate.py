@@ -40,12 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def check_template_command(path: Path, settings_path: Path | None) -> int:
     from app.cli.measures import load_settings
-    from app.returns.context import example_context
-    from app.returns.generate import is_public
-    from app.returns.tagcheck import check_template
+    from app.returns.generate import check_template_file
 
-    ctx = example_context(public=is_public(path), settings=load_settings(settings_path))
-    problems = check_template(path, ctx)
+    problems = check_template_file(path, load_settings(settings_path))
     for p in problems:
         print(f"{path.name}: {p}")
     if not problems:

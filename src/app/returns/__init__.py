@@ -8,6 +8,7 @@ from app.returns.context import build_context, example_context
 from app.returns.generate import (
     Generated,
     ReturnRefused,
+    check_template_file,
     default_templates,
     generate_returns,
     is_public,
@@ -15,5 +16,6 @@ from app.returns.generate import (
 )
 from app.returns.tagcheck import Problem, check_template
 
-__all__ = ["Generated", "Problem", "ReturnRefused", "build_context", "check_template", "default_templates",
+__all__ = ["Generated", "Problem", "ReturnRefused", "build_context", "check_template", "check_template_file",
+           "default_templates",
            "example_context", "generate_returns", "is_public", "templates_dir"]

@@ -113,6 +113,13 @@ def comparisons(tables: Tables, period: Period, *, as_at: dt.date, settings: Set
     return {"current": current, "previous": previous, "last_year": last_year, "quarters": quarters}
 
 
+def check_template_file(template: Path, settings: Settings | None = None) -> list[Problem]:
+    """A template's problems before any extract is open (the CLI's and the app's "Check template")."""
+    from app.returns.context import example_context
+
+    return check_template(template, example_context(public=is_public(Path(template)), settings=settings))
+
+
 def check_templates(templates: Sequence[Path], contexts: Mapping[bool, Mapping[str, Any]]) -> list[Problem]:
     """Problems of every template against the context it will be filled with."""
     problems = []
