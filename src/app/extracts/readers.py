@@ -37,20 +37,23 @@ class Grid:
     first_row: int
 
 
-def _clean(arr: pa.Array) -> pa.Array:
-    """Blank-only text -> null; Excel date cells ('2025-04-05 00:00:00') -> '2025-04-05'."""
+def _clean(arr: pa.Array, *, excel: bool) -> pa.Array:
+    """Blank-only text -> null; Excel date cells ('2025-04-05 00:00:00' from fastexcel) -> '2025-04-05'."""
     arr = arr.cast(pa.string())
     blank = pc.or_(pc.equal(arr, ""), pc.utf8_is_space(arr))
     if pc.any(blank).as_py():
         arr = pc.if_else(blank, pa.scalar(None, pa.string()), arr)
+    if not excel:
+        return arr
     midnight = pc.and_(pc.ends_with(arr, " 00:00:00"), pc.equal(pc.utf8_length(arr), 19))
     if pc.any(midnight).as_py():
         arr = pc.if_else(midnight, pc.utf8_slice_codeunits(arr, 0, 10), arr)
     return arr
 
 
-def grid_from_arrow(batch: pa.RecordBatch | pa.Table, *, sheet: str | None, first_row: int) -> Grid:
-    frame = pd.DataFrame({i: pd.Series(_clean(batch.column(i)).to_pandas(), dtype="str")
+def grid_from_arrow(batch: pa.RecordBatch | pa.Table, *, sheet: str | None, first_row: int,
+                    excel: bool = True) -> Grid:
+    frame = pd.DataFrame({i: pd.Series(_clean(batch.column(i), excel=excel).to_pandas(), dtype="str")
                           for i in range(batch.num_columns)})
     return Grid(sheet, frame, first_row)
 
@@ -256,4 +259,4 @@ def read_csv_grid(path: Path) -> Grid:
     else:
         raise InputError("cannot read the CSV (rows have too many different widths)", file=path.name)
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    return grid_from_arrow(table, sheet=None, first_row=1)
+    return grid_from_arrow(table, sheet=None, first_row=1, excel=False)
