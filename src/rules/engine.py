@@ -187,8 +187,7 @@ def _to_findings(ctx: Context, rule: Rule, check: Check, hits: Hits) -> pd.DataF
         values = list(zip(*texts, strict=True)) if texts else [()] * n
     else:
         fields = list(hits.fields)
-        values = list(hits.values) if hits.values is not None else [
-            tuple(as_text(frame[f].iloc[[r]])[0] for f in fs) for r, fs in zip(rows, fields, strict=True)]
+        values = list(hits.values) if hits.values is not None else _values_per_row(frame, rows, fields)
     keep = _not_flagged(ctx, check.table, rows, fields)
     provider = as_text(frame["provider_code"].iloc[rows])
     episode = as_text(frame["episode_id"].iloc[rows])
@@ -203,13 +202,30 @@ def _to_findings(ctx: Context, rule: Rule, check: Check, hits: Hits) -> pd.DataF
     return out[keep].reset_index(drop=True) if not keep.all() else out
 
 
+def _values_per_row(frame: pd.DataFrame, rows: np.ndarray, fields: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The values of each row's own fields, read column-wise per distinct field tuple."""
+    values: list[tuple[str, ...]] = [()] * len(rows)
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, names in enumerate(fields):
+        groups.setdefault(tuple(names), []).append(i)
+    for names, idx in groups.items():
+        texts = [as_text(frame[name].iloc[rows[idx]]) for name in names]
+        for j, i in enumerate(idx):
+            values[i] = tuple(t[j] for t in texts)
+    return values
+
+
 def _not_flagged(ctx: Context, table: str, rows: np.ndarray, fields: list[tuple[str, ...]]) -> np.ndarray:
+    """False for findings naming a cell the schema flagged on that row."""
     masks = ctx.flagged.get(table)
     keep = np.ones(len(rows), dtype=bool)
     if not masks:
         return keep
-    for i, (row, names) in enumerate(zip(rows, fields, strict=True)):
-        keep[i] = not any(name in masks and masks[name][row] for name in names)
+    any_flag = np.zeros(len(ctx.table(table)), dtype=bool)
+    for mask in masks.values():
+        any_flag |= mask
+    for i in np.flatnonzero(any_flag[rows]):
+        keep[i] = not any(name in masks and masks[name][rows[i]] for name in fields[i])
     return keep
 
 
@@ -254,11 +270,17 @@ def _one_per_row(found: pd.DataFrame) -> pd.DataFrame:
 def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
     """Findings in the order people read them: file, table (episodes, modalities, tops), row, rule."""
     if not len(findings):
-        return normalise(findings)
-    order = findings["table"].map(_TABLE_ORDER).fillna(len(TABLES))
-    keyed = findings.assign(_t=order, _r=findings["row"].astype("Int64").fillna(0))
-    keyed = keyed.sort_values(["file", "_t", "_r", "rule"], kind="stable")
-    return normalise(keyed.drop(columns=["_t", "_r", "_pos"], errors="ignore"))
+        return normalise(findings.drop(columns=["_pos"], errors="ignore"))
+    order = _reading_order(findings)
+    return normalise(findings.drop(columns=["_pos"], errors="ignore").iloc[order])
+
+
+def _reading_order(findings: pd.DataFrame) -> np.ndarray:
+    file_codes = pd.factorize(findings["file"].astype(object).fillna(""), sort=True)[0]
+    rule_codes = pd.factorize(findings["rule"].astype(object), sort=True)[0]
+    table_codes = findings["table"].map(_TABLE_ORDER).fillna(len(TABLES)).to_numpy(dtype=np.int64)
+    rows = pd.to_numeric(findings["row"], errors="coerce").fillna(0).to_numpy(dtype=np.int64)
+    return np.lexsort((np.arange(len(findings)), rule_codes, rows, table_codes, file_codes))
 
 
 KEY_COLUMNS = ("provider_code", "episode_id", "client_ref", "first_initial", "surname_initial", "dob",
@@ -419,11 +441,7 @@ def _merge_sorted(kept: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
     if not len(fresh):
         return kept.reset_index(drop=True)
     both = pd.concat([kept, normalise(fresh)], ignore_index=True)
-    file_codes = pd.factorize(both["file"], sort=True)[0]
-    rule_codes = pd.factorize(both["rule"], sort=True)[0]
-    table_codes = both["table"].map(_TABLE_ORDER).fillna(len(TABLES)).to_numpy()
-    rows = both["row"].fillna(0).to_numpy(dtype=np.int64)
-    order = np.lexsort((np.arange(len(both)), rule_codes, rows, table_codes, file_codes))
+    order = _reading_order(both)
     return both.iloc[order].reset_index(drop=True)
 
 

@@ -88,12 +88,18 @@ def as_text(values: Any) -> np.ndarray:
     """Values as display text: dates ISO, blanks empty, whole numbers without ``.0``."""
     series = values if isinstance(values, pd.Series) else pd.Series(values)
     if series.dtype.kind == "M":
-        out = series.dt.strftime("%Y-%m-%d")
-    elif series.dtype.kind == "f":
-        out = series.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v)))
-    else:
-        out = series.astype("string")
-    return out.fillna("").astype(object).to_numpy()
+        days = series.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+        text = np.datetime_as_string(days).astype(object)
+        text[np.isnat(days)] = ""
+        return text
+    if series.dtype.kind == "f":
+        return series.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v))
+                          ).to_numpy(dtype=object)
+    if series.dtype.kind in "iu":
+        return series.astype(str).to_numpy(dtype=object)
+    if isinstance(series.dtype, pd.StringDtype):
+        return series.to_numpy(dtype=object, na_value="")
+    return series.astype("string").fillna("").to_numpy(dtype=object)
 
 
 def label(table: str, name: str) -> str:
