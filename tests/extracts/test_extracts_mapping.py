@@ -111,6 +111,7 @@ def test_profile_maps_headers_and_codes_and_survives_save_and_load(tmp_path: Pat
     assert json.loads(saved.read_text())["codes"]["substance"] == {"1": "HER"}
     loaded = MappingProfile.load(saved)
     assert loaded == profile
+    assert MappingProfile.from_json(json.loads(json.dumps(profile.to_json()))) == profile
     # next quarter: a new file in the same layout opens with the saved profile
     path2 = write_csv(tmp_path / "q2_episodes.csv", [header, ["N9001", "E2", "C2", "15/01/1980", "1", "02/07/2025",
                                                                "1", None, None]])

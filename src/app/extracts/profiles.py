@@ -76,12 +76,17 @@ class MappingProfile:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InputError(f"cannot read mapping profile: {exc}", file=path.name) from None
+        return cls.from_json(data, default_name=path.stem, file=path.name)
+
+    @classmethod
+    def from_json(cls, data: object, *, default_name: str = "profile", file: str | None = None) -> MappingProfile:
+        """A profile from its JSON object (``to_json``), e.g. as a workspace stored it."""
         if not isinstance(data, dict) or not isinstance(data.get("headers", {}), dict) \
                 or not isinstance(data.get("codes", {}), dict):
-            raise InputError("not a mapping profile (expected name, headers and codes)", file=path.name)
+            raise InputError("not a mapping profile (expected name, headers and codes)", file=file)
         codes = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in data.get("codes", {}).items()
                  if isinstance(v, dict)}
-        return cls(name=str(data.get("name", path.stem)),
+        return cls(name=str(data.get("name") or default_name),
                    headers={str(k): str(v) for k, v in data.get("headers", {}).items()},
                    codes=codes)
 
