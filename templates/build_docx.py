@@ -282,8 +282,7 @@ def build_committee_report(path: Path) -> None:
                  "Definitions:"):
         _para(doc, text, size=9)
     _para(doc, "{%p for d in definitions %}", size=9)
-    p = _para(doc, "{{ d.title }}: {{ d.numerator }}{% if d.denominator %}, out of: "
-              "{{ d.denominator|lower }}{% endif %}. {{ d.notes }}", size=8.5)
+    p = _para(doc, "{{ d.title }}: {{ d.definition }}", size=8.5)
     p.paragraph_format.left_indent = Cm(0.5)
     p.paragraph_format.space_after = Pt(2)
     _para(doc, "{%p endfor %}", size=9)

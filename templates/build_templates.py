@@ -222,12 +222,14 @@ def _definitions(ws: Worksheet) -> None:
                   ("{{ c.definition }}", None), ("", None), ("", None)])
     ws.merge_cells("D11:F11")
     _section(ws, 13, "Measures", width)
-    _header(ws, 14, ["Measure", "Title", "Unit", "Denominator", "Numerator", "Notes"])
+    _header(ws, 14, ["Measure", "Title", "Unit", "Definition", "", ""])
+    ws.merge_cells("D14:F14")
     _row(ws, 15, [("{% for d in definitions %}{{ d.id }}", None), ("{{ d.title }}", None), ("{{ d.unit }}", None),
-                  ("{{ d.denominator }}", None), ("{{ d.numerator }}", None), ("{{ d.notes }}", None)])
+                  ("{{ d.definition }}", None), ("", None), ("", None)])
+    ws.merge_cells("D15:F15")
     ws.cell(row=17, column=1, value="{{ suppression.note }}").font = Font(name="Arial", size=9, italic=True)
     ws.merge_cells("A17:F17")
-    _page(ws, [36, 34, 10, 44, 44, 36], landscape=True, last_row=17)
+    _page(ws, [36, 36, 10, 44, 44, 40], landscape=True, last_row=17)
 
 
 def build_national_return(path: Path) -> None:

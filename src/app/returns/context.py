@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from app.returns.definitions import BY_ID, COUNT_IDS, MEASURE_IDS, MEASURES, SETTING_MEANINGS
+from app.returns.definitions import BY_ID, COUNT_IDS, MEASURE_IDS, SETTING_MEANINGS, plain
 from app.returns.dq_context import data_quality_context, exceptions_context
 from app.returns.suppress_context import (
     PUBLIC_FOOTNOTE,
@@ -122,7 +122,7 @@ def _measure(mid: str, raw: Mapping[str, Any] | None, settings: Settings, *, pub
         "previous": prev, "previous_text": other_text(previous, prev),
         "change": change, "last_year": last, "last_year_text": other_text(last_year, last),
         "direction": direction, "direction_text": direction_text,
-        "definition": f"{d.numerator}, out of: {d.denominator.lower()}." if d.denominator else d.numerator,
+        "definition": plain(d.definition, settings),
     }
 
 
@@ -226,7 +226,7 @@ def build_context(current: Mapping[str, Any], *, settings: Settings, public: boo
         count_rows.append({"id": c, "title": BY_ID[c].title, "unit": BY_ID[c].unit, "value": value,
                            "previous": prev, "change": change,
                            "last_year": show_count(last.get(c), public=public),
-                           "definition": BY_ID[c].numerator})
+                           "definition": plain(BY_ID[c].definition, settings)})
     providers, provider_total, provider_measures = _providers(current, settings, public=public,
                                                               names=provider_names or {})
     with_target = [m for m in MEASURE_IDS if settings.target(m) is not None]
@@ -263,10 +263,9 @@ def build_context(current: Mapping[str, Any], *, settings: Settings, public: boo
         "trend": _trend(quarters, public=public),
         "data_quality": dq,
         "exceptions": exceptions_context(accepted, public=public),
-        "definitions": RowList([{"id": d.id, "title": d.title, "unit": d.unit, "denominator": d.denominator,
-                                 "numerator": d.numerator, "notes": d.notes} for d in MEASURES],
-                               example={"id": "", "title": "", "unit": "", "denominator": "",
-                                        "numerator": "", "notes": ""}),
+        "definitions": RowList([{"id": m, "title": BY_ID[m].title, "unit": BY_ID[m].unit,
+                                 "definition": plain(BY_ID[m].definition, settings)} for m in MEASURE_IDS],
+                               example={"id": "", "title": "", "unit": "", "definition": ""}),
         "suppression": {"applied": public, "note": PUBLIC_FOOTNOTE if public else
                         "Figures are not suppressed. " + RESTRICTED_LABEL + "."},
         "charts": {"trend": "", "planned_exits_by_provider": ""},

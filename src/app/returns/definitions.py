@@ -1,12 +1,21 @@
-"""Titles and plain-English definitions of every count and measure (spec/measures.md).
+"""Titles and definitions of every count and measure, as the returns print them.
 
-The returns print these in the Definitions sheet and the committee report's footnotes, so a reader
-can check any figure by hand. Titles follow the wording commissioners use in committee reports.
+Titles, units and definitions come from ``rules.measures.DEFINITIONS`` (one name for one thing,
+maintained with the code that computes the figure). The returns print the definitions with the
+settings' values in place of their names ("within triage_target_days" -> "within 42 days"), so a
+reader sees the rule that was actually applied.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from rules.measures import COUNT_IDS, DEFINITIONS, MEASURE_IDS
+from rules.settings import Settings
+
+#: Measures where a lower figure is better (direction of change reads "Improved" when it falls).
+LOWER_IS_BETTER: frozenset[str] = frozenset({"representations"})
 
 
 @dataclass(frozen=True)
@@ -14,71 +23,18 @@ class Definition:
     id: str
     title: str
     unit: str
-    denominator: str
-    numerator: str
-    notes: str = ""
-    #: False for a measure where a lower figure is better (re-presentations).
-    higher_is_better: bool = True
+    definition: str
+    kind: str  # count | measure
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.id not in LOWER_IS_BETTER
 
 
-COUNTS: tuple[Definition, ...] = (
-    Definition("referrals", "Referrals", "episode", "", "Episodes with a referral date in the period"),
-    Definition("in_contact", "Clients in contact", "client", "",
-               "Distinct clients with an episode open at some time in the period"),
-    Definition("in_treatment", "Clients in structured treatment", "client", "",
-               "Distinct clients with a modality open at some time in the period"),
-    Definition("new_presentations", "New presentations", "client", "",
-               "In treatment in the period and not earlier in the same financial year"),
-    Definition("discharges", "Discharges", "episode", "", "Episodes with a discharge date in the period"),
-    Definition("waiting_over_3_weeks_at_end", "Waiting over 3 weeks at quarter end", "modality", "",
-               "Referred to a modality 22 or more days before the period end and not started by then"),
-)
-
-MEASURES: tuple[Definition, ...] = (
-    Definition("triage_within_6_weeks", "Triaged within 6 weeks of referral", "episode",
-               "Episodes referred in the period", "Triaged 0 to 42 days after referral",
-               "Untriaged and referred 42 days or less before the as-at date: pending."),
-    Definition("dip_triage_within_6_weeks", "DIP referrals triaged within 6 weeks", "episode",
-               "Episodes referred in the period by the criminal justice team (CJIT)",
-               "Triaged 0 to 42 days after referral", "As above."),
-    Definition("waiting_within_3_weeks", "Waiting times: started within 3 weeks", "modality",
-               "First modality of each journey starting in the period",
-               "Started 21 days or less after the referral to the modality"),
-    Definition("retention_12_weeks", "Retained in treatment 12 weeks", "journey",
-               "Journeys whose 84th day falls in the period",
-               "Still open, or lasted 84 days or more", "84th day after the as-at date: pending."),
-    Definition("effective_treatment", "Effective treatment", "client",
-               "Clients in treatment in the period (problem drug users only by default)",
-               "Retained 12 weeks, or discharged planned before 12 weeks",
-               "Open and under 12 weeks at the as-at date: pending."),
-    Definition("care_plan_present", "Care plan in place", "episode",
-               "In treatment in the period, first modality started 14 days or more before period end",
-               "Care plan dated on or before the period end (or discharge)"),
-    Definition("planned_exits", "Planned exits", "episode", "Discharges in the period",
-               "Discharge reason is a planned completion"),
-    Definition("retention_and_care_planned_discharges", "Retention and care planned discharges", "episode",
-               "Discharges in the period", "Planned discharge, or in treatment 84 days or more"),
-    Definition("treatment_system_exits", "Treatment system exits", "journey",
-               "Journeys ended in the period with no new modality within 21 days",
-               "Planned discharge on the last episode", "Less than 21 days after the end at the as-at date: pending."),
-    Definition("successful_completions", "Successful completions", "client", "Clients in treatment in the period",
-               "Journey ended in the period, planned, not back within 6 months",
-               "Completions less than 6 months old are provisional."),
-    Definition("representations", "Re-presentations within 6 months", "client",
-               "Clients whose journey ended in the period with a planned discharge",
-               "New referral or triage within 6 months of the end", higher_is_better=False),
-    Definition("top_start", "TOPs - starts", "journey", "Journeys whose first modality started in the period",
-               "A start TOP within 14 days of the first modality start"),
-    Definition("top_review", "TOPs - reviews", "client",
-               "In treatment at period end for 182 days or more, with a start TOP",
-               "A review TOP in the 196 days to the period end"),
-    Definition("top_exit", "TOPs - discharges", "episode", "Planned discharges in the period",
-               "An exit TOP within 14 days of the discharge"),
-)
-
-COUNT_IDS: tuple[str, ...] = tuple(d.id for d in COUNTS)
-MEASURE_IDS: tuple[str, ...] = tuple(d.id for d in MEASURES)
-BY_ID: dict[str, Definition] = {d.id: d for d in COUNTS + MEASURES}
+BY_ID: dict[str, Definition] = {k: Definition(k, d.title, d.unit, d.definition, d.kind)
+                                for k, d in DEFINITIONS.items()}
+COUNTS: tuple[Definition, ...] = tuple(BY_ID[c] for c in COUNT_IDS)
+MEASURES: tuple[Definition, ...] = tuple(BY_ID[m] for m in MEASURE_IDS)
 
 #: What each setting means, for the Definitions sheet.
 SETTING_MEANINGS: dict[str, str] = {
@@ -98,3 +54,28 @@ SETTING_MEANINGS: dict[str, str] = {
     "targets": "Partnership targets (percent) by measure",
     "partnership_name": "Name of the partnership printed on the returns",
 }
+
+_NAME = re.compile(r"\b([a-z]+(?:_[a-z]+)+)\b")
+
+
+def plain(text: str, settings: Settings) -> str:
+    """A definition with each setting name replaced by its value (``42 days``, ``TCDF, TCOU``)."""
+    values = settings.to_dict()
+
+    def value(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in values or name in ("targets", "partnership_name"):
+            return name
+        v = values[name]
+        if name.endswith("_days"):
+            return f"{v} days"
+        if name.endswith("_months"):
+            return f"{v} months"
+        if isinstance(v, (list, tuple)):
+            return ", ".join(map(str, v))
+        return str(v)
+
+    return _NAME.sub(value, text)
+
+
+__all__ = ["BY_ID", "COUNTS", "COUNT_IDS", "MEASURES", "MEASURE_IDS", "SETTING_MEANINGS", "Definition", "plain"]
