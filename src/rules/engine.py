@@ -278,7 +278,9 @@ def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
 def _reading_order(findings: pd.DataFrame) -> np.ndarray:
     file_codes = pd.factorize(findings["file"].astype(object).fillna(""), sort=True)[0]
     rule_codes = pd.factorize(findings["rule"].astype(object), sort=True)[0]
-    table_codes = findings["table"].map(_TABLE_ORDER).fillna(len(TABLES)).to_numpy(dtype=np.int64)
+    table = findings["table"]
+    table_codes = np.select([(table == t).to_numpy(dtype=bool, na_value=False) for t in TABLES],
+                            list(range(len(TABLES))), default=len(TABLES))
     rows = pd.to_numeric(findings["row"], errors="coerce").fillna(0).to_numpy(dtype=np.int64)
     return np.lexsort((np.arange(len(findings)), rule_codes, rows, table_codes, file_codes))
 

@@ -162,7 +162,13 @@ class Context:
                 return self.episode_key(table)
             key = np.zeros(len(self.table(table)), dtype=np.int64)
             blank = np.zeros(len(key), dtype=bool)
-            for name in names:
+            rest = list(names)
+            if rest[:2] == ["provider_code", "episode_id"]:
+                base = self.episode_key(table)
+                blank |= base < 0
+                key = np.asarray(pd.factorize(base)[0], dtype=np.int64)
+                rest = rest[2:]
+            for name in rest:
                 codes, n = self.codes(table, name)
                 blank |= codes < 0
                 key = key * (n + 1) + codes + 1
