@@ -73,3 +73,11 @@ def test_syntax_error_located(tmp_path):
     path = _doc(tmp_path / "s.docx", ["fine {{ partnership }}", "broken {{ measures.planned_exits. }}"])
     problems = check_docx(path, example_context(public=True))
     assert [(p.kind, p.where.split(" (")[0]) for p in problems] == [("syntax", "paragraph 2")]
+
+
+def test_unreadable_template_is_bad_input(tmp_path, capsys):
+    for name in ("bad.xlsx", "bad.docx"):
+        path = tmp_path / name
+        path.write_text("not a zip file")
+        assert main(["generate", "--check-template", str(path)]) == 2
+        assert "cannot be read" in capsys.readouterr().err

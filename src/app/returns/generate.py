@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,11 +169,18 @@ def generate_returns(tables: Tables, findings: pd.DataFrame | None, period: Peri
         out = out_dir / output_name(template, period, draft=draft)
         refuse_template_overwrite(out, templates)
         ctx = contexts[is_public(template)]
-        if template.suffix.lower() == ".xlsx":
-            warnings: list[str] = []
-            atomic_write(out, lambda tmp, t=template, c=ctx, w=warnings: w.extend(fill_xlsx(t, tmp, c, draft=draft)))
-            result.warnings.extend(f"{template.name}: {w}" for w in warnings)
-        else:
-            atomic_write(out, lambda tmp, t=template, c=ctx: fill_docx(t, tmp, c))
+        try:
+            if template.suffix.lower() == ".xlsx":
+                warnings: list[str] = []
+                atomic_write(out, lambda tmp, t=template, c=ctx, w=warnings: w.extend(
+                    fill_xlsx(t, tmp, c, draft=draft)))
+                result.warnings.extend(f"{template.name}: {w}" for w in warnings)
+            else:
+                atomic_write(out, lambda tmp, t=template, c=ctx: fill_docx(t, tmp, c))
+        except OSError as exc:
+            raise InputError(f"cannot write the return: {exc.strerror or exc}", file=str(out)) from None
+        except (KeyError, zipfile.BadZipFile) as exc:
+            raise InputError(f"the template cannot be read as {template.suffix} ({exc})",
+                             file=str(template)) from None
         result.outputs.append(out)
     return result

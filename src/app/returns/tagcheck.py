@@ -225,17 +225,26 @@ def check_source(source: str, where: str, context: Mapping[str, Any],
 
 def check_template(path: Any, context: Mapping[str, Any]) -> list[Problem]:
     """Every problem of an .xlsx or .docx template, by suffix."""
+    import zipfile
     from pathlib import Path
 
-    suffix = Path(path).suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        from app.returns.excel_fill import check_xlsx
-
-        return check_xlsx(path, context)
-    if suffix == ".docx":
-        from app.returns.word_fill import check_docx
-
-        return check_docx(path, context)
     from app.errors import InputError
 
+    suffix = Path(path).suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            from app.returns.excel_fill import check_xlsx
+
+            return check_xlsx(path, context)
+        if suffix == ".docx":
+            from docx.opc.exceptions import PackageNotFoundError
+
+            from app.returns.word_fill import check_docx
+
+            try:
+                return check_docx(path, context)
+            except PackageNotFoundError:
+                raise zipfile.BadZipFile("not a Word document") from None
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise InputError(f"the template cannot be read as {suffix} ({exc})", file=str(path)) from None
     raise InputError("a template must be an .xlsx workbook or a .docx document", file=str(path))
