@@ -181,3 +181,19 @@ def test_never_writes_over_the_template(partnership, tmp_path):
     refuse_template_overwrite(tmp_path / "other.xlsx", [template])
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["national_quarterly_return.xlsx", "link.xlsx", result.outputs[0].name])  # no temporary files left
+
+
+def test_measures_without_their_table_show_a_dash(partnership, tmp_path):
+    from dataclasses import replace
+
+    tables = replace(partnership["tables"], tops=None)
+    findings = partnership["findings"][partnership["findings"]["table"] != "tops"]
+    result = generate_returns(tables, findings, PERIOD, tmp_path, as_at=AS_AT, settings=SETTINGS, draft=True)
+    ws = load_workbook(_out({"result": result}, ".xlsx"))["Summary"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == BY_ID["top_start"].title)
+    assert [ws.cell(row, c).value for c in (3, 4, 5)] == ["-", "-", "-"]
+    doc = Document(str(_out({"result": result}, ".docx")))
+    perf = next(t for t in doc.tables if t.rows[0].cells[0].text == "Area of performance measured")
+    shown = {r.cells[0].text: r.cells[2].text for r in perf.rows[1:]}
+    assert shown[BY_ID["top_start"].title] == "-"
+    assert shown[BY_ID["planned_exits"].title].endswith("%")
