@@ -51,3 +51,30 @@ def test_public_and_restricted_contexts():
     assert pub["marking"].startswith("Public") and res["marking"] == "Restricted - not for publication"
     assert pub["title_prefix"] == "" and pub["exceptions"] == []
     assert pub["as_at_text"] == "15 July 2025"
+
+
+def test_data_quality_and_accepted_exceptions():
+    import pandas as pd
+
+    from app.returns.dq_context import data_quality_context, exceptions_context, outstanding_errors
+
+    def finding(rule, severity, row, provider="N9001"):
+        return {"rule": rule, "severity": severity, "category": "data-quality", "provider": provider,
+                "file": f"{provider}.xlsx", "table": "episodes", "row": row, "record": f"{provider}/E{row}",
+                "fields": ("dob",), "values": ("1890-01-01",), "message": "implausible"}
+
+    findings = pd.DataFrame([finding("dob-plausible", "error", 2), finding("dob-plausible", "error", 3),
+                             finding("adult-at-referral", "warning", 4, "N9002")])
+    accepted = pd.DataFrame([{**finding("dob-plausible", "error", 2), "reason": "checked with the client"}])
+    assert outstanding_errors(findings, None) == 2 and outstanding_errors(findings, accepted) == 1
+    dq = data_quality_context(findings, accepted, public=False)
+    assert (dq["errors"], dq["warnings"], dq["accepted"], dq["outstanding_errors"], dq["final_allowed"]) == (
+        2, 1, 1, 1, False)
+    rows = {(r["rule"], r["provider"]): (r["findings"], r["accepted"], r["outstanding"])
+            for r in dq["by_rule_provider"]}
+    assert rows == {("dob-plausible", "N9001"): (2, 1, 1), ("adult-at-referral", "N9002"): (1, 0, 1)}
+    assert [r["rule"] for r in dq["by_rule_provider"]][0] == "dob-plausible"  # errors first
+    ex = exceptions_context(accepted, public=False)
+    assert ex[0]["reason"] == "checked with the client" and ex[0]["values"] == "1890-01-01"
+    assert exceptions_context(accepted, public=True) == []
+    assert data_quality_context(findings, accepted, public=True)["errors"] == "*"

@@ -22,7 +22,7 @@ import pandas as pd
 from app.errors import InputError
 from app.returns.atomic import atomic_write, refuse_template_overwrite
 from app.returns.context import build_context
-from app.returns.dq_context import outstanding_errors
+from app.returns.dq_context import mark_accepted, outstanding_errors
 from app.returns.excel_fill import fill_xlsx
 from app.returns.tagcheck import Problem, check_template
 from app.returns.word_fill import fill_docx
@@ -153,7 +153,11 @@ def generate_returns(tables: Tables, findings: pd.DataFrame | None, period: Peri
         raise ReturnRefused(f"a final return cannot be generated: {left} error finding(s) are not corrected "
                             "or accepted with a reason (generate a draft with --draft)")
     as_at = as_at or tables.as_at or dt.date.today()
-    figures = comparisons(tables, period, as_at=as_at, settings=settings, findings=findings, snapshots=snapshots)
+    # accepted findings no longer exclude records from the figures (the data were confirmed)
+    marked = mark_accepted(findings, accepted)
+    open_findings = findings[~marked["accepted"].to_numpy(dtype=bool)] if findings is not None else None
+    figures = comparisons(tables, period, as_at=as_at, settings=settings, findings=open_findings,
+                          snapshots=snapshots)
     contexts = {public: build_context(figures["current"], settings=settings, public=public, draft=draft,
                                       previous=figures["previous"], last_year=figures["last_year"],
                                       quarters=figures["quarters"], findings=findings, accepted=accepted,
