@@ -9,6 +9,7 @@ unknown kind, table or column, missing a parameter or giving a bad severity is r
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import string
@@ -94,13 +95,14 @@ class Catalogue:
         params = {k: v for k, v in changes.items() if k not in RULE_KEYS}
         new = _apply_override(replace(rule, **meta), params, file=self.source)
         _validate_rule(new, file=self.source, text="")
-        return self.with_rule(new)
+        return self.with_rule(replace(new, checks=tuple(resolved(c) for c in new.checks)))
 
 
 # ----------------------------------------------------------------------------------- loading
 
+@functools.cache
 def default_catalogue() -> Catalogue:
-    """The catalogue shipped with the package (spec/rules.md "Default catalogue")."""
+    """The catalogue shipped with the package (spec/rules.md "Default catalogue"); immutable, read once."""
     text = resources.files("rules").joinpath(DEFAULT_FILE).read_text(encoding="utf-8")
     return parse(text, source=DEFAULT_FILE)
 
@@ -145,6 +147,7 @@ def parse(text: str, *, source: str = "<catalogue>", base: Catalogue | None = No
             else:
                 rule = _build(entry, source)
             _validate_rule(rule, file=source, text=text)
+            rule = replace(rule, checks=tuple(resolved(c) for c in rule.checks))
         except CatalogueError as exc:
             raise CatalogueError(exc.reason, file=source, rule=rule_id, line=line) from None
         rules[rule_id] = rule

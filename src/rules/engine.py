@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from rules import derived
-from rules.catalogue import Catalogue, Rule, default_catalogue, resolved
+from rules.catalogue import Catalogue, Rule, default_catalogue
 from rules.columns import TABLES
 from rules.findings import FINDING_COLUMNS, SCHEMA_RULES, SEVERITIES, empty_findings, normalise
 from rules.kinds import KINDS, Check, Context, Hits
@@ -31,6 +31,7 @@ from rules.tables import Tables
 #: Schema rules that mark a cell present-but-unknown for the catalogue rules.
 CELL_RULES = ("invalid-date", "invalid-code", "invalid-number", "out-of-range")
 _TABLE_ORDER = {t: i for i, t in enumerate(TABLES)}
+_EMPTY = empty_findings()
 
 
 @dataclass
@@ -112,7 +113,7 @@ def evaluate(tables: Tables, *, catalogue: Catalogue | None = None, settings: Se
     catalogue = default_catalogue() if catalogue is None else catalogue
     settings = Settings() if settings is None else settings
     as_at = tables.as_at or dt.date.today()
-    schema = schema_findings if schema_findings is not None else empty_findings()
+    schema = schema_findings if schema_findings is not None else _EMPTY
     ctx = Context(tables, settings=settings, as_at=as_at, flagged=flagged_cells(tables, schema))
     parts: list[pd.DataFrame] = [schema] if len(schema) else []
     not_run: dict[str, str] = {}
@@ -126,7 +127,7 @@ def evaluate(tables: Tables, *, catalogue: Catalogue | None = None, settings: Se
         if found is not None:
             parts.append(found)
     progress.report(1.0, "Checked")
-    findings = sort_findings(pd.concat(parts, ignore_index=True) if parts else empty_findings())
+    findings = sort_findings(pd.concat(parts, ignore_index=True) if parts else _EMPTY)
     return Report(findings, not_run, as_at, list(tables.files), tables.row_counts(), catalogue, settings,
                   key_snapshot(tables))
 
@@ -161,7 +162,6 @@ def _run_rule(ctx: Context, rule: Rule) -> tuple[pd.DataFrame | None, str]:
     present = set(ctx.tables.present())
     parts, missing = [], []
     for check in rule.checks:
-        check = resolved(check)
         need = {check.table, *KINDS[check.kind].needs(check)}
         absent = sorted(need - present, key=_TABLE_ORDER.get)
         if absent:

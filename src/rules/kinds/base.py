@@ -121,11 +121,15 @@ class Context:
         self.as_at = pd.Timestamp(as_at)
         self.flagged = flagged or {}
         self._cache: dict[Any, Any] = {}
+        self._frames: dict[str, pd.DataFrame] = {}
 
     def table(self, name: str) -> pd.DataFrame:
-        frame = self.tables.get(name)
+        frame = self._frames.get(name)
         if frame is None:
-            raise KeyError(f"no {name} table")
+            frame = self.tables.get(name)
+            if frame is None:
+                raise KeyError(f"no {name} table")
+            self._frames[name] = frame
         return frame
 
     def is_flagged(self, table: str, name: str) -> np.ndarray:
@@ -232,24 +236,39 @@ class Context:
         return taken
 
 
+def as_dates(values: Any) -> np.ndarray:
+    """A Series, array or timestamp as ``datetime64[ns]`` numpy values (NaT for blanks)."""
+    if isinstance(values, pd.Series):
+        return values.to_numpy(dtype="datetime64[ns]")
+    if isinstance(values, np.ndarray):
+        return values.astype("datetime64[ns]")
+    return np.datetime64(pd.Timestamp(values), "ns")
+
+
+def days_between(a: Any, b: Any) -> np.ndarray:
+    """``days(a, b) = b - a`` in whole days, as float (NaN when either date is missing)."""
+    return (as_dates(b) - as_dates(a)) / np.timedelta64(1, "D")
+
+
 def dates_or(ctx: Context, table: str, names: Sequence[str]) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     """Coalesce date columns (first given wins). Returns the date, which column gave it (index into
     ``names``, -1 none) and whether the chosen cell is schema-flagged (value unknown)."""
     frame = ctx.table(table)
     n = len(frame)
-    value = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    value = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     which = np.full(n, -1)
     unknown = np.zeros(n, dtype=bool)
     decided = np.zeros(n, dtype=bool)
     for i, name in enumerate(names):
-        present = frame[name].notna().to_numpy()
+        column = as_dates(frame[name])
+        present = ~np.isnat(column)
         flagged = ctx.is_flagged(table, name)
         take = ~decided & present
-        value = value.where(~take, frame[name])
+        value[take] = column[take]
         which[take] = i
         unknown |= ~decided & flagged
         decided |= present | flagged
-    return value, which, unknown
+    return pd.Series(value, index=frame.index), which, unknown
 
 
 def table_columns(table: str) -> list[str]:

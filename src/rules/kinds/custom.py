@@ -14,7 +14,7 @@ import pandas as pd
 
 from rules import derived
 from rules.kinds import register
-from rules.kinds.base import Check, Context, Hits, Param, as_text, no_hits
+from rules.kinds.base import Check, Context, Hits, Param, as_text, days_between, no_hits
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,6 @@ def named(name: str, *, table: str, params: tuple[Param, ...] = (), evidence: tu
 def custom(ctx: Context, check: Check) -> Hits:
     """Run the named Python check ``function``."""
     return CHECKS[check.params["function"]].fn(ctx, check)
-
-
-def _days(a: pd.Series, b: pd.Series) -> np.ndarray:
-    return (b - a).dt.days.to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _children_per_episode(ctx: Context, table: str, mask: np.ndarray | None = None) -> np.ndarray:
@@ -128,7 +124,7 @@ def retained_12_weeks(ctx: Context, check: Check) -> Hits:
     target = ctx.days(check.get("min_days", "settings.retention_days"))
     reason = eps["discharge_reason"]
     unplanned = reason.notna().to_numpy() & ~reason.isin(list(ctx.settings.planned_reasons)).fillna(False).to_numpy(dtype=bool)
-    days = _days(j["j_start"], j["j_end"])
+    days = days_between(j["j_start"], j["j_end"])
     rows = np.flatnonzero(unplanned & j["j_last"].to_numpy(dtype=bool) & (days < target))
     return Hits(rows, ("discharge_date", "discharge_reason"), {
         "days": days[rows].astype(np.int64), "target": target, "reason": as_text(reason.iloc[rows])})
@@ -172,7 +168,7 @@ def care_plan_present(ctx: Context, check: Check) -> Hits:
     first = _first_modality_start(ctx)
     until = eps["discharge_date"].where(eps["discharge_date"] < ctx.as_at, ctx.as_at)
     target = ctx.days(check.get("min_days", "settings.care_plan_grace_days"))
-    days = _days(first, until)
+    days = days_between(first, until)
     rows = np.flatnonzero(~ctx.present("episodes", "care_plan_date") & (days >= target))
     return Hits(rows, ("care_plan_date",), {"days": days[rows].astype(np.int64), "target": target,
                                              "first_start": as_text(first.iloc[rows])})
@@ -190,7 +186,7 @@ def top_review_due(ctx: Context, check: Check) -> Hits:
     after = ctx.days(check.get("after_days", "settings.top_review_after_days"))
     window = ctx.days(check.get("window_days", "settings.top_review_window_days"))
     start = eps["triage_date"].fillna(_first_modality_start(ctx))
-    in_treatment = _days(start, pd.Series(ctx.as_at, index=eps.index)) >= after
+    in_treatment = days_between(start, ctx.as_at) >= after
     is_open = ~ctx.present("episodes", "discharge_date")
     stage = tops["top_stage"]
     date = tops["top_date"]
@@ -205,6 +201,6 @@ def top_review_due(ctx: Context, check: Check) -> Hits:
     last_review = last.reindex(rows)
     text = as_text(pd.Series(last_review.to_numpy(), dtype="datetime64[ns]"))
     text = np.where(text == "", "none", text)
-    days = _days(start, pd.Series(ctx.as_at, index=eps.index))
+    days = days_between(start, ctx.as_at)
     return Hits(rows, (), {"days": days[rows].astype(np.int64), "after": after, "window": window,
                            "last_review": text})

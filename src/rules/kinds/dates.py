@@ -9,12 +9,7 @@ import numpy as np
 import pandas as pd
 
 from rules.kinds import register
-from rules.kinds.base import Check, Context, Hits, Param, as_text, dates_or, label, no_hits
-
-
-def _days(a: pd.Series, b: pd.Series) -> np.ndarray:
-    """b - a in whole days as float (NaN when either is missing)."""
-    return ((b - a).dt.days).to_numpy(dtype="float64", na_value=np.nan)
+from rules.kinds.base import Check, Context, Hits, Param, as_text, dates_or, days_between, label, no_hits
 
 
 @register("date-order", params=(
@@ -28,7 +23,7 @@ def date_order(ctx: Context, check: Check) -> Hits:
     later_name = check.params["later"]
     earlier, which, unknown = dates_or(ctx, table, names)
     later = ctx.table(table)[later_name]
-    days = _days(later, earlier)  # how many days later comes before earlier
+    days = days_between(later, earlier)  # how many days later comes before earlier
     rows = np.flatnonzero((days > 0) & ~unknown)
     chosen = np.array(names, dtype=object)[which[rows]]
     fields = [(e, later_name) for e in chosen]
@@ -78,7 +73,7 @@ def max_days_between(ctx: Context, check: Check) -> Hits:
     if check.get("first_only", False):
         judged &= _first_per_episode(ctx, check, start)
     judged &= ~ctx.is_flagged(table, start_name)
-    days = _days(start, end)
+    days = days_between(start, end)
     rows = np.flatnonzero(judged & (days > target))
     return Hits(rows, (start_name, end_name) if check.get("missing_end", "skip") == "skip" else (start_name,), {
         "days": days[rows].astype(np.int64), "target": target,
@@ -114,7 +109,7 @@ def date_range(ctx: Context, check: Check) -> Hits:
             limit = pd.Series(pd.Timestamp(spec), index=frame.index, dtype="datetime64[ns]")
             text = ""
             unknown = np.zeros(len(frame), dtype=bool)
-        days = _days(limit, value) * sign  # negative: outside the bound
+        days = days_between(limit, value) * sign  # negative: outside the bound
         bad = (days < 0) & ~unknown & ~fails
         bound = bound.where(~bad, limit)
         bound_label[bad] = text

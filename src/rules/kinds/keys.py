@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from rules.kinds import register
-from rules.kinds.base import Check, Context, Hits, Param, as_text, dates_or, label, no_hits
+from rules.kinds.base import Check, Context, Hits, Param, as_text, dates_or, days_between, label, no_hits
 
 
 @register("unique", params=(
@@ -128,7 +128,7 @@ def within_parent(ctx: Context, check: Check) -> Hits:
     value = frame[name]
     relation = check.params["relation"]
     slack = ctx.days(check.get("slack_days", 0))
-    days = (value - value_parent).dt.days.to_numpy(dtype="float64", na_value=np.nan)
+    days = days_between(value_parent, value)
     if relation == "not-before":
         bad = days < 0
     elif relation == "not-after":
