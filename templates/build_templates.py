@@ -200,7 +200,9 @@ def _data_quality(ws: Worksheet) -> None:
     _row(ws, 16, [("{% for e in exceptions %}{{ e.rule }}", None), ("{{ e.severity }}", None),
                   ("{{ e.record }}", None), ("{{ e.file }}", None), ("{{ e.row }}", "0"),
                   ("{{ e.message }}", None), ("{{ e.reason }}", None)])
-    _page(ws, [34, 10, 13, 22, 10, 40, 40], landscape=True, last_row=16)
+    ws.cell(row=17, column=1, value="{% if not exceptions %}No findings were accepted as exceptions."
+                                      "{% endif %}").font = Font(name="Arial", size=9, italic=True)
+    _page(ws, [34, 10, 13, 22, 10, 40, 40], landscape=True, last_row=17)
     ws.print_title_rows = "11:11"
 
 
