@@ -169,3 +169,16 @@ def test_cancel_stops_opening(tmp_path: Path) -> None:
 
     with pytest.raises(Cancelled):
         open_extracts([_guessy_file(tmp_path)], progress=Cancel())
+
+
+def test_misspelt_headers_still_find_the_header_row_and_are_proposed(tmp_path: Path) -> None:
+    header = ["Provdier Code", "Episod ID", "Clinet Ref", "Date of Brith", "Consnet", "Referal Date", "Drug 1"]
+    path = write_csv(tmp_path / "typos.csv", [["Our extract"], header,
+                                              ["N9001", "E1", "C1", "01/01/1980", "Y", "02/04/2025", "HER"]])
+    extract = read_extract(path)
+    mapping = extract.mappings[0]
+    assert mapping.header_row == 2
+    assert mapping.how["Episod ID"] == "national"  # EPISODID, spaced
+    assert mapping.guessed == {"Provdier Code": "provider_code", "Clinet Ref": "client_ref",
+                               "Date of Brith": "dob", "Consnet": "consent", "Referal Date": "referral_date"}
+    assert extract.tables["episodes"]["episode_id"].tolist() == ["E1"]

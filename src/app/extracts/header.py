@@ -12,24 +12,33 @@ import re
 import numpy as np
 import pandas as pd
 
-from app.extracts.mapping import score_row
+from app.extracts.mapping import score_row, score_row_fuzzy
 from app.extracts.profiles import MappingProfile
 
 SCAN_ROWS = 30
 #: A header must name at least this many known columns (one could be a title that says "Episodes").
 MIN_HEADER_SCORE = 2
+MIN_FUZZY_SCORE = 3
 _TOTALS = re.compile(r"^\s*(grand\s+)?(totals?|count|sum)\b", re.IGNORECASE)
 
 
 def find_header(grid: pd.DataFrame, profile: MappingProfile | None = None) -> int | None:
-    """Position (0-based, in ``grid``) of the header row, or None when no row looks like one."""
-    best, best_score = None, MIN_HEADER_SCORE - 1
-    head = grid.iloc[:SCAN_ROWS]
-    for pos, cells in enumerate(head.itertuples(index=False, name=None)):
-        score = score_row(cells, profile)
-        if score > best_score:
-            best, best_score = pos, score
-    return best
+    """Position (0-based, in ``grid``) of the header row, or None when no row looks like one.
+
+    Rows are scored by cells that are known names; if none scores, by cells that merely look like
+    known names (misspelt headers still give a header row, whose mapping then asks for confirmation).
+    """
+    rows = list(grid.iloc[:SCAN_ROWS].itertuples(index=False, name=None))
+    for scorer, least in ((lambda cells: score_row(cells, profile), MIN_HEADER_SCORE),
+                          (score_row_fuzzy, MIN_FUZZY_SCORE)):
+        best, best_score = None, least - 1
+        for pos, cells in enumerate(rows):
+            score = scorer(cells)
+            if score > best_score:
+                best, best_score = pos, score
+        if best is not None:
+            return best
+    return None
 
 
 def data_rows(grid: pd.DataFrame, header: int) -> pd.DataFrame:

@@ -120,6 +120,18 @@ def score_row(cells: Sequence[object], profile: MappingProfile | None = None) ->
     return len(seen)
 
 
+def score_row_fuzzy(cells: Sequence[object]) -> int:
+    """How many cells of a row look like known header names (a fallback when none match exactly)."""
+    keys = list(KNOWN)
+    seen = set()
+    for cell in cells:
+        if isinstance(cell, str) and 2 < len(cell.strip()) < 60:
+            close = difflib.get_close_matches(norm_key(cell), keys, n=1, cutoff=0.8)
+            if close:
+                seen.add(KNOWN[close[0]][0])
+    return len(seen)
+
+
 def table_from_name(name: str | None) -> str | None:
     """The table a sheet or file name says it holds (``episodes``, ``modalities``, ``tops``), ``about``, or None."""
     key = norm_key(name or "")
