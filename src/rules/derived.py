@@ -138,34 +138,70 @@ def journeys(episodes: pd.DataFrame, modalities: pd.DataFrame | None, *, gap_day
     Episodes of one ``client_key`` in referral order: the next belongs to the same journey when it
     overlaps the previous ones or its first modality starts within ``gap_days`` after their
     discharge. Returns, aligned to ``episodes``: ``journey`` (int id), ``j_start`` (E_start of the
-    first episode, or ``start`` when given), ``j_end`` (discharge of the last; NaT if any is open),
+    first episode with one; ``start`` replaces E_start when given), ``j_end`` (discharge of the last; NaT if any is open),
     ``j_last`` (True for the journey's last episode). ``first_modality`` and ``key`` (any values
     equal for the same client, e.g. ``client_codes``) may be passed when already computed.
     """
     key = client_codes(episodes) if key is None else np.asarray(key)
     first_mod = first_modality_start(episodes, modalities) if first_modality is None else first_modality
     e_start = episodes["triage_date"].fillna(first_mod) if start is None else start
-    frame = pd.DataFrame({
-        "key": key, "ref": episodes["referral_date"], "pos": np.arange(len(episodes)),
-        "end": episodes["discharge_date"], "first_mod": first_mod, "start": e_start,
-    }, index=episodes.index)
-    frame = frame.sort_values(["key", "ref", "pos"], kind="stable")
-    far = pd.Timestamp("2262-01-01")
-    end_open = frame["end"].fillna(far)
-    # end of the journey so far (running max within client), shifted to compare with the next episode
-    client = frame["key"].to_numpy()
-    running_end = end_open.groupby(client).cummax()
-    prev_end = running_end.groupby(client).shift(1)
-    same_client = frame["key"].eq(frame["key"].shift(1))
-    overlaps = frame["ref"] <= prev_end
-    continues = (frame["first_mod"] - prev_end).dt.days.between(0, gap_days)
-    new = ~same_client | ~(overlaps.fillna(False) | continues.fillna(False))
-    journey = new.astype("int64").cumsum()
-    frame["journey"] = journey
-    grouped = frame.groupby("journey")
-    frame["j_start"] = grouped["start"].transform("first")
-    any_open = frame["end"].isna().groupby(frame["journey"]).transform("any")
-    last_end = grouped["end"].transform("max")
-    frame["j_end"] = last_end.where(~any_open)
-    frame["j_last"] = ~frame["journey"].duplicated(keep="last")
-    return frame[["journey", "j_start", "j_end", "j_last"]].reindex(episodes.index)
+    n = len(episodes)
+    ref = _day_numbers(episodes["referral_date"])
+    end = _day_numbers(episodes["discharge_date"])
+    first = _day_numbers(first_mod)
+    order = np.lexsort((np.arange(n), np.nan_to_num(ref, nan=_FAR), key))
+    k, r, e, f = key[order], ref[order], end[order], first[order]
+    is_open = np.isnan(e)
+    e_closed = np.where(is_open, _FAR, e)
+    starts_client = np.r_[True, k[1:] != k[:-1]] if n else np.zeros(0, dtype=bool)
+    client = np.cumsum(starts_client) - 1
+    # end of the client's episodes so far (a running max that restarts at each client)
+    offset = client * (4 * _FAR)
+    running = np.maximum.accumulate(e_closed + offset) - offset if n else e_closed
+    prev = np.r_[np.nan, running[:-1]] if n else running
+    prev[starts_client] = np.nan
+    with np.errstate(invalid="ignore"):
+        overlaps = r <= prev
+        gap = f - prev
+        continues = (gap >= 0) & (gap <= gap_days)
+    new = starts_client | ~(overlaps | continues)
+    journey = np.cumsum(new)
+    firsts = np.flatnonzero(new)
+    jid = journey - 1
+    start_sorted = as_datetime(e_start)[order]
+    if n:  # the first episode's start; when it has none (referral only), the first start given
+        candidates = np.where(np.isnat(start_sorted), n, np.arange(n))
+        chosen = np.minimum.reduceat(candidates, firsts)
+        starts = np.append(start_sorted, np.datetime64("NaT", "ns"))[chosen]
+        j_start = starts[jid]
+    else:
+        j_start = start_sorted
+    any_open = (np.add.reduceat(is_open.astype(np.int64), firsts) > 0)[jid] if n else is_open
+    ends = as_datetime(episodes["discharge_date"])[order].astype("int64")
+    ends[is_open] = np.iinfo(np.int64).min
+    last_end = np.maximum.reduceat(ends, firsts)[jid] if n else ends
+    j_end = np.where(any_open, np.iinfo(np.int64).min, last_end).astype("datetime64[ns]")
+    j_last = np.r_[new[1:], True] if n else new
+    out = pd.DataFrame(index=episodes.index)
+    back = np.empty(n, dtype=np.int64)
+    back[order] = np.arange(n)
+    out["journey"] = journey[back]
+    out["j_start"] = j_start[back]
+    out["j_end"] = j_end[back]
+    out["j_last"] = j_last[back]
+    return out
+
+
+_FAR = 1e7  # a day number far beyond any real date (stands for "still open" and "unknown")
+
+
+def as_datetime(values: pd.Series) -> np.ndarray:
+    return values.to_numpy(dtype="datetime64[ns]")
+
+
+def _day_numbers(values: pd.Series) -> np.ndarray:
+    """Dates as day numbers (float, NaN for blank)."""
+    dates = as_datetime(values)
+    out = dates.astype("datetime64[D]").astype("int64").astype("float64")
+    out[np.isnat(dates)] = np.nan
+    return out

@@ -75,3 +75,21 @@ def test_journeys_link_overlapping_and_close_episodes() -> None:
     assert j["j_end"][0] == pd.Timestamp("2024-06-01")
     assert list(j["j_last"]) == [False, True, True, True]
     assert pd.isna(j["j_end"][2])
+
+
+def test_journey_start_skips_a_first_episode_that_never_started() -> None:
+    eps = episodes(
+        {"episode_id": "E1", "referral_date": "2024-01-01", "triage_date": None,
+         "discharge_date": "2024-02-15", "discharge_reason": "INDC"},
+        {"episode_id": "E2", "referral_date": "2024-02-01", "triage_date": "2024-02-10"},
+    )
+    j = derived.journeys(eps, None)
+    assert j["journey"][0] == j["journey"][1]
+    assert list(j["j_start"]) == [pd.Timestamp("2024-02-10")] * 2
+    assert j["j_end"].isna().all()
+
+
+def test_journeys_of_no_episodes() -> None:
+    eps = episodes({}).iloc[:0]
+    j = derived.journeys(eps, None)
+    assert len(j) == 0 and list(j.columns) == ["journey", "j_start", "j_end", "j_last"]
