@@ -157,7 +157,10 @@ def finding_keys(findings: pd.DataFrame) -> pd.Series:
 
 
 def _joined(values: tuple) -> str:
-    return "/".join(str(v) for v in values)
+    try:
+        return "/".join(values)
+    except TypeError:  # a value that is not text
+        return "/".join(str(v) for v in values)
 
 
 class Session:
@@ -169,6 +172,7 @@ class Session:
         self.validator: Validator = validator or RulesValidator(self.settings)
         self.workspace = workspace
         self.raw = Tables(episodes=_empty_raw("episodes"))
+        self._where: dict[str, pd.MultiIndex] = {}
         self.original = self.raw  # the tables as opened, before any edit (what a workspace imports)
         self.typed: Tables | None = None
         self.schema_findings = empty_findings()
@@ -190,6 +194,7 @@ class Session:
                                   for t in columns.TABLES}, as_at=raw.as_at, files=list(raw.files))
         self.files = [Path(p) for p in files]
         self.log.clear()
+        self._where = {}
         self._validate(typed, schema_findings, progress)
 
     def _validate(self, typed: Tables | None = None, schema_findings: pd.DataFrame | None = None,
@@ -200,7 +205,8 @@ class Session:
         self._set_findings(self.validator.evaluate(typed, schema_findings, progress))
 
     def _set_findings(self, found: pd.DataFrame) -> None:
-        self.findings = self._locate(found.loc[~finding_keys(found).duplicated().to_numpy()])
+        located = self._locate(found)
+        self.findings = located[~located["key"].duplicated().to_numpy()].reset_index(drop=True)
 
     def _recheck(self, touched: dict[str, np.ndarray]) -> None:
         """Re-parse only the touched rows, splice them into the typed tables, re-judge their records."""
@@ -265,9 +271,9 @@ class Session:
         self.load(ws.tables(), files=[Path(path)], progress=progress)
         self.workspace = ws
         marked = ws.mark_accepted(self.findings[list(FINDING_COLUMNS)])
-        keys = finding_keys(self.findings)[marked["accepted"].to_numpy(dtype=bool)]
+        keys = self.findings["key"][marked["accepted"].to_numpy(dtype=bool)]
         self.accepted = dict(zip(keys, marked.loc[marked["accepted"], "accepted_reason"], strict=True))
-        self.findings = self._locate(self.findings[list(FINDING_COLUMNS)])
+        self._mark_accepted(self.findings)
 
     def save_workspace(self, path: Path, *, year: str, progress: Progress = NO_PROGRESS) -> None:
         """Save as a new workspace: each file's rows as imported, then every edit and acceptance."""
@@ -345,10 +351,9 @@ class Session:
             if not isinstance(exc, LookupError):
                 log.exception("re-checking the touched records failed; validating everything instead")
             self._validate()
-        old_k, new_k = finding_keys(before), finding_keys(self.findings)
-        result = EditResult(changes=changes, touched=touched,
-                            added=self.findings[~new_k.isin(set(old_k)).to_numpy()],
-                            removed=before[~old_k.isin(set(new_k)).to_numpy()])
+        old_k, new_k = before["key"], self.findings["key"]
+        result = EditResult(changes=changes, touched=touched, added=self.findings[~_among(new_k, old_k)],
+                            removed=before[~_among(old_k, new_k)])
         for listener in list(self.listeners):
             listener(result)
         return result
@@ -364,11 +369,11 @@ class Session:
         """Accept one finding (by its index in ``findings``) with a reason."""
         if not reason.strip():
             raise ValueError("an accepted finding needs a reason")
-        key = finding_keys(self.findings.loc[[index]]).iloc[0]
-        self.accepted[key] = reason.strip()
+        self.accepted[self.findings.at[index, "key"]] = reason.strip()
         if self.workspace is not None:
             self.workspace.accept(self.findings.loc[index, list(FINDING_COLUMNS)].to_dict(), reason.strip())
-        self.findings = self._locate(self.findings[list(FINDING_COLUMNS)])
+        self.findings = self.findings.copy()  # views holding the old table keep a consistent one
+        self._mark_accepted(self.findings)
 
     def counts(self) -> dict[str, int]:
         """Open (not accepted) findings per severity."""
@@ -376,23 +381,26 @@ class Session:
         return {s: int((open_["severity"] == s).sum()) for s in SEVERITY_RANK}
 
     def _locate(self, findings: pd.DataFrame) -> pd.DataFrame:
-        """Findings with ``pos`` (row position in the RAW table, -1 if none) and acceptance."""
+        """Findings with ``pos`` (row position in the RAW table, -1 if none), ``key`` and acceptance."""
         out = _with_extra(normalise(findings))
+        out["key"] = finding_keys(out).to_numpy()
         for name in columns.TABLES:
             frame = self.raw.get(name)
             mine = (out["table"] == name).to_numpy()
             if frame is None or not mine.any():
                 continue
-            where = pd.MultiIndex.from_arrays([frame[columns.SOURCE_FILE].astype(str),
-                                               pd.to_numeric(frame[columns.SOURCE_ROW]).astype("int64")])
+            if name not in self._where:  # source positions never change with edits: built once per load
+                self._where[name] = pd.MultiIndex.from_arrays([
+                    frame[columns.SOURCE_FILE].astype(str), pd.to_numeric(frame[columns.SOURCE_ROW]).astype("int64")])
             rows = out.loc[mine, "row"].fillna(-1).astype("int64")
-            got = where.get_indexer(pd.MultiIndex.from_arrays([out.loc[mine, "file"], rows]))
-            out.loc[mine, "pos"] = got
-        if self.accepted:
-            keys = finding_keys(out)
-            out["accepted"] = keys.isin(set(self.accepted)).to_numpy()
-            out["accept_reason"] = keys.map(self.accepted).fillna("").to_numpy()
+            out.loc[mine, "pos"] = self._where[name].get_indexer(pd.MultiIndex.from_arrays([out.loc[mine, "file"], rows]))
+        self._mark_accepted(out)
         return out
+
+    def _mark_accepted(self, out: pd.DataFrame) -> None:
+        if self.accepted:
+            out["accepted"] = _among(out["key"], list(self.accepted))
+            out["accept_reason"] = out["key"].map(self.accepted).fillna("").to_numpy()
 
     # -- measures and returns ----------------------------------------------------------------
     def open_findings(self) -> pd.DataFrame:
@@ -457,6 +465,12 @@ def demo_files(folder: Path, *, progress: Progress = NO_PROGRESS) -> list[Path]:
     return write(generate(**DEMO), folder)
 
 
+def _among(values: Any, others: Any) -> np.ndarray:
+    """Which ``values`` are in ``others`` (hash lookup on object arrays: fast for 100k keys)."""
+    return pd.Index(np.asarray(values, dtype=object), dtype=object).isin(
+        pd.Index(np.asarray(others, dtype=object), dtype=object))
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
 
@@ -471,4 +485,5 @@ def _with_extra(findings: pd.DataFrame) -> pd.DataFrame:
     out["pos"] = np.full(len(out), -1, dtype=np.int64)
     out["accepted"] = np.zeros(len(out), dtype=bool)
     out["accept_reason"] = ""
+    out["key"] = pd.Series([], dtype=object) if not len(out) else ""
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
@@ -12,16 +13,30 @@ RANK = {"error": 3, "warning": 2, "info": 1}
 HEADERS = ("Severity", "Rule", "Record", "Field", "Value", "Message", "File", "Row", "Accepted because")
 
 
+def _joined(values: tuple) -> str:
+    return ", ".join(str(v) for v in values)
+
+
 class FindingsModel(QAbstractTableModel):
     """Rows of a findings frame (``rules.findings`` columns plus ``pos``/``accepted``)."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.frame = pd.DataFrame()
+        self.cells: list[np.ndarray] = [np.array([], dtype=object)] * len(HEADERS)
+        self.accepted = self.severity = np.array([], dtype=object)
 
     def set_frame(self, frame: pd.DataFrame) -> None:
         self.beginResetModel()
         self.frame = frame.reset_index(names="finding")
+        f = self.frame
+        rows = f["row"].astype("Int64").astype(object) if len(f) else f["row"]
+        self.cells = [np.asarray(v, dtype=object) for v in (
+            f["severity"], f["rule"], f["record"], f["fields"].map(", ".join), f["values"].map(_joined), f["message"],
+            f["file"], rows.map(lambda r: "" if r is pd.NA or r is None else str(r)), f["accept_reason"])] \
+            if len(f) else [np.array([], dtype=object)] * len(HEADERS)
+        self.accepted = f["accepted"].to_numpy(dtype=bool) if len(f) else np.array([], dtype=bool)
+        self.severity = self.cells[0]
         self.endResetModel()
 
     def finding(self, row: int) -> pd.Series:
@@ -42,16 +57,12 @@ class FindingsModel(QAbstractTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        f = self.frame.iloc[index.row()]
-        col = index.column()
+        row, col = index.row(), index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            row = "" if pd.isna(f["row"]) else str(int(f["row"]))
-            values = (f["severity"], f["rule"], f["record"], ", ".join(f["fields"]), ", ".join(f["values"]),
-                      f["message"], f["file"], row, f["accept_reason"])
-            return values[col]
-        if role == Qt.ItemDataRole.BackgroundRole and col == 0 and not f["accepted"]:
-            return TINTS.get(RANK.get(f["severity"], 0))
-        if role == Qt.ItemDataRole.FontRole and f["accepted"]:
+            return self.cells[col][row]
+        if role == Qt.ItemDataRole.BackgroundRole and col == 0 and not self.accepted[row]:
+            return TINTS.get(RANK.get(self.severity[row], 0))
+        if role == Qt.ItemDataRole.FontRole and self.accepted[row]:
             font = QFont()
             font.setItalic(True)
             return font
