@@ -123,17 +123,3 @@ def test_pandera_schema_really_checks_code_lists() -> None:
     frame["sex"] = pd.array(["Z"], dtype="string")
     with pytest.raises(pa.errors.SchemaError):
         SCHEMAS["episodes"].validate(frame)
-
-
-def test_100k_episodes_check_quickly() -> None:
-    import time
-
-    n = 100_000
-    frame = _episodes(referral_date=["05/04/2025"] * n, triage_date=["2025-04-09"] * n, sex=["M"] * n,
-                      dob=["15/01/1980"] * n)
-    frame.loc[::1000, "referral_date"] = "31/02/2025"
-    start = time.perf_counter()
-    _, findings = _check(frame)
-    elapsed = time.perf_counter() - start
-    assert len(findings) == 100
-    assert elapsed < 3.0, elapsed  # about 0.3 s here; generous for a shared, noisy machine
