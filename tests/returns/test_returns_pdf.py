@@ -44,3 +44,25 @@ def test_both_returns_convert_to_pdf(tmp_path):
                                   check=True).stdout
             assert "DRAFT" in text and "Testshire Partnership" in text
             assert "{{" not in text and "{%" not in text
+
+
+def test_templates_resaved_by_an_office_suite_still_fill(tmp_path):
+    """A user opens and saves the templates (here in LibreOffice): runs and styles change, tags survive."""
+    from app.returns.generate import check_template_file, default_templates
+
+    resaved = []
+    for i, (template, fmt) in enumerate(zip(default_templates(), ("xlsx:Calc MS Excel 2007 XML",
+                                                                   "docx:MS Word 2007 XML"), strict=True)):
+        subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path}/profile-{i}", "--headless",
+                        "--convert-to", fmt, "--outdir", str(tmp_path / "resaved"), str(template)],
+                       check=True, capture_output=True, timeout=180)
+        path = tmp_path / "resaved" / template.name
+        assert path.is_file()
+        assert check_template_file(path) == []
+        resaved.append(path)
+    synthetic = generate(providers=2, episodes=150, seed=9, defects=0.0, as_at=AS_AT)
+    opened = open_extracts(write(synthetic, tmp_path / "extracts"), as_at=AS_AT)
+    report = evaluate(opened.tables, schema_findings=opened.findings)
+    result = generate_returns(opened.tables, report.findings, parse_period("2025-26 Q2"), tmp_path / "out",
+                              templates=resaved, draft=True, as_at=AS_AT)
+    assert [p.suffix for p in result.outputs] == [".xlsx", ".docx"]
