@@ -341,8 +341,9 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1360, 860)
+        else:  # first run: most of the screen (a 1366 x 768 laptop included)
+            area = self.screen().availableGeometry()
+            self.resize(min(1360, int(area.width() * 0.95)), min(860, int(area.height() * 0.9)))
             self.resizeDocks([self.history_dock], [200], Qt.Orientation.Horizontal)
             self.resizeDocks([self.findings_dock], [300], Qt.Orientation.Vertical)
         state = settings.value("window/state")

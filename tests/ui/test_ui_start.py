@@ -1,0 +1,45 @@
+"""Starting the app: the demo partnership on the very first start, window state kept between runs."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from app import session as session_module
+from app.ui.app import application, start
+from app.ui.main_window import MainWindow
+
+
+def test_first_start_opens_the_demo_then_not_again(qtbot, monkeypatch, tmp_path) -> None:
+    pytest.importorskip("app.synth")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setitem(session_module.DEMO, "episodes", 90)
+    application()
+    QSettings().remove("app/started")
+    window = start()
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: bool(window.session.files), timeout=60000)
+    assert [p.name for p in window.session.files] == ["N9001_extract.xlsx", "N9002_extract.xlsx",
+                                                      "N9003_extract.xlsx"]
+    assert (tmp_path / "cache").exists()
+    assert window.session.counts()["warning"] > 0
+    window.runner.wait()
+    again = start()
+    qtbot.addWidget(again)
+    qtbot.wait(300)
+    assert again.session.files == [] and not again.runner.busy()
+
+
+def test_window_size_and_docks_are_remembered(qtbot) -> None:
+    application()
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(720, 520)   # inside the offscreen screen (800 x 600)
+    first.history_dock.hide()
+    first.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.show()
+    assert (second.width(), second.height()) == (720, 520)
+    assert second.history_dock.isHidden()
