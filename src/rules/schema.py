@@ -51,7 +51,12 @@ _CHECK_RULE = {"isin": "invalid-code", "in_range": "out-of-range"}
 
 
 def check(raw: Tables, *, today: dt.date | None = None) -> tuple[Tables, pd.DataFrame]:
-    """Raw tables -> typed tables and the schema findings (``findings.FINDING_COLUMNS``)."""
+    """Raw tables -> typed tables and the schema findings (``findings.FINDING_COLUMNS``).
+
+    ``today`` decides two-digit birth years (never after it); default the tables' ``as_at``, so the
+    result depends only on the inputs.
+    """
+    today = today or raw.as_at
     typed: dict[str, pd.DataFrame | None] = {}
     parts = []
     for table in COLUMNS:
