@@ -8,7 +8,8 @@ a month-first file is reported by the schema, never swapped. Every value is chec
 are not dates.
 
 Two-digit years: ``yy`` -> 20yy, except in a date of birth where 20yy would be after today, which
-becomes 19yy (``05/06/87`` -> 1987, ``05/06/19`` -> 2019). Excel serials follow Excel's 1900 date
+becomes 19yy (``05/06/87`` -> 1987, ``05/06/19`` -> 2019; "today" is the extract's as_at when the
+schema parses). Excel serials follow Excel's 1900 date
 system including its leap-year bug: serial 1 = 1900-01-01, 59 = 1900-02-28, 60 is the non-existent
 1900-02-29 (not a date), and serials above 60 are one day behind a true day count.
 """
