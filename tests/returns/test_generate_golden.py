@@ -59,12 +59,24 @@ def test_national_return_holds_every_measure_unsuppressed(partnership):
     assert ws.oddHeader.center.text == "DRAFT"
     rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
     figures = partnership["figures"]
+    kw = {"as_at": AS_AT, "settings": SETTINGS, "findings": partnership["findings"]}
+    previous = compute(partnership["tables"], PERIOD.previous(), **kw)
+    last_year = compute(partnership["tables"], PERIOD.same_quarter_last_year(), **kw)
     for mid in MEASURE_IDS:
         m = figures.measures[mid]
         r = rows[BY_ID[mid].title]
         got = [ws.cell(r, c).value for c in (3, 4, 5)]
         want = [m.numerator, m.denominator, "-" if m.percent is None else m.percent]
         assert got == want, mid
+        target = SETTINGS.target(mid)
+        assert ws.cell(r, 6).value == ("-" if target is None else target)
+        status = "-" if target is None or m.percent is None else ("Met" if m.percent >= target else "Not met")
+        assert ws.cell(r, 7).value == status
+        assert [ws.cell(r, 8).value, ws.cell(r, 9).value] == [m.pending, m.excluded]
+        p = previous.measures[mid].percent
+        assert ws.cell(r, 10).value == ("-" if p is None else p)
+        ly = last_year.measures[mid].percent
+        assert ws.cell(r, 12).value == ("-" if ly is None else ly)
         if m.percent is not None:
             assert ws.cell(r, 5).number_format == '0.0"%"'
     for cid, c in figures.counts.items():
@@ -103,11 +115,16 @@ def test_committee_report_is_suppressed_everywhere(partnership):
     assert "DRAFT" in doc.sections[0].header.paragraphs[0].text
     figures = partnership["figures"]
     perf = next(t for t in doc.tables if t.rows[0].cells[0].text == "Area of performance measured")
-    shown = {r.cells[0].text: r.cells[2].text for r in perf.rows[1:]}
-    for mid in [m for m in MEASURE_IDS if SETTINGS.target(m) is not None]:
-        m = figures.measures[mid]
+    shown = {r.cells[0].text: (r.cells[1].text, r.cells[2].text, r.cells[3].text) for r in perf.rows[1:]}
+    previous = compute(partnership["tables"], PERIOD.previous(), as_at=AS_AT, settings=SETTINGS,
+                       findings=partnership["findings"])
+
+    def public_text(m):
         public = suppress_percent(m.numerator, m.denominator)
-        want = "-" if public is None else ("*" if public == "*" else f"{whole_percent(m.numerator, m.denominator)}%")
+        return "-" if public is None else ("*" if public == "*" else f"{whole_percent(m.numerator, m.denominator)}%")
+
+    for mid in [m for m in MEASURE_IDS if SETTINGS.target(m) is not None]:
+        want = (f"{SETTINGS.target(mid):g}%", public_text(figures.measures[mid]), public_text(previous.measures[mid]))
         assert shown[BY_ID[mid].title] == want, mid
     # every count in every table is 0, 5 or more, or *; every "n of d" likewise
     stars = 0
