@@ -9,6 +9,7 @@ is missing is *not run*, never passed.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import string
 from collections.abc import Iterable, Mapping
@@ -48,6 +49,13 @@ class Report:
     #: Per table, the key columns of each row label as evaluated (a copy; used by ``recheck``).
     snapshot: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _index: KeyIndex | None = field(default=None, repr=False)
+    _order: tuple[np.ndarray, ...] | None = field(default=None, repr=False)
+
+    def order_keys(self) -> tuple[np.ndarray, ...]:
+        """Per finding: file, table rank, row, rule - the reading order ``findings`` is sorted in."""
+        if self._order is None:
+            self._order = _order_keys(self.findings)
+        return self._order
 
     @property
     def key_index(self) -> KeyIndex:
@@ -364,20 +372,20 @@ def recheck(tables: Tables, report: Report, touched: Mapping[str, Iterable[Any]]
     sub = Tables(**{t: tables.get(t).loc[sub_rows[t]] for t in tables.present()},
                  as_at=tables.as_at, files=list(tables.files))
     where = _locations(sub)
-    if schema_findings is None:
-        old_schema = report.findings[report.findings["rule"].isin(list(SCHEMA_RULES))]
-        schema = old_schema[_located_in(old_schema, where)]
-    else:
-        schema = schema_findings[_located_in(schema_findings, where)]
-    fresh = evaluate(sub, catalogue=catalogue, settings=settings, schema_findings=schema).findings
     old = report.findings
     gone = _located_in(old, where)
     before = old[gone]
-    findings = _merge_sorted(old[~gone], fresh)
+    if schema_findings is None:
+        schema = before[before["rule"].isin(list(SCHEMA_RULES))]
+    else:
+        schema = schema_findings[_located_in(schema_findings, where)]
+    fresh = evaluate(sub, catalogue=catalogue, settings=settings, schema_findings=schema).findings
+    findings, order = _merge_sorted(old, report.order_keys(), gone, fresh)
     changes = Changes(added=_minus(fresh, before), removed=_minus(before, fresh))
     new = Report(findings, dict(report.not_run), report.as_at, list(report.files), tables.row_counts(),
                  catalogue, settings, snapshot)
     new._index = new_index
+    new._order = order
     return new, changes
 
 
@@ -438,15 +446,6 @@ def _refreshed(snapshot: dict[str, pd.DataFrame], tables: Tables,
     return out, changed
 
 
-def _merge_sorted(kept: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
-    """Both tables together in ``sort_findings`` order (kept is already normalised and sorted)."""
-    if not len(fresh):
-        return kept.reset_index(drop=True)
-    both = pd.concat([kept, normalise(fresh)], ignore_index=True)
-    order = _reading_order(both)
-    return both.iloc[order].reset_index(drop=True)
-
-
 def _updated(keys: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
     """``keys`` with the rows of ``fresh`` replaced or added."""
     fresh = fresh.reindex(columns=keys.columns)
@@ -475,13 +474,46 @@ def _located_in(findings: pd.DataFrame, where: set[tuple[str, str, int]]) -> np.
     return out
 
 
+def _order_keys(findings: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    table = findings["table"]
+    ranks = np.select([(table == t).to_numpy(dtype=bool, na_value=False) for t in TABLES],
+                      list(range(len(TABLES))), default=len(TABLES))
+    rows = pd.to_numeric(findings["row"], errors="coerce").fillna(0).to_numpy(dtype=np.int64)
+    return (findings["file"].to_numpy(dtype=object), ranks, rows, findings["rule"].to_numpy(dtype=object))
+
+
+def _merge_sorted(old: pd.DataFrame, keys: tuple[np.ndarray, ...], gone: np.ndarray,
+                  fresh: pd.DataFrame) -> tuple[pd.DataFrame, tuple[np.ndarray, ...]]:
+    """``old`` without ``gone`` plus ``fresh``, in reading order, without re-sorting ``old``.
+
+    ``old`` is sorted, so each fresh finding is placed by binary search: the cost is a copy of the
+    table, not a sort of it.
+    """
+    kept = np.flatnonzero(~gone)
+    fresh = normalise(fresh)
+    fresh_keys = _order_keys(fresh)
+    fresh_order = sorted(range(len(fresh)), key=lambda i: tuple(k[i] for k in fresh_keys))
+    kept_keys = [k[kept] for k in keys]
+
+    def key_at(i: int) -> tuple[Any, ...]:
+        return tuple(k[i] for k in kept_keys)
+
+    positions = [bisect.bisect_right(range(len(kept)), tuple(k[i] for k in fresh_keys), key=key_at)
+                 for i in fresh_order]
+    order = np.insert(kept, np.asarray(positions, dtype=np.int64),
+                      len(old) + np.asarray(fresh_order, dtype=np.int64))
+    both = pd.concat([old, fresh], ignore_index=True) if len(fresh) else old
+    all_keys = tuple(np.concatenate([k, f]) for k, f in zip(keys, fresh_keys, strict=True))
+    return both.take(order).reset_index(drop=True), tuple(k[order] for k in all_keys)
+
+
 def _minus(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     """Findings of ``a`` that are not in ``b`` (all columns compared)."""
     def key(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
-        return [tuple(r) for r in frame[list(FINDING_COLUMNS)].astype(object).itertuples(index=False)]
+        return list(zip(*(frame[c].tolist() for c in FINDING_COLUMNS), strict=True))
     other = set(key(b))
     mask = np.array([k not in other for k in key(a)], dtype=bool)
-    return normalise(a[mask]) if len(a) else normalise(a)
+    return a[mask].reset_index(drop=True)
 
 
 __all__ = ["Changes", "Report", "evaluate", "recheck", "flagged_cells", "render", "sort_findings", "FINDING_COLUMNS"]
