@@ -191,3 +191,21 @@ def test_recheck_keeps_and_replaces_schema_findings() -> None:
     fixed, changes = recheck(t, report, {"episodes": [1]}, schema_findings=findings_frame([]))
     assert "invalid-date" in set(changes.removed["rule"])
     assert same(fixed, evaluate(t))
+
+
+def test_empty_tables_give_no_findings_and_every_rule_runs() -> None:
+    t = tables([{}], [{}], [{}])
+    t.episodes, t.modalities, t.tops = t.episodes.iloc[:0], t.modalities.iloc[:0], t.tops.iloc[:0]
+    report = evaluate(t)
+    assert report.findings.empty and report.not_run == {}
+    report = evaluate(tables([{}], [], []))  # tables present but empty: rules run, nothing to find
+    assert report.findings.empty and report.not_run == {}
+
+
+def test_every_kind_copes_with_one_row_tables() -> None:
+    """Catalogue-wide smoke test: a lone modality and TOP with no dates at all."""
+    t = tables([{"triage_date": None, "care_plan_date": None}],
+               [{"modality_referral_date": None, "first_appt_offered_date": None, "modality_start_date": None}],
+               [{"top_date": None}])
+    f = evaluate(t).findings
+    assert set(f.loc[f["severity"] == "error", "rule"]) == {"required-fields"}

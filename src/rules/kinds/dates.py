@@ -38,6 +38,8 @@ def date_order(ctx: Context, check: Check) -> Hits:
 def _first_per_episode(ctx: Context, check: Check, order: pd.Series) -> np.ndarray:
     """Mask of the first row per (provider_code, episode_id) by ``order`` (ties: table order)."""
     key = ctx.episode_key(check.table)
+    if not len(key):
+        return np.zeros(0, dtype=bool)
     when = order.to_numpy(dtype="datetime64[ns]")
     when = np.where(np.isnat(when), np.datetime64("2262-01-01"), when)
     pos = np.arange(len(key))

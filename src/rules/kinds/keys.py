@@ -88,6 +88,8 @@ def no_overlap(ctx: Context, check: Check) -> Hits:
         counts = sub.map(sub.value_counts()).to_numpy()
         return Hits(pos[bad], (group[-1], end), {"count": counts[bad]})
     pos = np.flatnonzero(judged & frame[start].notna().to_numpy())
+    if not len(pos):
+        return no_hits((group[-1], start, end))
     s_ = frame[start].to_numpy(dtype="datetime64[ns]")[pos]
     e_ = frame[end].to_numpy(dtype="datetime64[ns]")[pos]
     e_ = np.where(np.isnat(e_), np.datetime64("2262-01-01"), e_)
