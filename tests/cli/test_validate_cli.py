@@ -134,3 +134,17 @@ def test_a_user_catalogue_is_used_and_a_bad_one_refused(clean, capsys, tmp_path:
     code, _, err = run(capsys, "validate", *paths, "--rules", bad)
     assert code == 2
     assert "bad.toml" in err and "my-rule" in err and "unknown kind 'magic'" in err
+
+
+def test_mapping_profile_is_used_and_a_damaged_one_refused(clean, capsys, tmp_path: Path) -> None:
+    from app.extracts import MappingProfile
+
+    _, paths = clean
+    profile = tmp_path / "acme.json"
+    MappingProfile("acme", {"Notes": ""}, {}).save(profile)
+    code, out, _ = run(capsys, "validate", *paths, "--as-at", "2025-07-15", "--mapping", profile)
+    assert code == 0 and "0 errors" in out
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    code, _, err = run(capsys, "validate", *paths, "--mapping", broken)
+    assert code == 2 and "broken.json" in err
