@@ -1,0 +1,104 @@
+"""The daily loop end to end on a synthetic partnership with defects, with the real schema and engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
+
+from app.ui.main_window import MainWindow
+
+
+@pytest.fixture(scope="module")
+def extracts(tmp_path_factory):
+    synth = pytest.importorskip("app.synth")
+    return synth.write(synth.generate(providers=2, episodes=300, seed=7, defects=0.03, as_at=dt.date(2025, 10, 15)),
+                       tmp_path_factory.mktemp("defects"))
+
+
+@pytest.fixture
+def window(qtbot, extracts):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    w.activateWindow()
+    before = w.session
+    w.open_files(extracts)
+    qtbot.waitUntil(lambda: w.session is not before, timeout=60000)
+    yield w
+    w.runner.wait()
+
+
+def _count(window, rule: str) -> int:
+    f = window.session.findings
+    return int(((f["rule"] == rule) & ~f["accepted"]).sum())
+
+
+def test_facet_jump_fix_a_code_from_the_dropdown_undo_and_bulk_fix(window, qtbot) -> None:
+    session, panel = window.session, window.panel
+    errors = session.counts()["error"]
+    assert errors > 0
+    panel.choose("Rule", "invalid-code")
+    assert panel.model.rowCount() == _count(window, "invalid-code") >= 1
+    finding = panel.model.finding(0)
+    table, name, bad = finding["table"], finding["fields"][0], finding["values"][0]
+    view = window.views[table]
+    assert view.model.rowCount() >= 1                       # the records view follows the facet
+    panel.jump_to(0)
+    assert window.tabs.currentWidget() is view
+    index = view.grid.currentIndex()
+    assert view.model.fields[index.column()] == name and index.data() == bad
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == finding["message"]
+    view.grid.edit(index)
+    combo = view.grid.findChild(QComboBox)
+    good = combo.itemData(1)                                 # the first code of the list, with its label
+    combo.setCurrentIndex(1)
+    qtbot.keyClick(combo, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: session.table(table).at[int(finding["pos"]), name] == good, timeout=5000)
+    assert session.counts()["error"] == errors - 1
+    assert panel.model.rowCount() == _count(window, "invalid-code") == panel.model.rowCount()
+    assert f"{errors - 1:,} errors" in window.statusBar().currentMessage()
+    window.actions_["undo"].trigger()
+    assert session.table(table).at[int(finding["pos"]), name] == bad and session.counts()["error"] == errors
+    # the same bad code in a second row, then one bulk fix of both: one undo step
+    other = next(p for p in range(len(session.table(table))) if p != finding["pos"]
+                 and session.table(table).at[p, name] != bad)
+    window.push([session.change_for(table, other, name, bad)])
+    assert session.counts()["error"] == errors + 1
+    panel.clear_facets()
+    steps = window.undo_stack.count()
+    assert view.replace(name, good, old_text=bad, selected_only=False) == 2
+    assert session.counts()["error"] == errors - 1 and window.undo_stack.count() == steps + 1
+
+
+def test_keyboard_next_finding_delete_and_accept_a_warning(window, qtbot) -> None:
+    session = window.session
+    view = window.views["episodes"]
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=3000)   # shortcuts belong to the active window
+    view.grid.setFocus()
+    view.grid.setCurrentIndex(view.model.index(0, 0))
+    qtbot.keyClick(view.grid, Qt.Key.Key_F3)
+    first = view.grid.currentIndex()
+    assert (first.row(), first.column()) != (0, 0)
+    assert view.model.row_rank[view.model.position(first.row())] > 0   # a row with a finding
+    qtbot.keyClick(view.grid, Qt.Key.Key_F3)
+    assert view.grid.currentIndex() != first
+    qtbot.keyClick(view.grid, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
+    assert view.grid.currentIndex() == first
+    # Delete clears the selected cell (one undo step)
+    col = view.model.column_of("postcode")
+    view.grid.setCurrentIndex(view.model.index(0, col))
+    qtbot.keyClick(view.grid, Qt.Key.Key_Delete)
+    assert pd.isna(session.table("episodes").at[view.model.position(0), "postcode"])
+    assert view.model.index(0, col).data() == ""
+    # accept a performance warning with a reason
+    warnings = session.counts()["warning"]
+    window.panel.choose("Rule", "triage-within-6-weeks")
+    window.panel.list.selectRow(0)
+    window.panel.accept(window.panel.selected_finding(), "referral sat with the GP for 3 weeks")
+    assert session.counts()["warning"] == warnings - 1
+    assert window.panel.model.index(0, 8).data() == "referral sat with the GP for 3 weeks"
