@@ -40,6 +40,13 @@ class Context:
     next_id: dict[str, int] = field(default_factory=dict)
     #: episode rows made by defects, appended when all defects are in
     added: list[pd.DataFrame] = field(default_factory=list)
+    memo: dict[object, object] = field(default_factory=dict)
+
+    def cached(self, name: object, compute: Callable[[], object]) -> object:
+        """Computed once per injection (from the tables as generated: touched records are never reused)."""
+        if name not in self.memo:
+            self.memo[name] = compute()
+        return self.memo[name]
 
     def __post_init__(self) -> None:
         for table, frame in self.tables.items():

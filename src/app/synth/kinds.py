@@ -45,7 +45,11 @@ def _d(ctx: Context, table: str = "episodes") -> pd.DataFrame:
 
 
 def _parent(ctx: Context, table: str, name: str) -> pd.Series:
-    """An episode column for each child row (by the child's original episode)."""
+    """An episode column for each child row (by the child's episode as generated)."""
+    return ctx.cached(("parent", table, name), lambda: _parent_now(ctx, table, name))
+
+
+def _parent_now(ctx: Context, table: str, name: str) -> pd.Series:
     key = pd.MultiIndex.from_frame(ctx.tables[table][["provider_code", "episode_id"]])
     parent = ctx.episode_of.reindex(key).to_numpy()
     source = _d(ctx) if name in _d(ctx) else _e(ctx)

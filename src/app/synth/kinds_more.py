@@ -34,7 +34,7 @@ def _duplicate_child(table: str, id_col: str, first: str, second: str):  # noqa:
         i = ctx.take(f"dup-{table}", table, lambda: frame.index[frame[id_col] == second])
         if i is None:
             return None
-        j = _row_of(ctx, table).get((*ctx.key(table, i), first))
+        j = ctx.cached(("rows", table), lambda: _row_of(ctx, table)).get((*ctx.key(table, i), first))
         if j is None:  # cannot happen: ids are numbered from 1
             return None
         ctx.set(table, i, id_col, first)
@@ -45,7 +45,7 @@ def _duplicate_child(table: str, id_col: str, first: str, second: str):  # noqa:
 def _duplicate_episode(ctx: Context) -> list[Pending] | None:
     """Two childless episodes of one provider share an id (children would follow the wrong one)."""
     e = ctx.tables["episodes"]
-    alone = (ctx.children["modalities"] == 0) & (ctx.children["tops"] == 0)
+    alone = ctx.cached("childless", lambda: (ctx.children["modalities"] == 0) & (ctx.children["tops"] == 0))
     i = ctx.take("dup-episodes", "episodes", lambda: e.index[alone])
     if i is None:
         return None
@@ -135,22 +135,26 @@ def _overlap(ctx: Context) -> list[Pending] | None:
 
 
 def _second_start(ctx: Context) -> list[Pending] | None:
+    """A review TOP re-staged as a start: it is after the episode's start TOP, so it is the second."""
     t = ctx.tables["tops"]
-    with_start = set(t.loc[t["top_stage"] == "S", ["provider_code", "episode_id"]].itertuples(index=False, name=None))
-    keys = list(zip(t["provider_code"], t["episode_id"], strict=True))
-    review = (t["top_stage"] == "R") & pd.Series([k in with_start for k in keys], index=t.index)
-    return _one(ctx, "top-within-episode", "tops", "top_stage", "second-start", lambda: t.index[review],
+
+    def eligible() -> pd.Index:
+        keys = pd.MultiIndex.from_frame(t[["provider_code", "episode_id"]])
+        with_start = keys[(t["top_stage"] == "S").to_numpy()]
+        return t.index[(t["top_stage"] == "R").to_numpy() & keys.isin(with_start)]
+    return _one(ctx, "top-within-episode", "tops", "top_stage", "second-start", eligible,
                 lambda i: ctx.set("tops", i, "top_stage", "S"))
 
 
 def _completion(ctx: Context) -> list[Pending] | None:
     """A completed episode whose latest TOP shows opiate or crack use (the TOP row changes)."""
     e, t = ctx.tables["episodes"], ctx.tables["tops"]
-    with_tops = e["discharge_reason"].isin(["TCDF", "TCOU"]) & (ctx.children["tops"] > 0)
-    i = ctx.take("completion", "episodes", lambda: e.index[with_tops])
+    i = ctx.take("completion", "episodes", lambda: e.index[e["discharge_reason"].isin(["TCDF", "TCOU"])
+                                                           & (ctx.children["tops"] > 0)])
     if i is None:
         return None
-    mine = t.index[(t["provider_code"] == e.at[i, "provider_code"]) & (t["episode_id"] == e.at[i, "episode_id"])]
+    groups = ctx.cached("tops-by-episode", lambda: t.groupby(["provider_code", "episode_id"], sort=False).indices)
+    mine = t.index[groups[ctx.key("episodes", i)]]
     dates = _d(ctx, "tops").loc[mine, "top_date"]
     for j in dates.index[dates == dates.max()]:
         ctx.set("tops", j, "crack_days", str(int(ctx.rng.integers(2, 20))))

@@ -65,30 +65,35 @@ def column_letter(i: int) -> str:
     return name
 
 
-def _text(ref: str, value: str) -> str:
-    space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+def _esc(value: str) -> str:
+    if "&" in value or "<" in value or ">" in value:
+        return escape(value)
+    return value
 
 
-def _cell(ref: str, value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return _text(ref, value)
-    if isinstance(value, dt.date):
-        return f'<c r="{ref}" s="1"><v>{(value - EXCEL_EPOCH).days}</v></c>'
-    if isinstance(value, bool):
-        return _text(ref, str(value))
-    return f'<c r="{ref}"><v>{value}</v></c>'
+def _column(letter: str, values: list) -> list[str]:
+    """The cell XML of one column, rows numbered from 1 ('' for a blank cell)."""
+    out = []
+    for n, v in enumerate(values, start=1):
+        if v is None:
+            out.append("")
+        elif v.__class__ is str:
+            space = ' xml:space="preserve"' if v[:1] == " " or v[-1:] == " " else ""
+            out.append(f'<c r="{letter}{n}" t="inlineStr"><is><t{space}>{_esc(v)}</t></is></c>')
+        elif isinstance(v, dt.date):
+            out.append(f'<c r="{letter}{n}" s="1"><v>{(v - EXCEL_EPOCH).days}</v></c>')
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            out.append(f'<c r="{letter}{n}"><v>{v}</v></c>')
+        else:
+            out.append(f'<c r="{letter}{n}" t="inlineStr"><is><t>{_esc(str(v))}</t></is></c>')
+    return out
 
 
 def _sheet_xml(rows: list[list]) -> list[str]:
     width = max((len(r) for r in rows), default=0)
-    letters = [column_letter(i) for i in range(width)]
+    columns = [_column(column_letter(i), [r[i] if i < len(r) else None for r in rows]) for i in range(width)]
     out = [_SHEET_HEAD]
-    for n, row in enumerate(rows, start=1):
-        cells = "".join([_cell(f"{letters[i]}{n}", v) for i, v in enumerate(row) if v is not None])
-        out.append(f'<row r="{n}">{cells}</row>')
+    out.extend(f'<row r="{n}">{"".join(cells)}</row>' for n, cells in enumerate(zip(*columns, strict=True), start=1))
     out.append(_SHEET_TAIL)
     return out
 
