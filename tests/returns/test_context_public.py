@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.returns.context import build_context, percent_text, whole_percent
+from app.returns.context import build_context
+from app.returns.figures import percent_text, whole_percent
 from rules.settings import Settings
 
 

@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 from app.errors import InputError
 from app.extracts import open_extracts
 from app.returns.atomic import refuse_template_overwrite
-from app.returns.context import whole_percent
 from app.returns.definitions import BY_ID, MEASURE_IDS
+from app.returns.figures import whole_percent
 from app.returns.generate import ReturnRefused, default_templates, generate_returns
 from app.synth import generate, write
 from rules.engine import evaluate

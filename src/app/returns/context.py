@@ -12,20 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
 
 from app.returns.definitions import BY_ID, COUNT_IDS, MEASURE_IDS, SETTING_MEANINGS, plain
 from app.returns.dq_context import data_quality_context, exceptions_context
+from app.returns.figures import direction_of, percent_text, target_text, whole_of
+from app.returns.provider_context import provider_rows
 from app.returns.suppress_context import (
     PUBLIC_FOOTNOTE,
     RESTRICTED_LABEL,
-    SUPPRESSED,
     show_count,
     show_percent,
-    suppress_columns,
 )
 from app.returns.tagcheck import RowList
 from rules.settings import Settings
@@ -34,49 +33,6 @@ MEASURE_KEYS = ("id", "title", "unit", "numerator", "denominator", "percent", "p
                 "excluded", "available", "target", "target_text", "met", "status", "previous",
                 "previous_text", "change", "last_year", "last_year_text", "direction", "direction_text",
                 "definition")
-
-
-def whole_percent(numerator: int, denominator: int) -> int:
-    """100 * n / d rounded half-up to a whole percent, from the counts (no double rounding)."""
-    value = Decimal(100) * Decimal(int(numerator)) / Decimal(int(denominator))
-    return int(value.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-
-
-def percent_text(value: Any, *, numerator: Any = None, denominator: Any = None, whole: bool) -> str:
-    """How a percentage reads: ``88%`` (committee, whole) or ``88.0%`` (return); ``*``; ``-``."""
-    if value is None:
-        return "-"
-    if value == SUPPRESSED:
-        return SUPPRESSED
-    if whole:
-        if isinstance(numerator, int) and isinstance(denominator, int) and denominator:
-            return f"{whole_percent(numerator, denominator)}%"
-        return f"{int(Decimal(str(value)).quantize(Decimal('1'), rounding=ROUND_HALF_UP))}%"
-    return f"{float(value):.1f}%"
-
-
-def _whole(value: Any, numerator: Any, denominator: Any) -> int | None:
-    if not isinstance(value, (int, float)):
-        return None
-    if isinstance(numerator, int) and isinstance(denominator, int) and denominator:
-        return whole_percent(numerator, denominator)
-    return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-
-
-def _target_text(target: float | None) -> str:
-    if target is None:
-        return "-"
-    return f"{target:g}%"
-
-
-def _direction(now: Any, before: Any, *, higher_is_better: bool) -> tuple[str | None, str]:
-    if not isinstance(now, (int, float)) or not isinstance(before, (int, float)):
-        return None, "-"
-    if abs(now - before) < 0.05:
-        return "same", "No change"
-    up = now > before
-    better = up == higher_is_better
-    return ("up" if up else "down"), ("Improved" if better else "Declined")
 
 
 def _measure(mid: str, raw: Mapping[str, Any] | None, settings: Settings, *, public: bool,
@@ -105,11 +61,11 @@ def _measure(mid: str, raw: Mapping[str, Any] | None, settings: Settings, *, pub
 
     prev, last = other(previous), other(last_year)
     if public:  # compare what the reader sees (whole percents)
-        now_shown = _whole(pct, num, den)
-        prev_shown = _whole(prev, (previous or {}).get("numerator"), (previous or {}).get("denominator"))
-        direction, direction_text = _direction(now_shown, prev_shown, higher_is_better=d.higher_is_better)
+        now_shown = whole_of(pct, num, den)
+        prev_shown = whole_of(prev, (previous or {}).get("numerator"), (previous or {}).get("denominator"))
+        direction, direction_text = direction_of(now_shown, prev_shown, higher_is_better=d.higher_is_better)
     else:
-        direction, direction_text = _direction(pct, prev, higher_is_better=d.higher_is_better)
+        direction, direction_text = direction_of(pct, prev, higher_is_better=d.higher_is_better)
     change = round(pct - prev, 1) if direction is not None else None
     return {
         "id": mid, "title": d.title, "unit": d.unit,
@@ -117,7 +73,7 @@ def _measure(mid: str, raw: Mapping[str, Any] | None, settings: Settings, *, pub
         "percent_text": percent_text(pct, numerator=num, denominator=den, whole=public),
         "pending": show_count(raw.get("pending"), public=public) if available else None,
         "excluded": show_count(raw.get("excluded"), public=public) if available else None,
-        "available": available, "target": target, "target_text": _target_text(target), "met": met,
+        "available": available, "target": target, "target_text": target_text(target), "met": met,
         "status": "-" if met is None else ("Met" if met else "Not met"),
         "previous": prev, "previous_text": other_text(previous, prev),
         "change": change, "last_year": last, "last_year_text": other_text(last_year, last),
@@ -128,54 +84,6 @@ def _measure(mid: str, raw: Mapping[str, Any] | None, settings: Settings, *, pub
 
 def _counts(result: Mapping[str, Any] | None) -> dict[str, Any]:
     return dict((result or {}).get("counts") or {})
-
-
-def _providers(current: Mapping[str, Any], settings: Settings, *, public: bool,
-               names: Mapping[str, str]) -> tuple[RowList, dict[str, Any], RowList]:
-    """Rows by provider (with suppression down each column under the partnership total)."""
-    by = ((current.get("by") or {}).get("provider_code") or {})
-    codes = sorted(by)
-    rows, long_rows = [], []
-    flat_cols = list(COUNT_IDS) + [f"{m}__{part}" for m in MEASURE_IDS for part in ("numerator", "denominator")]
-
-    def flat(src: Mapping[str, Any]) -> dict[str, Any]:
-        out = {c: (src.get("counts") or {}).get(c) for c in COUNT_IDS}
-        for m in MEASURE_IDS:
-            raw = (src.get("measures") or {}).get(m) or {}
-            ok = raw.get("available", True)
-            out[f"{m}__numerator"] = raw.get("numerator") if ok else None
-            out[f"{m}__denominator"] = raw.get("denominator") if ok else None
-        return out
-
-    shown, total = suppress_columns([flat(by[c]) for c in codes], flat(current), flat_cols, public=public)
-
-    def row(code: str, name: str, src: Mapping[str, Any], shown_row: dict[str, Any]) -> dict[str, Any]:
-        counts = {c: shown_row[c] for c in COUNT_IDS}
-        measures = {}
-        for m in MEASURE_IDS:
-            raw = (src.get("measures") or {}).get(m) or {}
-            num, den = shown_row[f"{m}__numerator"], shown_row[f"{m}__denominator"]
-            pct = show_percent(num, den, raw.get("percent"), public=public) if num is not None else None
-            target = settings.target(m)
-            met = None if not isinstance(pct, (int, float)) or target is None else bool(pct >= target)
-            measures[m] = {"id": m, "title": BY_ID[m].title, "numerator": num, "denominator": den,
-                           "percent": pct, "target": target, "target_text": _target_text(target),
-                           "percent_text": percent_text(pct, numerator=raw.get("numerator"),
-                                                        denominator=raw.get("denominator"), whole=public),
-                           "met": met, "status": "-" if met is None else ("Met" if met else "Not met"),
-                           "pending": show_count(raw.get("pending"), public=public),
-                           "excluded": show_count(raw.get("excluded"), public=public)}
-        return {"code": code, "name": name, "counts": counts, "measures": measures, **counts}
-
-    for code, shown_row in zip(codes, shown, strict=True):
-        r = row(code, names.get(code, code), by[code], shown_row)
-        rows.append(r)
-        for m in MEASURE_IDS:
-            long_rows.append({"provider": code, "name": r["name"], **r["measures"][m]})
-    total_row = row("Total", "Partnership", current, total)
-    example = row("", "", {}, {c: None for c in flat_cols})
-    long_example = {"provider": "", "name": "", **example["measures"][MEASURE_IDS[0]]}
-    return RowList(rows, example=example), total_row, RowList(long_rows, example=long_example)
 
 
 def _period(p: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -227,7 +135,7 @@ def build_context(current: Mapping[str, Any], *, settings: Settings, public: boo
                            "previous": prev, "change": change,
                            "last_year": show_count(last.get(c), public=public),
                            "definition": plain(BY_ID[c].definition, settings)})
-    providers, provider_total, provider_measures = _providers(current, settings, public=public,
+    providers, provider_total, provider_measures = provider_rows(current, settings, public=public,
                                                               names=provider_names or {})
     with_target = [m for m in MEASURE_IDS if settings.target(m) is not None]
     name = settings.partnership_name
