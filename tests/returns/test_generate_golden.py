@@ -95,7 +95,8 @@ def test_national_return_holds_every_measure_unsuppressed(partnership):
             m = part.measures[mid]
             assert bp.cell(long[BY_ID[mid].title], 3).value == m.numerator
             assert bp.cell(long[BY_ID[mid].title], 4).value == m.denominator
-    assert "{{" not in "".join(str(c.value) for s in wb.worksheets for row in s.iter_rows() for c in row)
+    cells = [c.value for s in wb.worksheets for row in s.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any("{{" in v or "{%" in v or v in ("None", "nan") for v in cells)
 
 
 def _docx_text(doc) -> str:
@@ -112,6 +113,7 @@ def test_committee_report_is_suppressed_everywhere(partnership):
     doc = Document(str(_out(partnership, ".docx")))
     text = _docx_text(doc)
     assert "{{" not in text and "{%" not in text
+    assert not re.search(r"\b(None|nan|NaN|True|False)\b", text)
     assert "DRAFT" in doc.sections[0].header.paragraphs[0].text
     figures = partnership["figures"]
     perf = next(t for t in doc.tables if t.rows[0].cells[0].text == "Area of performance measured")
