@@ -65,7 +65,9 @@ def _row(ws: Worksheet, row: int, cells: list[tuple[str, str | None]], *, bold: 
         cell = ws.cell(row=row, column=i, value=value)
         cell.font = Font(name="Arial", size=10, bold=bold)
         cell.border = BOX
-        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="right" if fmt else "left")
+        centre = isinstance(value, str) and value.endswith(".status }}")
+        cell.alignment = Alignment(wrap_text=True, vertical="top",
+                                   horizontal="center" if centre else ("right" if fmt else "left"))
         if fmt:
             cell.number_format = fmt
         if fill is not None:
