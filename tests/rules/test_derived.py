@@ -56,40 +56,16 @@ def test_episode_start_falls_back_to_first_modality() -> None:
     assert start[1] == pd.Timestamp("2025-01-05")
 
 
-def test_journeys_link_overlapping_and_close_episodes() -> None:
+def test_client_codes_group_exactly_like_client_key() -> None:
     eps = episodes(
-        {"episode_id": "E1", "referral_date": "2024-01-01", "triage_date": "2024-01-05",
-         "discharge_date": "2024-03-01", "discharge_reason": "TRNC"},
-        {"episode_id": "E2", "provider_code": "N9002", "referral_date": "2024-03-10",
-         "triage_date": "2024-03-15", "discharge_date": "2024-06-01", "discharge_reason": "TCDF"},
-        {"episode_id": "E3", "referral_date": "2025-01-01", "triage_date": "2025-01-02"},
-        {"episode_id": "E4", "first_initial": "Z", "referral_date": "2024-01-01"},
+        {"first_initial": "a", "surname_initial": "b"}, {"first_initial": "A", "surname_initial": "B"},
+        {"first_initial": "A", "surname_initial": "B", "sex": "F"}, {"consent": "N", "client_ref": "C1"},
+        {"consent": "N", "client_ref": "C1", "provider_code": "N9002"}, {"consent": "N", "client_ref": "C1"},
+        {"first_initial": None, "client_ref": "C1"},
     )
-    mods = modalities(
-        {"provider_code": "N9002", "episode_id": "E2", "modality_start_date": "2024-03-20"},
-    )
-    j = derived.journeys(eps, mods, gap_days=21)
-    assert j["journey"][0] == j["journey"][1] != j["journey"][2]
-    assert j["journey"][3] not in set(j["journey"][:3])
-    assert j["j_start"][1] == pd.Timestamp("2024-01-05")
-    assert j["j_end"][0] == pd.Timestamp("2024-06-01")
-    assert list(j["j_last"]) == [False, True, True, True]
-    assert pd.isna(j["j_end"][2])
-
-
-def test_journey_start_skips_a_first_episode_that_never_started() -> None:
-    eps = episodes(
-        {"episode_id": "E1", "referral_date": "2024-01-01", "triage_date": None,
-         "discharge_date": "2024-02-15", "discharge_reason": "INDC"},
-        {"episode_id": "E2", "referral_date": "2024-02-01", "triage_date": "2024-02-10"},
-    )
-    j = derived.journeys(eps, None)
-    assert j["journey"][0] == j["journey"][1]
-    assert list(j["j_start"]) == [pd.Timestamp("2024-02-10")] * 2
-    assert j["j_end"].isna().all()
-
-
-def test_journeys_of_no_episodes() -> None:
-    eps = episodes({}).iloc[:0]
-    j = derived.journeys(eps, None)
-    assert len(j) == 0 and list(j.columns) == ["journey", "j_start", "j_end", "j_last"]
+    keys = list(derived.client_key(eps))
+    codes = list(derived.client_codes(eps))
+    assert [[keys[j] == keys[i] for j in range(len(keys))] for i in range(len(keys))] == \
+        [[codes[j] == codes[i] for j in range(len(codes))] for i in range(len(codes))]
+    assert codes[0] == codes[1] != codes[2]
+    assert codes[3] == codes[5] == codes[6] != codes[4]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from rules import derived
+from rules import derived, journeys
 from rules.kinds import register
 from rules.kinds.base import Check, Context, Hits, Param, as_text, days_between, no_hits
 
@@ -114,20 +114,31 @@ def substances_consistent(ctx: Context, check: Check) -> Hits:
     Param("min_days", "days", required=False, default="settings.retention_days"),),
     evidence=("days", "target", "reason"))
 def retained_12_weeks(ctx: Context, check: Check) -> Hits:
-    """A journey's last discharge that was unplanned and before day ``min_days`` of the journey."""
+    """A journey's last discharge that was unplanned and before day ``min_days`` of the journey.
+
+    Journeys are ``rules.journeys`` (the same linking as the retention measure), keyed by client.
+    """
     eps = ctx.table("episodes")
     first = _first_modality_start(ctx)
-    start = first if ctx.settings.retention_start == "first_modality" else eps["triage_date"].fillna(first)
-    j = ctx.cached(("journeys", ctx.settings.journey_gap_days, ctx.settings.retention_start),
-                   lambda: derived.journeys(eps, None, gap_days=ctx.settings.journey_gap_days, start=start,
-                                            first_modality=first, key=derived.client_codes(eps)))
-    target = ctx.days(check.get("min_days", "settings.retention_days"))
+    frame = pd.DataFrame({
+        "person": derived.client_codes(eps), "referral_date": eps["referral_date"],
+        "first_modality_start": first, "e_start": eps["triage_date"].fillna(first),
+        "e_end": eps["discharge_date"]}, index=eps.index)
     reason = eps["discharge_reason"]
-    unplanned = reason.notna().to_numpy() & ~reason.isin(list(ctx.settings.planned_reasons)).fillna(False).to_numpy(dtype=bool)
-    days = days_between(j["j_start"], j["j_end"])
-    rows = np.flatnonzero(unplanned & j["j_last"].to_numpy(dtype=bool) & (days < target))
+    planned = reason.isin(list(ctx.settings.planned_reasons)).fillna(False)
+    start = first if ctx.settings.retention_start == "first_modality" else frame["e_start"]
+    journey = journeys.link(frame, gap_days=ctx.settings.journey_gap_days)
+    table = journeys.journey_table(frame, journey, start=start, planned=planned)
+    target = ctx.days(check.get("min_days", "settings.retention_days"))
+    days = days_between(table["j_start"], table["j_end"])
+    last = table["last_pos"].to_numpy(dtype=np.int64)
+    known = reason.notna().to_numpy()[last]
+    ended_early = table["j_end"].notna().to_numpy() & ~table["last_planned"].to_numpy(dtype=bool) & (days < target)
+    pick = np.flatnonzero(ended_early & known)
+    order = np.argsort(last[pick])
+    rows, days = last[pick][order], days[pick][order]
     return Hits(rows, ("discharge_date", "discharge_reason"), {
-        "days": days[rows].astype(np.int64), "target": target, "reason": as_text(reason.iloc[rows])})
+        "days": days.astype(np.int64), "target": target, "reason": as_text(reason.iloc[rows])})
 
 
 @named("completion-consistent-with-top", table="episodes", needs=("tops",), params=(
