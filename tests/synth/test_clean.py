@@ -8,7 +8,7 @@ import pytest
 from tests.synth.checks import error_findings
 from tests.synth.conftest import AS_AT
 
-from app.synth import generate
+from app.synth import Synthetic, generate
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "flat-xlsx"])
@@ -24,7 +24,7 @@ def test_one_provider_and_an_old_as_at() -> None:
     assert error_findings(synthetic.raw) == []
 
 
-def test_the_checker_can_fail(clean) -> None:  # noqa: ANN001
+def test_the_checker_can_fail(clean: Synthetic) -> None:
     """The independent checker is real: a triage before referral is found."""
     episodes = clean.raw.episodes.copy()
     i = episodes.index[episodes["triage_date"].notna()][0]

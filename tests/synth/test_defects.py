@@ -8,7 +8,7 @@ import pytest
 from tests.synth.checks import error_findings
 from tests.synth.conftest import AS_AT
 
-from app.synth import generate
+from app.synth import Defect, generate
 from rules.findings import SCHEMA_RULES
 
 ERROR_RULES = {
@@ -22,7 +22,7 @@ WARNINGS = {"adult-at-referral", "substances-consistent", "care-plan-within-epis
 FLAT_ONLY_MISSING = {"orphan-rows", "invalid-number", "out-of-range", "completion-consistent-with-top"}
 
 
-def _expected(manifest) -> list[tuple]:  # noqa: ANN001
+def _expected(manifest: list[Defect]) -> list[tuple]:
     return sorted((d.rule, d.table, d.file, d.row, d.record) for d in manifest
                   if d.rule in ERROR_RULES | SCHEMA)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from tests.synth.conftest import AS_AT
 
@@ -34,7 +35,7 @@ def test_clean_base_is_the_same_with_or_without_defects() -> None:
     messy = generate(providers=2, episodes=300, seed=3, defects=0.05, as_at=AS_AT)
     touched = {d.record for d in messy.manifest}
 
-    def untouched(frame):  # noqa: ANN001, ANN202
+    def untouched(frame: pd.DataFrame) -> pd.DataFrame:
         keys = frame["provider_code"] + "/" + frame["episode_id"]
         cols = ["client_ref", "dob", "referral_date", "triage_date", "discharge_date", "drug1"]
         return frame.assign(key=keys)[~keys.isin(touched)].set_index("key")[cols]

@@ -13,7 +13,8 @@ import pytest
 from tests.synth.conftest import AS_AT
 from tests.synth.test_defects import ERROR_RULES, SCHEMA, _expected
 
-from app.synth import generate, write
+from app.synth import Synthetic, generate, write
+from rules.tables import Tables
 
 extracts = pytest.importorskip("app.extracts", reason="the reader (app.extracts) is not built yet")
 schema = pytest.importorskip("rules.schema", reason="rules.schema is not built yet")
@@ -23,7 +24,7 @@ KEYS = {"episodes": ["_file", "_row"], "modalities": ["_file", "_row", "modality
         "tops": ["_file", "_row", "top_id"]}
 
 
-def _same_tables(got, want) -> None:  # noqa: ANN001
+def _same_tables(got: Tables, want: Tables) -> None:
     for table, key in KEYS.items():
         a = got.get(table).sort_values(key, kind="stable").reset_index(drop=True)
         b = want.get(table).sort_values(key, kind="stable").reset_index(drop=True)
@@ -36,13 +37,18 @@ def test_files_read_back_to_the_typed_raw(tmp_path: Path, fmt: str, defects: flo
     synthetic = generate(providers=4, episodes=300, seed=2, defects=defects, as_at=AS_AT, fmt=fmt)
     opened = extracts.open_extracts(write(synthetic, tmp_path))
     typed, findings = schema.check(synthetic.raw)
-    assert opened.tables.as_at == AS_AT
+    assert opened.tables.as_at == AS_AT and opened.raw.files == synthetic.raw.files
     _same_tables(opened.tables, typed)
+    if defects == 0:  # plain style: even the raw text is the same
+        for table in KEYS:
+            got = opened.raw.get(table).astype(object)
+            got = got.where(got.notna(), None)
+            assert got.to_dict("records") == synthetic.raw.get(table).to_dict("records")
     got = sorted(zip(opened.findings["rule"], opened.findings["file"], opened.findings["row"], strict=True))
     assert got == sorted(zip(findings["rule"], findings["file"], findings["row"], strict=True))
 
 
-def _evaluate(synthetic):  # noqa: ANN001, ANN202
+def _evaluate(synthetic: Synthetic) -> pd.DataFrame:
     typed, schema_findings = schema.check(synthetic.raw)
     return engine.evaluate(typed, schema_findings=schema_findings).findings
 

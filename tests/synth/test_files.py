@@ -23,7 +23,7 @@ def _is_date(v: str | None) -> bool:
         return False
 
 
-def _ok(rule: str, table: str, field: str, r: dict, rows: Rows, as_at: str) -> bool:  # noqa: C901, PLR0911
+def _ok(rule: str, table: str, field: str, r: dict, rows: Rows, as_at: str) -> bool:
     key = (r["provider_code"], r["episode_id"])
     eps = {(e["provider_code"], e["episode_id"]): e for e in rows["episodes"]}
     ep = eps.get(key, {})

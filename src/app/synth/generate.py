@@ -12,7 +12,7 @@ from app.synth.defects import inject
 from app.synth.flat import project
 from app.synth.model import FORMATS, Defect, Synthetic
 from app.synth.partnership import generate_clean
-from rules.columns import SOURCE_FILE, SOURCE_ROW, TABLES, record_key
+from rules.columns import SOURCE_COLUMNS, SOURCE_FILE, SOURCE_ROW, TABLES, column_names, record_key
 from rules.tables import Tables
 
 
@@ -43,14 +43,21 @@ def generate(*, providers: int = 3, episodes: int = 2000, seed: int = 1, defects
         for p in pending
     ]
     manifest.sort(key=lambda d: (d.file, TABLES.index(d.table), d.row, d.rule))
-    raw = {t: _finish(placed[t]) for t in TABLES}
-    files = list(dict.fromkeys(f for t in TABLES for f in raw[t][SOURCE_FILE]))
+    raw = {t: _finish(placed[t], t) for t in TABLES}
+    files = _files(clean.codes, fmt)
     return Synthetic(raw=Tables(episodes=raw["episodes"], modalities=raw["modalities"], tops=raw["tops"],
                                 as_at=as_at, files=files),
                      manifest=manifest, as_at=as_at, seed=seed, fmt=fmt, defects_rate=defects,
                      episodes=episodes, providers=clean.codes, styles=styles)
 
 
-def _finish(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.drop(columns=[c for c in ("_ep",) if c in frame.columns])
-    return frame.reset_index(drop=True)
+def _finish(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Canonical columns then ``_file``, ``_sheet``, ``_row`` (as the reader gives them)."""
+    return frame[column_names(table) + list(SOURCE_COLUMNS)].reset_index(drop=True)
+
+
+def _files(codes: list[str], fmt: str) -> list[str]:
+    """Source file names in the order the reader lists them: provider by provider."""
+    if fmt == "csv":
+        return [layout.csv_name(code, table) for code in codes for table in TABLES]
+    return [layout.workbook_name(code) for code in codes]

@@ -56,7 +56,8 @@ def _parent_now(ctx: Context, table: str, name: str) -> pd.Series:
     return pd.Series(source[name].reindex(parent).to_numpy(), index=ctx.tables[table].index)
 
 
-def _one(ctx: Context, rule: str, table: str, name: str, pool: str, eligible, change) -> list[Pending] | None:  # noqa: ANN001
+def _one(ctx: Context, rule: str, table: str, name: str, pool: str, eligible: Callable[[], pd.Index],
+         change: Callable[[int], None]) -> list[Pending] | None:
     i = ctx.take(pool, table, eligible)
     if i is None:
         return None

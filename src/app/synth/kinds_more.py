@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from app.synth.defects import Context, Pending
@@ -28,7 +30,7 @@ def _row_of(ctx: Context, table: str) -> dict[tuple, int]:
     return dict(zip(frame[list(KEYS[table])].itertuples(index=False, name=None), frame.index, strict=True))
 
 
-def _duplicate_child(table: str, id_col: str, first: str, second: str):  # noqa: ANN202
+def _duplicate_child(table: str, id_col: str, first: str, second: str) -> Kind:
     def make(ctx: Context) -> list[Pending] | None:
         frame = ctx.tables[table]
         i = ctx.take(f"dup-{table}", table, lambda: frame.index[frame[id_col] == second])
@@ -58,7 +60,7 @@ def _duplicate_episode(ctx: Context) -> list[Pending] | None:
     return [Pending("unique-ids", "episodes", i, "episode_id"), Pending("unique-ids", "episodes", j, "episode_id")]
 
 
-def _orphan(table: str):  # noqa: ANN202
+def _orphan(table: str) -> Kind:
     def make(ctx: Context) -> list[Pending] | None:
         frame = ctx.tables[table]
         i = ctx.take(f"orphan-{table}", table, lambda: frame.index)
@@ -70,7 +72,8 @@ def _orphan(table: str):  # noqa: ANN202
     return Kind("orphan-rows", make, flat=False)
 
 
-def _schema(rule: str, cells: list[tuple[str, str]], value, flat: bool = True) -> Kind:  # noqa: ANN001
+def _schema(rule: str, cells: list[tuple[str, str]], value: Callable[[Context, str, str, int], str],
+            flat: bool = True) -> Kind:
     """Put a value the schema refuses into one present cell of a column drawn at random."""
     def make(ctx: Context) -> list[Pending] | None:
         order = ctx.rng.permutation(len(cells))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 #: substance groups used while generating (drug1 is drawn within the group)
 OPIATE, CRACK, NON_OPIATE, ALCOHOL = 0, 1, 2, 3
@@ -58,7 +59,7 @@ def substances(rng: np.random.Generator, group: np.ndarray) -> tuple[np.ndarray,
     drug2 = by_group(rng, group, OTHER_DRUGS)
     drug2[drug2 == drug1] = None
     drug3 = by_group(rng, group, OTHER_DRUGS)
-    keep3 = (rng.random(len(group)) < 0.35) & (drug2 != None)  # noqa: E711 (object array)
+    keep3 = (rng.random(len(group)) < 0.35) & pd.notna(drug2)
     drug3[~keep3 | (drug3 == drug1) | (drug3 == drug2)] = None
     return drug1, drug2, drug3
 
