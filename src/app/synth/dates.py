@@ -21,11 +21,3 @@ def iso(days: np.ndarray) -> np.ndarray:
     if ok.any():
         out[ok] = np.datetime_as_string(days[ok].astype("int64").astype("datetime64[D]"), unit="D")
     return out
-
-
-def from_iso(text: str) -> int:
-    return day_number(dt.date.fromisoformat(text))
-
-
-def iso_of(day: float) -> str:
-    return (EPOCH + dt.timedelta(days=int(day))).isoformat()

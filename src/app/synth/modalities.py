@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from app.synth.dates import iso
 from app.synth.episodes import PLANNED, Timeline
 from app.synth.people import ALCOHOL, CRACK, NON_OPIATE, OPIATE, choice
 
@@ -66,12 +65,3 @@ def modality_rows(rng: np.random.Generator, tl: Timeline, group: np.ndarray, as_
         "modality_start_date": start, "modality_end_date": end, "modality_exit_status": status,
     })
     return frame[keep].reset_index(drop=True)
-
-
-def as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Day-number columns to ISO text (None for blank)."""
-    out = frame.copy()
-    for name in ("modality_referral_date", "first_appt_offered_date", "modality_start_date",
-                 "modality_end_date"):
-        out[name] = iso(out[name].to_numpy())
-    return out
