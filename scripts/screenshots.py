@@ -35,10 +35,11 @@ def main(out: Path, extracts: Path | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
 
     from app.session import Session, demo_files
-    from app.ui.main_window import MainWindow, _cache_dir
+    from app.ui.main_window import MainWindow
+    from app.ui.opening import cache_dir
 
     session = Session()
-    session.open_files(sorted(extracts.glob("*.xlsx")) if extracts else demo_files(_cache_dir() / "demo"))
+    session.open_files(sorted(extracts.glob("*.xlsx")) if extracts else demo_files(cache_dir() / "demo"))
     window = MainWindow(session)
     window.resize(1400, 900)
     view = window.views["episodes"]

@@ -6,14 +6,12 @@ the session tells the window what changed, so tints and facet counts update at o
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QTabWidget
 
 from app.errors import InputError
 from app.session import CellChange, EditResult, Session
@@ -21,16 +19,12 @@ from app.ui import actions
 from app.ui.commands import EditCommand, describe
 from app.ui.findings_panel import FindingsPanel
 from app.ui.history_panel import history_dock
+from app.ui.opening import Opening
 from app.ui.records_view import RecordsView
 from app.ui.worker import JobRunner
-from app.workspace import SUFFIX as WORKSPACE_SUFFIX
-
-MAX_RECENT = 8
-EXTRACT_FILTER = "Extracts (*.xlsx *.xlsm *.csv);;Workspaces (*.trworkspace);;All files (*)"
-WORKSPACE_FILTER = "Workspaces (*.trworkspace)"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Opening, QMainWindow):
     def __init__(self, session: Session | None = None, *,
                  make_session: Callable[[], Session] = Session) -> None:
         super().__init__()
@@ -169,138 +163,6 @@ class MainWindow(QMainWindow):
         if view is not None:
             ReplaceDialog(view, self).open()
 
-    # -- opening --------------------------------------------------------------------------------
-    def choose_files(self) -> None:
-        start = QSettings().value("files/last_folder", str(Path.home()))
-        paths, _ = QFileDialog.getOpenFileNames(self, "Open extracts", str(start), EXTRACT_FILTER)
-        if paths:
-            self.open_files([Path(p) for p in paths])
-
-    def open_files(self, paths: Sequence[Path], *, profile=None) -> None:
-        """Read and validate extracts in the worker; the window shows them when done.
-
-        Without a profile, headers import had to guess (or required columns it could not find)
-        are shown in the mapping dialog first; the files open with the mapping confirmed there.
-        """
-        paths = [Path(p) for p in paths]
-        session = self.make_session()
-        current = self.session.workspace
-        if current is not None and len(paths) == 1 and paths[0].resolve() == Path(current.path).resolve():
-            current.close()  # opening the same workspace again: it reads what was saved
-            self.session.workspace = None
-
-        def job(progress):
-            if len(paths) == 1 and paths[0].suffix == WORKSPACE_SUFFIX:
-                session.open_workspace(paths[0], progress=progress)
-                return session
-            if profile is None:
-                from app.extracts import read_extract
-                from app.ui.mapping_dialog import header_samples, needs_a_look
-
-                probes = [(p, m) for p in paths for m in read_extract(p, progress=progress).mappings]
-                if needs_a_look([m for _, m in probes]):
-                    return [(m, header_samples(p, m)) for p, m in probes if m.needs_confirmation or m.unmapped]
-            session.open_files(paths, progress=progress, profile=profile)
-            return session
-
-        def done(result) -> None:
-            if isinstance(result, Session):
-                self.set_session(result)
-                self._remember(paths)
-                return
-            from app.ui.mapping_dialog import MappingDialog
-
-            dialog = MappingDialog(result, self)
-            dialog.confirmed.connect(lambda chosen: self.open_files(paths, profile=chosen))
-            dialog.open()
-            self.mapping_dialog = dialog
-
-        self.runner.run("Opening extracts", job, done, self.show_error,
-                        on_cancel=lambda: self.statusBar().showMessage("Opening cancelled"))
-
-    def choose_workspace(self) -> None:
-        folder = QSettings().value("files/last_folder", str(Path.home()))
-        path, _ = QFileDialog.getOpenFileName(self, "Open workspace", str(folder), WORKSPACE_FILTER)
-        if path:
-            self.open_files([Path(path)])
-
-    def save_workspace(self, path: Path | None = None) -> None:
-        """Save what is open (files as imported, every edit, acceptances, settings) as a workspace."""
-        from app.workspace import default_path
-        from rules.periods import quarter_containing
-
-        session = self.session
-        year = quarter_containing(session.raw.as_at or dt.date.today()).label.split()[0]
-        if path is None:
-            default = default_path(session.settings.partnership_name, year)
-            chosen, _ = QFileDialog.getSaveFileName(self, "Save as workspace", str(default), WORKSPACE_FILTER)
-            if not chosen:
-                return
-            path = Path(chosen).with_suffix(WORKSPACE_SUFFIX)
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-
-        def done(_result) -> None:
-            self._remember([Path(path)])
-            self.setWindowTitle(f"Treatment Returns - {Path(path).name}")
-            self.statusBar().showMessage(f"Saved {Path(path).name}: every change from now on is saved as you make it")
-
-        self.runner.run("Saving the workspace", lambda progress: session.save_workspace(Path(path), year=year),
-                        done, self.show_error, lock=self)
-
-    def open_with_profile(self) -> None:
-        """Open extracts with a saved mapping profile (a provider's headers and codes, from last quarter)."""
-        from app.extracts import MappingProfile
-
-        folder = str(QSettings().value("files/profiles", str(Path.home())))
-        chosen, _ = QFileDialog.getOpenFileName(self, "Mapping profile", folder, "Mapping profiles (*.json)")
-        if not chosen:
-            return
-        paths, _ = QFileDialog.getOpenFileNames(self, "Open extracts", str(QSettings().value(
-            "files/last_folder", str(Path.home()))), EXTRACT_FILTER)
-        if paths:
-            try:
-                profile = MappingProfile.load(Path(chosen))
-            except InputError as exc:
-                self.show_error(exc)
-                return
-            self.open_files([Path(p) for p in paths], profile=profile)
-
-    def open_demo(self) -> None:
-        from app.session import demo_files
-
-        folder = Path(QSettings().value("demo/folder", "") or _cache_dir() / "demo")
-        self.runner.run("Preparing the demo partnership", lambda p: demo_files(folder, progress=p),
-                        lambda paths: self.open_files(paths), self.show_error)
-
-    def _remember(self, paths: list[Path]) -> None:
-        settings = QSettings()
-        key = "\n".join(str(p) for p in paths)
-        recent = [r for r in (settings.value("files/recent", []) or []) if r != key]
-        settings.setValue("files/recent", [key, *recent][:MAX_RECENT])
-        settings.setValue("files/last_folder", str(paths[0].parent))
-        self._fill_recent()
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        recent = QSettings().value("files/recent", []) or []
-        if isinstance(recent, str):
-            recent = [recent]
-        for entry in recent:
-            paths = [Path(p) for p in entry.split("\n")]
-            action = self.recent_menu.addAction(", ".join(p.name for p in paths))
-            action.triggered.connect(lambda checked=False, ps=paths: self.open_files(ps))
-        self.recent_menu.setEnabled(bool(recent))
-
-    def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            self.open_files(paths)
-            event.acceptProposedAction()
-
     def show_error(self, exc: BaseException) -> None:
         """Bad input gets its one clear line; anything else its message (and a traceback on stderr)."""
         if not isinstance(exc, InputError):
@@ -359,9 +221,3 @@ class MainWindow(QMainWindow):
         if self.session.workspace is not None:
             self.session.workspace.close()
         super().closeEvent(event)
-
-
-def _cache_dir() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("treatment-returns", appauthor=False))
