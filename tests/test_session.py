@@ -115,7 +115,7 @@ def partnership(tmp_path_factory) -> list[Path]:
                                       as_at=dt.date(2025, 10, 15)), out)
 
 
-def test_open_real_extracts_and_fix_a_warning_by_typing(partnership) -> None:
+def test_open_real_extracts_and_fix_a_warning_by_typing(partnership, caplog) -> None:
     from app.session import finding_keys
 
     session = Session()
@@ -133,8 +133,14 @@ def test_open_real_extracts_and_fix_a_warning_by_typing(partnership) -> None:
     full = Session()
     full.load(session.raw)
     assert set(finding_keys(full.findings)) == set(finding_keys(session.findings))
+    assert "re-checking the touched records failed" not in caplog.text   # the partial path was used
     bad = session.edit("episodes", pos, "dob", "31/02/1980")
     assert list(bad.added["rule"]) == ["invalid-date"]
+    fixed = session.edit("episodes", pos, "dob", "28/02/1980")
+    assert list(fixed.removed["rule"]) == ["invalid-date"]
+    full.load(session.raw)
+    assert set(finding_keys(full.findings)) == set(finding_keys(session.findings))
+    assert "re-checking the touched records failed" not in caplog.text   # the partial path was used
 
 
 def test_demo_files_are_made_once(tmp_path, monkeypatch) -> None:

@@ -218,12 +218,15 @@ class Session:
             for col in fresh.columns:
                 target.iloc[pos, target.columns.get_loc(col)] = fresh[col].to_numpy()
         old = self.schema_findings
-        rows = {(n, str(f), int(r)) for n, pos in touched.items()
-                for f, r in zip(self.raw.get(n)[columns.SOURCE_FILE].iloc[pos],
-                                self.raw.get(n)[columns.SOURCE_ROW].iloc[pos], strict=True)}
-        at = [(t, f, -1 if pd.isna(r) else int(r)) in rows for t, f, r in zip(old["table"], old["file"], old["row"],
-                                                                            strict=True)]
-        self.schema_findings = concat_findings([old[~np.array(at, dtype=bool)], found])
+        touched_rows = pd.MultiIndex.from_arrays([
+            np.concatenate([np.full(len(p), n, dtype=object) for n, p in touched.items()]),
+            np.concatenate([self.raw.get(n)[columns.SOURCE_FILE].iloc[p].astype(str).to_numpy(dtype=object)
+                            for n, p in touched.items()]),
+            np.concatenate([pd.to_numeric(self.raw.get(n)[columns.SOURCE_ROW].iloc[p]).to_numpy(dtype=np.int64)
+                            for n, p in touched.items()])])
+        at = pd.MultiIndex.from_arrays([old["table"].to_numpy(dtype=object), old["file"].to_numpy(dtype=object),
+                                        old["row"].fillna(-1).to_numpy(dtype=np.int64)]).isin(touched_rows)
+        self.schema_findings = concat_findings([old[~at], found])
         self._set_findings(self.validator.recheck(self.typed, self.schema_findings, touched))
 
     def open_files(self, paths: Sequence[Path | str], *, as_at: dt.date | None = None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+import numpy as np
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QTabWidget
@@ -94,8 +95,6 @@ class MainWindow(Opening, QMainWindow):
         self.statusBar().showMessage(f"{c['error']:,} errors and {c['warning']:,} warnings open")
 
     def _facet(self, positions, text: str) -> None:
-        import numpy as np
-
         for table, view in self.views.items():
             chosen = None if positions is None else positions.get(table, np.array([], dtype=np.int64))
             view.set_facet(chosen, text)
