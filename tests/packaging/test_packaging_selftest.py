@@ -1,11 +1,11 @@
 """The ``--selftest`` job from the source tree: passes, keeps its outputs, fails clearly, and the
-bundle's entry point routes ``--selftest`` before the command line."""
+bundle's entry point routes ``--selftest`` before the command line (the whole run with Qt is in
+test_packaging_spec.py, which also checks the modules it loads)."""
 
 from __future__ import annotations
 
 import argparse
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -71,20 +71,6 @@ def test_a_wrong_figure_in_the_workbook_is_caught(tmp_path: Path) -> None:
     book.save(state.values["outputs"][".xlsx"])
     with pytest.raises(selftest.SelftestFailure, match=f"{referrals.title} row shows"):
         selftest.reopen_workbook(state)
-
-
-@pytest.mark.slow
-def test_full_selftest_with_the_main_window_offscreen(tmp_path: Path) -> None:
-    """In its own process, as the bundle runs it: Qt offscreen, the user's settings untouched."""
-    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "HOME": str(tmp_path)}
-    env.pop("DISPLAY", None)
-    result = subprocess.run([sys.executable, str(ENTRY), "--selftest"], capture_output=True, text=True,
-                            timeout=300, env=env, cwd=tmp_path)
-    assert result.returncode == 0, f"{result.stdout}\n{result.stderr[-4000:]}"
-    assert "selftest: ok   main window offscreen" in result.stdout
-    assert "platform offscreen" in result.stdout
-    assert result.stdout.splitlines()[-1].startswith("selftest: passed")
-    assert not (tmp_path / "config" / "Treatment Returns").exists()
 
 
 def test_the_entry_point_hands_everything_else_to_the_command_line() -> None:
