@@ -111,3 +111,17 @@ def test_save_as_workspace_and_open_it_again(window, qtbot, extracts, tmp_path) 
     assert window.session.table("episodes").at[0, "postcode"] == "zz9 9zz"
     assert window.windowTitle().endswith(path.name)
     window.close()
+
+
+def test_dropping_files_on_the_window_opens_them(window, qtbot, extracts) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in extracts])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    before = window.session
+    window.dropEvent(event)
+    qtbot.waitUntil(lambda: window.session is not before, timeout=30000)
+    assert window.session.files == list(extracts)

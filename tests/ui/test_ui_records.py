@@ -166,3 +166,20 @@ def test_facet_counts_and_records_filter(window) -> None:
     assert len(positions) > 0 and np.all(window.session.table("episodes").loc[positions, "provider_code"] == "N9002")
     _facet(window, "Provider", "N9002")     # clicking again clears
     assert window.views["episodes"].model.rowCount() == 40
+
+
+def test_ctrl_enter_in_an_editor_fills_every_selected_cell(window, qtbot) -> None:
+    session = window.session
+    view = window.views["episodes"]
+    col = view.model.column_of("referral_source")
+    view.grid.setCurrentIndex(view.model.index(0, col))
+    for r in (1, 2):
+        view.grid.selectionModel().select(view.model.index(r, col), view.grid.selectionModel().SelectionFlag.Select)
+    view.grid.edit(view.model.index(0, col))
+    combo = view.grid.findChild(QComboBox)
+    combo.setCurrentIndex(combo.findData("GP"))
+    qtbot.keyClick(combo, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert list(session.table("episodes").loc[0:2, "referral_source"]) == ["GP"] * 3
+    assert window.undo_stack.count() == 1
+    window.undo_stack.undo()
+    assert session.table("episodes").loc[0:2, "referral_source"].isna().all()

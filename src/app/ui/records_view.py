@@ -12,10 +12,12 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QStyledItemDelegate,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.session import CellChange, Session
-from app.ui.delegates import RecordsDelegate
+from app.ui.delegates import RecordsDelegate, editor_text
 from app.ui.records_model import RecordsModel
 
 Push = Callable[[list[CellChange], str], None]
@@ -142,8 +144,22 @@ class RecordsView(QWidget):
     def fill_selection(self, text: str | None = None) -> None:
         """Put one value in every selected cell (Ctrl+Enter); without text, the current cell's value."""
         if text is None:
-            text = self.grid.currentIndex().data() or ""
+            editor = self._open_editor()
+            if editor is not None:  # Ctrl+Enter while typing: the typed value, not the old one
+                text = editor_text(editor)
+                self.delegate.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+            else:
+                text = self.grid.currentIndex().data() or ""
         self._push([self._change(r, c, text) for r, c in self._cells()], "Fill selection")
+
+    def _open_editor(self):
+        """The cell editor being typed in, if any (the focus may be inside it, e.g. a combo's line edit)."""
+        if self.grid.state() != QAbstractItemView.State.EditingState:
+            return None
+        widget = QApplication.focusWidget()
+        while widget is not None and widget.parentWidget() is not self.grid.viewport():
+            widget = widget.parentWidget()
+        return widget
 
     def paste(self, text: str) -> None:
         """Paste a tab-separated block (as Excel copies it) from the current cell down and right."""
