@@ -9,6 +9,7 @@ unknown kind, table or column, missing a parameter or giving a bad severity is r
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import re
@@ -315,7 +316,6 @@ def _validate_param(check: Check, spec: Param, value: Any) -> None:
     elif spec.type == "bound":
         if value not in columns:
             try:
-                import datetime as dt
                 dt.date.fromisoformat(str(value))
             except ValueError:
                 raise CatalogueError(f"{where}: {value!r} is neither a column nor a YYYY-MM-DD date") from None

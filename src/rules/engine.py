@@ -22,7 +22,14 @@ import pandas as pd
 from rules import derived
 from rules.catalogue import Catalogue, Rule, default_catalogue
 from rules.columns import TABLES
-from rules.findings import FINDING_COLUMNS, SCHEMA_RULES, SEVERITIES, empty_findings, normalise
+from rules.findings import (
+    FINDING_COLUMNS,
+    SCHEMA_RULES,
+    SEVERITIES,
+    empty_findings,
+    finding_to_json,
+    normalise,
+)
 from rules.kinds import KINDS, Check, Context, Hits
 from rules.kinds.base import as_text
 from rules.progress import NO_PROGRESS, Progress, check_cancelled
@@ -93,7 +100,6 @@ class Report:
 
     def to_json(self, files_count: int | None = None, row_counts: Mapping[str, int] | None = None) -> dict[str, Any]:
         """The ``validate --format json`` object of spec/cli.md (plus ``summary.not_run``)."""
-        from rules.findings import finding_to_json
         summary = self.summary()
         return {
             "as_at": self.as_at.isoformat(),
