@@ -181,3 +181,10 @@ def test_save_as_workspace_then_reopen_keeps_edits_acceptances_and_settings(part
     history = again.workspace.history()
     assert {"provider's correction", "after saving: goes to the workspace too"} <= set(history["reason"])
     again.workspace.close()
+
+
+def test_several_findings_accepted_with_one_reason(session: Session) -> None:
+    errors = list(session.findings.index[session.findings["severity"] == "error"])
+    session.accept(errors, "checked with the provider")
+    assert session.counts()["error"] == 0
+    assert set(session.accepted_frame()["reason"]) == {"checked with the provider"}

@@ -368,13 +368,14 @@ class Session:
             self.workspace.edit(c.table, locator, c.field, c.new, reason=reason)
 
     # -- findings --------------------------------------------------------------------------
-    def accept(self, index: int, reason: str) -> None:
-        """Accept one finding (by its index in ``findings``) with a reason."""
+    def accept(self, index: int | Sequence[int], reason: str) -> None:
+        """Accept findings (by their index in ``findings``) with one reason."""
         if not reason.strip():
             raise ValueError("an accepted finding needs a reason")
-        self.accepted[self.findings.at[index, "key"]] = reason.strip()
-        if self.workspace is not None:
-            self.workspace.accept(self.findings.loc[index, list(FINDING_COLUMNS)].to_dict(), reason.strip())
+        for i in [index] if isinstance(index, int | np.integer) else index:
+            self.accepted[self.findings.at[i, "key"]] = reason.strip()
+            if self.workspace is not None:
+                self.workspace.accept(self.findings.loc[i, list(FINDING_COLUMNS)].to_dict(), reason.strip())
         self.findings = self.findings.copy()  # views holding the old table keep a consistent one
         self._mark_accepted(self.findings)
 

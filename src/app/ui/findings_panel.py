@@ -62,6 +62,7 @@ class FindingsPanel(QWidget):
         self.list = QTableView()
         self.list.setModel(self.model)
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.verticalHeader().setDefaultSectionSize(22)
         self.list.verticalHeader().hide()
@@ -165,20 +166,25 @@ class FindingsPanel(QWidget):
         if f["pos"] >= 0:
             self.jump.emit(f["table"], int(f["pos"]), f["fields"][0] if f["fields"] else "")
 
+    def selected_findings(self) -> list[int]:
+        """Indexes (in the session's findings) of the selected rows of the list."""
+        return [int(self.model.finding(r.row())["finding"]) for r in self.list.selectionModel().selectedRows()]
+
     def selected_finding(self) -> int | None:
-        rows = self.list.selectionModel().selectedRows()
-        return int(self.model.finding(rows[0].row())["finding"]) if rows else None
+        chosen = self.selected_findings()
+        return chosen[0] if chosen else None
 
     def accept_selected(self) -> None:
-        index = self.selected_finding()
-        if index is None:
+        """Ask one reason and accept every selected finding with it."""
+        chosen = self.selected_findings()
+        if not chosen:
             return
-        f = self.session.findings.loc[index]
-        reason, ok = QInputDialog.getText(self, "Accept finding",
-                                          f"{f['rule']} on {f['record']}\n{f['message']}\n\nReason for accepting:")
+        f = self.session.findings.loc[chosen[0]]
+        what = f"{f['rule']} on {f['record']}\n{f['message']}" if len(chosen) == 1 else f"{len(chosen)} findings"
+        reason, ok = QInputDialog.getText(self, "Accept finding", f"{what}\n\nReason for accepting:")
         if ok and reason.strip():
-            self.accept(index, reason)
+            self.accept(chosen, reason)
 
-    def accept(self, index: int, reason: str) -> None:
+    def accept(self, index: int | list[int], reason: str) -> None:
         self.session.accept(index, reason)
         self.accepted.emit()
