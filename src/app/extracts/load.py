@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from app.errors import InputError
-from app.extracts import readers
+from app.extracts import cells, readers
 from app.extracts.codemap import map_codes
 from app.extracts.flat import split_flat
 from app.extracts.header import data_rows, find_header
@@ -58,6 +58,7 @@ def read_extract(path: Path, *, profile: MappingProfile | None = None, progress:
             extract.as_at = _about_as_at(grid, name)
         else:
             _add_grid(extract, grid, name, profile, use_guesses, path.stem, required=True)
+            _refuse_no_episodes(extract)
         return extract
     if suffix in readers.SPREADSHEET_SUFFIXES:
         progress.report(0.0, f"Reading {name}")
@@ -69,10 +70,13 @@ def read_extract(path: Path, *, profile: MappingProfile | None = None, progress:
                 extract.as_at = _about_as_at(grid, name)
                 continue
             _add_grid(extract, grid, name, profile, use_guesses, grid.sheet)
+        if not grids:
+            raise InputError("the workbook holds no data: its sheets are empty or charts", file=name)
         if not extract.tables:
             raise InputError("no sheet holds extract data (expected sheets named episodes, modalities and "
                              "tops, or a sheet whose header names columns such as episode_id and "
                              "referral_date)", file=name)
+        _refuse_no_episodes(extract)
         return extract
     raise InputError("not a file type this program reads (use .xlsx, .csv or a folder of CSV files)",
                      file=name)
@@ -96,7 +100,22 @@ def _read_folder(folder: Path, profile: MappingProfile | None, progress: Progres
     if "episodes" not in extract.tables:
         raise InputError("the folder has no episodes CSV (expected files named like *episodes*.csv, "
                          "*modalities*.csv, *tops*.csv)", file=base)
+    _refuse_no_episodes(extract)
     return extract
+
+
+def _refuse_no_episodes(extract: RawExtract) -> None:
+    """An episodes sheet with a header and nothing under it is an extract that was not filled in.
+
+    (Modalities or TOPs with no rows are possible; a provider with no episodes at all is not.)
+    """
+    frame = extract.tables.get("episodes")
+    if frame is None or len(frame):
+        return
+    where = next((m for m in extract.mappings if m.table in ("episodes", "flat")), None)
+    raise InputError("the episodes table has a header row but no data rows under it; was the extract run "
+                     "for the right dates?", file=where.file if where else None,
+                     sheet=where.sheet if where else None, row=where.header_row if where else None)
 
 
 def _add_grid(extract: RawExtract, grid: readers.Grid, name: str, profile: MappingProfile | None,
@@ -113,16 +132,19 @@ def _add_grid(extract: RawExtract, grid: readers.Grid, name: str, profile: Mappi
                              "(e.g. episode_id, referral_date, or the national names EPISODID, REFLD)",
                              file=name, sheet=grid.sheet)
         return False
-    cells = grid.frame.iloc[header].tolist()
-    table = table_of(known_targets(cells, profile), title)
+    header_cells = grid.frame.iloc[header].tolist()
+    table = table_of(known_targets(header_cells, profile), title)
     if table is None:
         return False  # a sheet of notes or lookups, not extract data
-    result, positions = map_headers(cells, file=name, sheet=grid.sheet, header_row=grid.first_row + header,
+    result, positions = map_headers(header_cells, file=name, sheet=grid.sheet, header_row=grid.first_row + header,
                                     table=table, profile=profile)
     if not use_guesses:
         positions = drop_guesses(result, positions)
     extract.mappings.append(result)
+    cells.fill_merged_down(grid, header)
+    cells.refuse_uncached(grid, header, positions, header_cells, name=name)
     body = data_rows(grid.frame, header)
+    cells.refuse_conflicting_duplicates(grid, body, positions, header_cells, name=name, profile=profile)
     raw = pd.DataFrame({target: body[pos] for pos, target in positions.items()})
     raw = raw.reindex(columns=list(targets_for(result.table)))
     for col in raw.columns:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -22,9 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from app.errors import InputError
+from app.extracts import sniff, xlsxparts
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
+XLSX_SUFFIXES = sniff.XLSX_SUFFIXES
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 
@@ -35,6 +34,11 @@ class Grid:
     sheet: str | None
     frame: pd.DataFrame
     first_row: int
+    first_col: int = 0              # 0-based source column of ``frame``'s first column
+    #: grid column -> 1-based source rows of formula cells Excel saved no result for
+    uncached: dict[int, list[int]] = field(default_factory=dict)
+    #: merged ranges (row1, col1, row2, col2) in grid positions (0-based, inclusive)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 def _clean(arr: pa.Array, *, excel: bool) -> pa.Array:
@@ -65,27 +69,10 @@ def read_workbook(path: Path, must_read: Callable[[str], bool] = lambda name: Tr
 
     A sheet that cannot be read is skipped unless ``must_read(sheet name)`` (a sheet named like a table).
     """
-    _check_spreadsheet_bytes(path)
+    sniff.check_spreadsheet(path)
     if path.suffix.lower() in XLSX_SUFFIXES:
         return _read_xlsx(path, must_read)
     return _read_calamine(path)
-
-
-def _check_spreadsheet_bytes(path: Path) -> None:
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise InputError(f"cannot open the file ({exc.strerror})", file=path.name) from None
-    if not head:
-        raise InputError("the file is empty (0 bytes)", file=path.name)
-    if path.suffix.lower() in XLSX_SUFFIXES:
-        if head == OLE_MAGIC:
-            raise InputError("the workbook is password-protected (encrypted) or not really .xlsx; "
-                             "save an unprotected .xlsx copy and open that", file=path.name)
-        if not head.startswith(b"PK"):
-            raise InputError("not a valid .xlsx workbook (the file is damaged or another format)",
-                             file=path.name)
 
 
 def _short(exc: Exception) -> str:
@@ -96,24 +83,31 @@ def _read_xlsx(path: Path, must_read: Callable[[str], bool]) -> list[Grid]:
     import fastexcel
 
     try:
+        parts = xlsxparts.sheet_parts(path)
         reader = fastexcel.read_excel(str(path))
-        names = list(reader.sheet_names)
-        starts = first_value_rows(path)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001
         raise InputError(f"cannot be read as a workbook ({_short(exc)})", file=path.name) from None
     grids = []
-    for name in names:
+    for part in parts:
+        if part.chart:
+            continue  # a chart sheet holds no cells (and fastexcel complains on stderr when asked)
         try:
-            batch = reader.load_sheet(name, header_row=None, dtypes="string").to_arrow()
+            batch = reader.load_sheet(part.name, header_row=None, dtypes="string").to_arrow()
+            xlsxparts.scan(path, part)
         except Exception as exc:  # noqa: BLE001
-            if not must_read(name):
-                continue  # a chart or an odd sheet beside the data
-            raise InputError(f"cannot read the sheet ({_short(exc)})", file=path.name, sheet=name) from None
+            if not must_read(part.name):
+                continue  # an odd sheet beside the data
+            raise InputError(f"cannot read the sheet ({_short(exc)})", file=path.name, sheet=part.name) from None
         if batch.num_rows == 0:
             continue
-        grids.append(grid_from_arrow(batch, sheet=name, first_row=starts.get(name, 1)))
+        grid = grid_from_arrow(batch, sheet=part.name, first_row=part.first_row)
+        grid.first_col = part.first_col
+        grid.uncached = {col - part.first_col: rows for col, rows in part.uncached.items()}
+        grid.merges = [(r1 - part.first_row, c1 - part.first_col, r2 - part.first_row, c2 - part.first_col)
+                       for r1, c1, r2, c2 in part.merges]
+        grids.append(grid)
     return grids
 
 
@@ -132,9 +126,14 @@ def _read_calamine(path: Path) -> list[Grid]:
             cols = [[_cell_text(r[i]) if i < len(r) else None for r in rows] for i in range(width)]
             table = pa.table({str(i): pa.array(c, pa.string()) for i, c in enumerate(cols)})
             start = sheet.start[0] + 1 if sheet.start else 1
-            grids.append(grid_from_arrow(table, sheet=name, first_row=start))
+            grid = grid_from_arrow(table, sheet=name, first_row=start)
+            grid.first_col = sheet.start[1] if sheet.start else 0
+            grids.append(grid)
         return grids
     except Exception as exc:  # noqa: BLE001
+        if path.suffix.lower() == ".xls":
+            raise InputError(f"this old-format Excel 97-2003 (.xls) file cannot be read ({_short(exc)}); open it "
+                             "in Excel and save it as an Excel Workbook (.xlsx)", file=path.name) from None
         raise InputError(f"cannot be read as a workbook ({_short(exc)})", file=path.name) from None
 
 
@@ -152,52 +151,9 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
-_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.DOTALL)
-_ROW_NUM = re.compile(rb"\br=\"(\d+)\"")
-_HAS_VALUE = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]|<(?:\w+:)?t(?:\s[^>]*)?>\s*[^<\s]")
-
-
 def first_value_rows(path: Path) -> dict[str, int]:
     """Sheet name -> 1-based row of its first cell holding a value (fastexcel starts its grid there)."""
-    from defusedxml import ElementTree
-
-    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    with zipfile.ZipFile(path) as zf:
-        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-        targets = {r.get("Id"): r.get("Target", "") for r in rels}
-        out = {}
-        members = set(zf.namelist())
-        for sheet in book.iter(f"{ns_main}sheet"):
-            target = targets.get(sheet.get(f"{ns_rel}id"), "")
-            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            if member in members:
-                out[sheet.get("name")] = _first_value_row(zf, member)
-        return out
-
-
-def _first_value_row(zf: zipfile.ZipFile, member: str, limit: int = 16 << 20) -> int:
-    buf, pos, count, read = b"", 0, 0, 0
-    with zf.open(member) as fh:
-        while read < limit:
-            chunk = fh.read(1 << 16)
-            read += len(chunk)
-            buf += chunk
-            while True:
-                match = _ROW.search(buf, pos)
-                if match is None:
-                    break
-                count += 1
-                num = _ROW_NUM.search(match.group(1))
-                row = int(num.group(1)) if num else count
-                if match.group(2) and _HAS_VALUE.search(match.group(2)):
-                    return row
-                pos = match.end()
-            buf, pos = buf[pos:], 0
-            if not chunk:
-                break
-    return 1
+    return {p.name: p.first_row for p in xlsxparts.sheet_parts(path) if not p.chart}
 
 
 # ---- CSV -----------------------------------------------------------------------------------------
@@ -206,15 +162,21 @@ DELIMITERS = (",", ";", "\t", "|")
 
 
 def decode(path: Path) -> str:
-    """The file's text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+    """The file's text: UTF-8 (with or without BOM), UTF-16 (with BOM, or without one when every
+    other byte is zero, as "Unicode text" exports are), else Windows-1252."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot open the file ({exc.strerror})", file=path.name) from None
     if not data.strip():
         raise InputError("the file is empty", file=path.name)
+    if data.startswith((b"PK\x03\x04", sniff.OLE_MAGIC)):
+        raise InputError("this is an Excel workbook (or other Office file) with a .csv name, not text; "
+                         "rename it to .xlsx or save it from Excel as CSV", file=path.name)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        encodings = ("utf-16",)
+        encodings: tuple[str, ...] = ("utf-16",)
+    elif (utf16 := _bomless_utf16(data)) is not None:
+        encodings = (utf16,)
     else:
         encodings = ("utf-8-sig", "cp1252")
     for enc in encodings:
@@ -224,6 +186,19 @@ def decode(path: Path) -> str:
             continue
     raise InputError("cannot decode the text (not UTF-8 or Windows-1252); save it as CSV UTF-8",
                      file=path.name)
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when nearly every odd (even) byte of the start is zero, else None."""
+    head = data[:4096]
+    if len(head) < 4:
+        return None
+    odd, even = head[1::2], head[0::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def sniff_delimiter(text: str) -> str:
@@ -251,6 +226,11 @@ def read_csv_grid(path: Path) -> Grid:
             break
         except pd.errors.ParserError as exc:
             seen = re.search(r"saw (\d+)", str(exc))
+            unclosed = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+            if unclosed:
+                raise InputError('a quote mark (") opened on this row is never closed, so the rest of the file '
+                                 "would be one cell; fix the quote in the file", file=path.name,
+                                 row=int(unclosed.group(1)) + 1) from None
             if not seen or int(seen.group(1)) <= width:
                 line = re.search(r"line (\d+)", str(exc))
                 raise InputError(f"cannot read the CSV ({_short(exc)})", file=path.name,

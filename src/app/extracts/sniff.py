@@ -1,0 +1,116 @@
+"""Say what a spreadsheet file really is before any parser sees it, and refuse what cannot be read.
+
+Providers send files with the wrong name, with a password, damaged in an e-mail, or (once in a
+while) crafted. Each case gets one sentence saying what to do, never a parser's traceback:
+
+- an OLE2 compound file holding ``EncryptedPackage`` is a password-protected workbook;
+  any other OLE2 file named .xlsx is an old Excel 97-2003 (or other Office) file;
+- a web page or text file named .xls is what many systems "export to Excel";
+- a zip must hold ``xl/workbook.xml``, and its members' declared sizes must be sane: a member that
+  expands far beyond any real sheet (a "zip bomb") is refused before a byte of it is inflated.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from app.errors import InputError
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE_STREAMS = ("EncryptedPackage", "Workbook", "Book", "WordDocument", "PowerPoint Document")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+#: Sheet XML compresses about 10:1; a member this large that compresses better than MAX_RATIO is refused.
+BIG_MEMBER = 32 << 20
+MAX_RATIO = 200
+#: No real extract's parts add up to this much uncompressed.
+MAX_TOTAL = 4 << 30
+
+PASSWORD = ("the workbook is password-protected (encrypted), so it cannot be read; remove the password "
+            "in Excel (File > Info > Protect Workbook > Encrypt with Password, clear it) and save again")
+
+
+def check_spreadsheet(path: Path) -> None:
+    """Raise an InputError saying what the file is when it is not a workbook this program can read."""
+    name = path.name
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(512)
+    except OSError as exc:
+        raise InputError(f"cannot open the file ({exc.strerror})", file=name) from None
+    if not head:
+        raise InputError("the file is empty (0 bytes)", file=name)
+    suffix = path.suffix.lower()
+    if head.startswith(OLE_MAGIC):
+        streams = ole_stream_names(path)
+        if "EncryptedPackage" in streams:
+            raise InputError(PASSWORD, file=name)
+        if suffix in XLSX_SUFFIXES:
+            if streams & {"Workbook", "Book", "WordDocument", "PowerPoint Document"}:
+                raise InputError("this is an old-format Excel 97-2003 (.xls) or other Office file with an .xlsx "
+                                 "name; open it in Excel and save it as an Excel Workbook (.xlsx)", file=name)
+            # An .xlsx that is a compound file of no other known kind: Office's encrypted form.
+            raise InputError(PASSWORD, file=name)
+        return
+    if head.startswith(b"PK"):
+        check_zip(path)
+        return
+    if suffix in XLSX_SUFFIXES:
+        raise InputError("not a valid .xlsx workbook (the file is damaged or another format)", file=name)
+    if suffix == ".xls" and _looks_like_text(head):
+        raise InputError("this .xls file is really a web page or text export, not an Excel workbook; open it "
+                         "in Excel and save it as an Excel Workbook (.xlsx), or export CSV instead", file=name)
+
+
+def _looks_like_text(head: bytes) -> bool:
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return stripped.startswith((b"<", b"\xff\xfe", b"\xfe\xff")) or (bool(stripped) and b"\0" not in stripped)
+
+
+def ole_stream_names(path: Path, *, limit: int = 64 << 20) -> set[str]:
+    """Which of the stream names that tell Office files apart an OLE2 file's directory holds.
+
+    Directory entries hold names in UTF-16; reading in overlapping blocks finds them wherever the
+    directory sectors are, without a compound-file parser.
+    """
+    wanted = {n.encode("utf-16-le") + b"\0\0": n for n in _OLE_STREAMS}
+    found: set[str] = set()
+    tail = b""
+    with path.open("rb") as fh:
+        read = 0
+        while read < limit and (block := fh.read(1 << 20)):
+            read += len(block)
+            window = tail + block
+            found |= {name for raw, name in wanted.items() if raw in window}
+            tail = block[-64:]
+    return found
+
+
+def check_zip(path: Path) -> None:
+    """A zip that is an Excel workbook of sane size, or an InputError (before anything is inflated)."""
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise InputError(f"not a valid .xlsx workbook: the file is damaged or cut short ({exc}); ask for it "
+                         "to be sent again", file=name) from None
+    members = {i.filename for i in infos}
+    if "EncryptedPackage" in members:
+        raise InputError(PASSWORD, file=name)
+    if "xl/workbook.xml" not in members:
+        kind = "an OpenDocument spreadsheet" if "content.xml" in members else "a zip archive"
+        raise InputError(f"this is {kind}, not an Excel workbook (it has no xl/workbook.xml); "
+                         "save it from Excel as an Excel Workbook (.xlsx)", file=name)
+    total = sum(i.file_size for i in infos)
+    if total > MAX_TOTAL:
+        raise InputError(f"refused: the workbook would expand to {total / 2**30:.1f} GB, more than any real "
+                         "extract", file=name)
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > BIG_MEMBER and ratio > MAX_RATIO:
+            raise InputError(f"refused: part {info.filename} would expand from {info.compress_size / 2**20:.1f} MB "
+                             f"to {info.file_size / 2**20:.0f} MB ({ratio:.0f}:1), which no real sheet does "
+                             "(a damaged or malicious 'zip bomb'); ask for the extract to be sent again",
+                             file=name)
