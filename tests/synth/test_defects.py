@@ -52,6 +52,7 @@ def test_about_rate_times_rows_defects() -> None:
 
 def test_one_defect_per_record() -> None:
     synthetic = generate(providers=3, episodes=600, seed=6, defects=0.1, as_at=AS_AT)
+    assert len(synthetic.raw.episodes) == 600  # defects change rows, never add or drop episodes
     rules = defaultdict(set)
     for d in synthetic.manifest:
         rules[d.record].add(d.rule)

@@ -37,9 +37,6 @@ class Context:
     dates: dict[str, pd.DataFrame] = field(default_factory=dict)
     children: dict[str, pd.Series] = field(default_factory=dict)
     pools: dict[str, list] = field(default_factory=dict)
-    next_id: dict[str, int] = field(default_factory=dict)
-    #: episode rows made by defects, appended when all defects are in
-    added: list[pd.DataFrame] = field(default_factory=list)
     memo: dict[object, object] = field(default_factory=dict)
 
     def cached(self, name: object, compute: Callable[[], object]) -> object:
@@ -57,8 +54,6 @@ class Context:
             counts = pd.Series(1, index=self.key_index(table)).groupby(level=[0, 1]).size()
             self.children[table] = counts.reindex(ep_keys, fill_value=0).set_axis(self.tables["episodes"].index)
         self.episode_of = pd.Series(self.tables["episodes"].index, index=ep_keys)
-        for provider, ids in self.tables["episodes"].groupby("provider_code")["episode_id"]:
-            self.next_id[provider] = max(int(i[1:]) for i in ids) + 1
 
     def key_index(self, table: str) -> pd.MultiIndex:
         return pd.MultiIndex.from_frame(self.tables[table][["provider_code", "episode_id"]])
@@ -131,6 +126,4 @@ def inject(rng: np.random.Generator, tables: dict[str, pd.DataFrame], *, rate: f
             else:
                 del rules[rule]
         turn += 1
-    if ctx.added:
-        tables["episodes"] = pd.concat([tables["episodes"], *ctx.added])
     return pending

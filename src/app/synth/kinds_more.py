@@ -19,7 +19,6 @@ from app.synth.kinds import (
     _e,
     _one,
     _parent,
-    _room,
     _shift,
 )
 from rules.columns import KEYS
@@ -116,25 +115,34 @@ SCHEMA = [
 
 # -- warnings --------------------------------------------------------------------------------------
 def _overlap(ctx: Context) -> list[Pending] | None:
-    """A second open episode for a client at the same provider: a new referral-only row."""
-    e = ctx.tables["episodes"]
-    d = _d(ctx)
-    i = ctx.take("overlap", "episodes", lambda: e.index[d["discharge_date"].isna() & (d["referral_date"] < ctx.as_at)
-                                                        & e["discharge_date"].isna()])
-    if i is None:
-        return None
-    provider = e.at[i, "provider_code"]
-    row = e.loc[i].copy()
-    row["episode_id"] = f"E{ctx.next_id[provider]:06d}"
-    ctx.next_id[provider] += 1
-    row["referral_date"] = (d.at[i, "referral_date"] + _room(ctx, d.at[i, "referral_date"], 60)).strftime("%Y-%m-%d")
-    for name in ("triage_date", "care_plan_date", "discharge_date", "discharge_reason"):
-        row[name] = None
-    j = int(e.index.max()) + 1 + len(ctx.added)
-    ctx.added.append(row.to_frame(j).T.astype(object))
-    ctx.used.add((provider, row["episode_id"]))
-    return [Pending("no-overlapping-open-episodes", "episodes", i, "discharge_date"),
-            Pending("no-overlapping-open-episodes", "episodes", j, "discharge_date")]
+    """A client back at the same provider whose earlier episode was never closed: blank its discharge.
+
+    The earlier episode's modalities all ended by its old discharge date, so reopening it breaks
+    no error rule; both open episodes are reported.
+    """
+    e, d = ctx.tables["episodes"], _d(ctx)
+
+    def earlier() -> dict[int, int]:
+        """Open episode -> the same client's discharged earlier episode at that provider."""
+        frame = pd.DataFrame({"p": e["provider_code"], "c": e["client_ref"], "ref": d["referral_date"],
+                              "open": d["discharge_date"].isna()}).sort_values("ref", kind="stable")
+        prev = frame.groupby(["p", "c"], sort=False).shift(1)
+        pairs = frame.index[frame["open"] & prev["open"].eq(False)]
+        return dict(zip(pairs, frame.index.to_series().groupby([frame["p"], frame["c"]]).shift(1)[pairs].astype(int),
+                        strict=True))
+    pairs = ctx.cached("overlap-pairs", earlier)
+    while True:
+        i = ctx.take("overlap", "episodes", lambda: pd.Index(sorted(pairs)))
+        if i is None:
+            return None
+        j = pairs[i]
+        if ctx.key("episodes", j) not in ctx.used:
+            break
+    ctx.used.add(ctx.key("episodes", j))
+    ctx.set("episodes", j, "discharge_date", None)
+    ctx.set("episodes", j, "discharge_reason", None)
+    return [Pending("no-overlapping-open-episodes", "episodes", j, "discharge_date"),
+            Pending("no-overlapping-open-episodes", "episodes", i, "discharge_date")]
 
 
 def _second_start(ctx: Context) -> list[Pending] | None:
