@@ -122,6 +122,13 @@ class RecordsModel(QAbstractTableModel):
             self._inverse[self.order] = np.arange(len(self.order))
         return int(self._inverse[pos]) if 0 <= pos < self._n else -1
 
+    def record_label(self, pos: int) -> str:
+        """The row's record key (``N9001/E000123``, plus the modality or TOP id): the row header,
+        so the record stays in sight however far the grid is scrolled to the right."""
+        keys = columns.KEYS[self.table]
+        return "/".join("" if (v := self._cols[self.fields.index(k)][pos]) is None or v != v else str(v)
+                        for k in keys)
+
     def column_of(self, name: str) -> int:
         return self.fields.index(name)
 
@@ -216,7 +223,7 @@ class RecordsModel(QAbstractTableModel):
             return None
         pos = int(self.order[section])
         if role == Qt.ItemDataRole.DisplayRole:
-            return str(section + 1)
+            return self.record_label(pos)
         if role == Qt.ItemDataRole.BackgroundRole and self.row_rank[pos]:
             return TINTS[int(self.row_rank[pos])]
         if role == Qt.ItemDataRole.ToolTipRole and self.row_rank[pos]:
