@@ -122,3 +122,15 @@ def test_render_html_of_a_clean_report(tmp_path: Path) -> None:
     clean = evaluate(tables([{}], [{}], [{}]))
     text = render_html(clean)
     assert "0 errors" in text
+
+
+def test_a_report_for_one_provider_holds_only_its_findings(tmp_path: Path) -> None:
+    from app.reports import for_provider
+
+    t = tables([{"episode_id": "E1", "triage_date": "2024-12-01"},
+                {"provider_code": "N9002", "episode_id": "E7", "triage_date": "2024-12-01"}])
+    full = evaluate(t)
+    mine = for_provider(full, "N9002")
+    assert set(mine.findings["provider"]) == {"N9002"} and len(mine.findings) < len(full.findings)
+    text = write_report(tmp_path / "n9002.html", mine).read_text(encoding="utf-8")
+    assert "N9002/E7" in text and "N9001/E1" not in text

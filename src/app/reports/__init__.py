@@ -6,6 +6,7 @@ writes atomically (a half-written report is never left behind).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -16,6 +17,12 @@ from app.reports.xlsx import write_xlsx
 from rules.engine import Report
 
 SUFFIXES: tuple[str, ...] = (".html", ".xlsx", ".json")
+
+
+def for_provider(report: Report, provider: str) -> Report:
+    """A copy of ``report`` holding only one provider's findings (for the report sent to that provider)."""
+    findings = report.findings[report.findings["provider"] == provider].reset_index(drop=True)
+    return dataclasses.replace(report, findings=findings, _index=None, _order=None)
 
 
 def write_json(path: Path, report: Report, *, files_count: int | None = None,
@@ -51,4 +58,4 @@ def write_report(path: Path, report: Report, *, files: list[str] | None = None, 
     return path
 
 
-__all__ = ["SUFFIXES", "format_table", "render_html", "write_html", "write_json", "write_report", "write_xlsx"]
+__all__ = ["SUFFIXES", "for_provider", "format_table", "render_html", "write_html", "write_json", "write_report", "write_xlsx"]

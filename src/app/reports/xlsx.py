@@ -23,7 +23,10 @@ FINDING_HEADERS = ("rule", "severity", "category", "provider", "file", "table", 
 WIDTHS = (30, 9, 13, 9, 24, 11, 7, 18, 30, 30, 80)
 
 
-def _cell(ws: Any, value: Any, *, bold: bool = False) -> WriteOnlyCell:
+def _cell(ws: Any, value: Any, *, bold: bool = False) -> Any:
+    """A value to append: plain, or a cell forced to text when openpyxl would make it a formula."""
+    if not bold and not (isinstance(value, str) and value.startswith("=")):
+        return value  # openpyxl writes every other str as a text cell; plain values are much faster
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # text, never a formula
