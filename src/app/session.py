@@ -339,11 +339,11 @@ class Session:
         changes = [c for c in changes if c.old != c.new]
         if not changes:
             return EditResult(changes=[])
+        if self.workspace is not None:  # saved first: an edit the file refused is not shown as made
+            self._save_edits(changes, reason)
         for c in changes:
             self.raw.get(c.table).at[c.pos, c.field] = c.new
             self.log.append((c, reason))
-        if self.workspace is not None:
-            self._save_edits(changes, reason)
         touched = {t: np.unique([c.pos for c in changes if c.table == t]) for t in {c.table for c in changes}}
         before = self.findings
         try:

@@ -183,3 +183,18 @@ def test_ctrl_enter_in_an_editor_fills_every_selected_cell(window, qtbot) -> Non
     assert window.undo_stack.count() == 1
     window.undo_stack.undo()
     assert session.table("episodes").loc[0:2, "referral_source"].isna().all()
+
+
+def test_an_edit_the_workspace_refuses_is_reported_not_made(window, qtbot, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    class Refusing:
+        def edit(self, *args, **kwargs):
+            raise OSError("the workspace file is read-only")
+
+    window.session.workspace = Refusing()
+    window.push([window.session.change_for("episodes", 0, "client_ref", "NEW")])
+    assert window.session.table("episodes").at[0, "client_ref"] == "C00000"
+    assert window.undo_stack.count() == 0
+    assert "read-only" in window.findChild(QMessageBox, "error-box").text()
+    window.session.workspace = None

@@ -20,12 +20,21 @@ class EditCommand(QUndoCommand):
         self.session = session
         self.changes = [c for c in changes if c.old != c.new]
         self.reason = reason
+        self.error: Exception | None = None
 
     def redo(self) -> None:
-        self.session.apply(self.changes, reason=self.reason)
+        self._run(self.changes, self.reason)
 
     def undo(self) -> None:
-        self.session.apply([c.inverse() for c in reversed(self.changes)], reason=f"undo: {self.text()}")
+        self._run([c.inverse() for c in reversed(self.changes)], f"undo: {self.text()}")
+
+    def _run(self, changes: list[CellChange], reason: str) -> None:
+        """Apply; a failure (the workspace file refused the edit) makes the step obsolete, not a crash."""
+        try:
+            self.session.apply(changes, reason=reason)
+        except Exception as exc:  # shown by the window, which pushed this command
+            self.error = exc
+            self.setObsolete(True)
 
 
 def describe(changes: list[CellChange]) -> str:

@@ -77,7 +77,10 @@ class MainWindow(Opening, QMainWindow):
 
     def push(self, changes: list[CellChange], text: str = "") -> None:
         """One undo step for these changes (applied now by the command's first redo)."""
-        self.undo_stack.push(EditCommand(self.session, changes, text or describe(changes)))
+        command = EditCommand(self.session, changes, text or describe(changes))
+        self.undo_stack.push(command)
+        if command.error is not None:
+            self.show_error(command.error)
 
     def _on_edit(self, result: EditResult) -> None:
         for view in self.views.values():
