@@ -54,3 +54,10 @@ def test_as_a_process(tmp_path: Path) -> None:
                            "--providers", "1", "--format", "flat-xlsx"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "N9001_extract.xlsx").exists() and (tmp_path / "manifest.json").exists()
+
+
+def test_out_is_a_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "taken.txt"
+    target.write_text("not a folder")
+    assert main(["synth", "--out", str(target), "--episodes", "10"]) == 2
+    assert "taken.txt" in capsys.readouterr().err

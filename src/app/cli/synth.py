@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from app.cli.common import iso_date
+from app.errors import InputError
 from app.synth import FORMATS, generate, write
 
 
@@ -61,9 +62,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     as_at = args.as_at or dt.date.today()
+    if args.out.exists() and not args.out.is_dir():
+        raise InputError("is a file, not a folder: give a folder to write the extracts into", file=str(args.out))
     synthetic = generate(providers=args.providers, episodes=args.episodes, seed=args.seed,
                          defects=args.defects, as_at=as_at, fmt=args.fmt)
-    for path in write(synthetic, args.out):
+    try:
+        paths = write(synthetic, args.out)
+    except OSError as exc:
+        raise InputError(f"cannot write there ({exc.strerror or exc})", file=str(args.out)) from None
+    for path in paths:
         print(path)
     print(args.out / "manifest.json")
     return 0

@@ -15,7 +15,8 @@ Decisions where the spec is silent:
 - ``--defects RATE`` gives round(RATE x all rows) defects, round-robin over the rules; a rule whose
   candidates run out stops. Warnings injected: adult-at-referral, substances-consistent,
   care-plan-within-episode, top-within-episode, completion-consistent-with-top, triage-recorded,
-  no-overlapping-open-episodes (a new referral-only row; both open rows listed).
+  no-overlapping-open-episodes (a returning client's earlier episode reopened; both rows listed).
+  Defects change values only: the episode count is always the one asked for.
 - The flat form cannot hold orphans, TOP scores, ids or several TOPs of one stage, so those defects
   are not made there; nor schema defects in flat TOP cells (the split TOPs share one ``_row``).
 - Styles with defects, provider by provider in turn: ``national`` (AGNCY, REFLD... headers, Excel
