@@ -364,6 +364,13 @@ def recheck(tables: Tables, report: Report, touched: Mapping[str, Iterable[Any]]
     """
     catalogue = report.catalogue if catalogue is None else catalogue
     settings = report.settings if settings is None else settings
+    if catalogue != report.catalogue or settings != report.settings:
+        # other rules or thresholds change every record's findings: judge everything again
+        if schema_findings is None:
+            schema_findings = report.findings[report.findings["rule"].isin(list(SCHEMA_RULES))]
+        full = evaluate(tables, catalogue=catalogue, settings=settings, schema_findings=schema_findings)
+        return full, Changes(added=_minus(full.findings, report.findings),
+                             removed=_minus(report.findings, full.findings))
     labels = touched_labels(tables, touched)
     old_index = report.key_index
     snapshot, changed = _refreshed(report.snapshot, tables, labels)

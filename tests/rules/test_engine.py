@@ -209,3 +209,15 @@ def test_every_kind_copes_with_one_row_tables() -> None:
                [{"top_date": None}])
     f = evaluate(t).findings
     assert set(f.loc[f["severity"] == "error", "rule"]) == {"required-fields"}
+
+
+def test_recheck_with_changed_settings_judges_everything_again() -> None:
+    from dataclasses import replace as changed
+
+    from rules.settings import Settings
+    t = many()
+    before = evaluate(t)
+    stricter = changed(Settings(), triage_target_days=5)
+    after, changes = recheck(t, before, {"episodes": [0]}, settings=stricter)
+    assert same(after, evaluate(t, settings=stricter))
+    assert len(changes.added) > 1
