@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
@@ -107,6 +108,10 @@ class Dashboard(QDialog):
         top.addWidget(QLabel("Period:"))
         top.addWidget(self.period)
         top.addWidget(self.status, 1)
+        refresh = QPushButton("Refresh")
+        refresh.setToolTip("Compute again with the latest edits and rules")
+        refresh.clicked.connect(self.refresh)
+        top.addWidget(refresh)
         self.cards = QWidget()
         self.grid = QGridLayout(self.cards)
         scroll = QScrollArea()
