@@ -110,6 +110,11 @@ class RecordsModel(QAbstractTableModel):
                     idx = self.index(row, col_of[c.field])
                     self.dataChanged.emit(idx, idx)
 
+    @property
+    def total_rows(self) -> int:
+        """Rows of the table, filtered or not."""
+        return self._n
+
     # -- rows in view ------------------------------------------------------------------------
     def position(self, row: int) -> int:
         """The RAW frame position of a view row."""

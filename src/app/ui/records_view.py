@@ -83,7 +83,7 @@ class RecordsView(QWidget):
         self.clear_facet.setVisible(positions is not None)
 
     def _count(self) -> None:
-        self.count_label.setText(f"{self.model.rowCount():,} of {self.model._n:,} rows")
+        self.count_label.setText(f"{self.model.rowCount():,} of {self.model.total_rows:,} rows")
 
     def size_columns(self) -> None:
         """Widths from the header and a sample of values (never resizeColumnsToContents on big tables)."""
