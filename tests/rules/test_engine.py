@@ -221,3 +221,14 @@ def test_recheck_with_changed_settings_judges_everything_again() -> None:
     after, changes = recheck(t, before, {"episodes": [0]}, settings=stricter)
     assert same(after, evaluate(t, settings=stricter))
     assert len(changes.added) > 1
+
+
+def test_flagged_dates_do_not_fall_back_in_performance_rules() -> None:
+    t = tables([{"referral_date": "2024-01-01", "triage_date": None, "care_plan_date": None}],
+               [{"modality_referral_date": "2024-01-02", "first_appt_offered_date": None,
+                 "modality_start_date": "2024-01-05"}],
+               [{"top_date": "2024-01-05"}])
+    assert "top-review-due" in set(evaluate(t).findings["rule"])
+    schema = findings_frame([schema_finding("invalid-date", 2, "triage_date", "2024-02-30")])
+    f = evaluate(t, schema_findings=schema).findings
+    assert "top-review-due" not in set(f["rule"]) and "triage-recorded" not in set(f["rule"])

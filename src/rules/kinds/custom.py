@@ -134,6 +134,7 @@ def retained_12_weeks(ctx: Context, check: Check) -> Hits:
     last = table["last_pos"].to_numpy(dtype=np.int64)
     known = reason.notna().to_numpy()[last]
     ended_early = table["j_end"].notna().to_numpy() & ~table["last_planned"].to_numpy(dtype=bool) & (days < target)
+    known &= ~ctx.is_flagged("episodes", "triage_date")[last] & ~ctx.is_flagged("episodes", "discharge_date")[last]
     pick = np.flatnonzero(ended_early & known)
     order = np.argsort(last[pick])
     rows, days = last[pick][order], days[pick][order]
@@ -180,7 +181,8 @@ def care_plan_present(ctx: Context, check: Check) -> Hits:
     until = eps["discharge_date"].where(eps["discharge_date"] < ctx.as_at, ctx.as_at)
     target = ctx.days(check.get("min_days", "settings.care_plan_grace_days"))
     days = days_between(first, until)
-    rows = np.flatnonzero(~ctx.present("episodes", "care_plan_date") & (days >= target))
+    unknown_end = ctx.is_flagged("episodes", "discharge_date")
+    rows = np.flatnonzero(~ctx.present("episodes", "care_plan_date") & (days >= target) & ~unknown_end)
     return Hits(rows, ("care_plan_date",), {"days": days[rows].astype(np.int64), "target": target,
                                              "first_start": as_text(first.iloc[rows])})
 
@@ -206,7 +208,8 @@ def top_review_due(ctx: Context, check: Check) -> Hits:
     recent = (review & (date >= ctx.as_at - pd.Timedelta(days=window)).fillna(False).to_numpy(dtype=bool)
               & (date <= ctx.as_at).fillna(False).to_numpy(dtype=bool))
     has_recent = _children_per_episode(ctx, "tops", recent) > 0
-    rows = np.flatnonzero(is_open & in_treatment & has_start & ~has_recent)
+    unknown_start = ctx.is_flagged("episodes", "triage_date")
+    rows = np.flatnonzero(is_open & in_treatment & has_start & ~has_recent & ~unknown_start)
     pos = ctx.episode_pos("tops")
     last = pd.Series(date.where(pd.Series(review, index=tops.index)).to_numpy()).groupby(pos).max()
     last_review = last.reindex(rows)
