@@ -198,3 +198,21 @@ def test_an_edit_the_workspace_refuses_is_reported_not_made(window, qtbot, monke
     assert window.undo_stack.count() == 0
     assert "read-only" in window.findChild(QMessageBox, "error-box").text()
     window.session.workspace = None
+
+
+def test_replace_dialog_fixes_the_shown_rows_with_a_reason(window) -> None:
+    from app.ui.replace_dialog import ReplaceDialog
+
+    session = window.session
+    view = window.views["episodes"]
+    view.model.set_filters(text="N9002")
+    dialog = ReplaceDialog(view, window)
+    dialog.field.setCurrentIndex(dialog.field.findData("drug1"))
+    dialog.only_when.setChecked(True)
+    dialog.old.setText("HER")
+    dialog.new.setText("crk")
+    dialog.reason.setText("provider recoded")
+    assert dialog.apply() == 20
+    drugs = session.table("episodes").groupby("provider_code")["drug1"].agg(set)
+    assert drugs["N9002"] == {"CRK"} and drugs["N9001"] == {"HER"}
+    assert {reason for _, reason in session.log} == {"provider recoded"}

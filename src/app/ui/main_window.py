@@ -75,9 +75,9 @@ class MainWindow(Opening, QMainWindow):
         self.setWindowTitle(f"Treatment Returns - {names}" if names else "Treatment Returns")
         self._status()
 
-    def push(self, changes: list[CellChange], text: str = "") -> None:
+    def push(self, changes: list[CellChange], text: str = "", reason: str = "") -> None:
         """One undo step for these changes (applied now by the command's first redo)."""
-        command = EditCommand(self.session, changes, text or describe(changes))
+        command = EditCommand(self.session, changes, text or describe(changes), reason=reason)
         self.undo_stack.push(command)
         if command.error is not None:
             self.show_error(command.error)

@@ -28,7 +28,7 @@ from app.session import CellChange, Session
 from app.ui.delegates import RecordsDelegate, editor_text
 from app.ui.records_model import RecordsModel
 
-Push = Callable[[list[CellChange], str], None]
+Push = Callable[[list[CellChange], str, str], None]
 
 
 class RecordsView(QWidget):
@@ -118,7 +118,7 @@ class RecordsView(QWidget):
     def _typed(self, table: str, pos: int, name: str, text: str | None) -> bool:
         change = self.session.change_for(table, pos, name, text)
         if change.old != change.new:
-            self.push([change], "")
+            self.push([change], "", "")
         return True
 
     def _cells(self) -> list[tuple[int, int]]:
@@ -187,16 +187,17 @@ class RecordsView(QWidget):
         return "\n".join("\t".join(self.model.index(r, c).data() or "" if (r, c) in cells else ""
                                    for c in cols) for r in rows)
 
-    def replace(self, name: str, new_text: str | None, *, old_text: str | None, selected_only: bool) -> int:
+    def replace(self, name: str, new_text: str | None, *, old_text: str | None, selected_only: bool,
+                reason: str = "") -> int:
         """Bulk replace in the selected rows or in every row the filters show; returns cells changed."""
         rows = sorted({i.row() for i in self.grid.selectionModel().selectedIndexes()}) if selected_only \
             else range(self.model.rowCount())
         positions = self.model.order[np.asarray(list(rows), dtype=np.int64)]
         changes = self.session.replace_changes(self.table, positions, name, new_text, old_text=old_text)
-        self._push(changes, f"Replace {name}")
+        self._push(changes, f"Replace {name}", reason)
         return len(changes)
 
-    def _push(self, changes: list[CellChange], text: str) -> None:
+    def _push(self, changes: list[CellChange], text: str, reason: str = "") -> None:
         changes = [c for c in changes if c.old != c.new]
         if changes:
-            self.push(changes, text)
+            self.push(changes, text, reason)

@@ -33,6 +33,7 @@ class ReplaceDialog(QDialog):
         self.only_when = QCheckBox("Only where the value is")
         self.old = QLineEdit()
         self.new = QLineEdit(placeholderText="blank clears the cells")
+        self.reason = QLineEdit(placeholderText="e.g. provider confirmed the code (kept in the audit trail)")
         self.selected = QRadioButton("Selected rows")
         self.filtered = QRadioButton(f"All {view.model.rowCount():,} rows shown")
         self.filtered.setChecked(True)
@@ -41,6 +42,7 @@ class ReplaceDialog(QDialog):
         form.addRow("Field", self.field)
         form.addRow(self.only_when, self.old)
         form.addRow("Replace with", self.new)
+        form.addRow("Reason", self.reason)
         form.addRow("In", self.selected)
         form.addRow("", self.filtered)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -54,7 +56,7 @@ class ReplaceDialog(QDialog):
     def apply(self) -> int:
         old = self.old.text() if self.only_when.isChecked() else None
         count = self.view.replace(self.field.currentData(), self.new.text() or None, old_text=old,
-                                  selected_only=self.selected.isChecked())
+                                  selected_only=self.selected.isChecked(), reason=self.reason.text().strip())
         self.result.setText(f"{count:,} cells changed")
         self.accept()
         return count
