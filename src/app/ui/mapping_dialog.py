@@ -40,9 +40,9 @@ def header_samples(path: Path, result: MappingResult, n: int = 3) -> dict[str, l
     from app.extracts.header import data_rows
 
     path = Path(path)
-    if path.is_dir():
-        grid = readers.read_csv_grid(path / result.file.split("/")[-1]) if (path / result.file).exists() else None
-        grids = [grid] if grid else []
+    if path.is_dir():  # a folder of CSVs: the mapping names the file inside it
+        csv = path / Path(result.file).name
+        grids = [readers.read_csv_grid(csv)] if csv.exists() else []
     elif path.suffix.lower() in (".csv", ".txt", ".tsv"):
         grids = [readers.read_csv_grid(path)]
     else:
