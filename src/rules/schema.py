@@ -111,7 +111,14 @@ def _labels(table: str) -> dict[str, Column]:
     return {c.name: c for c in COLUMNS[table]}
 
 
+#: Values longer than this are cut short in messages (a 32,767-character cell stays whole in ``values``).
+MESSAGE_VALUE_CHARS = 60
+
+
 def _message(col: Column, rule: str, values: pd.Series) -> pd.Series:
+    long = values.str.len() > MESSAGE_VALUE_CHARS
+    if long.any():
+        values = values.where(~long, values.str.slice(0, MESSAGE_VALUE_CHARS - 1) + "\u2026")
     quoted = col.label + " '" + values + "'"
     if rule == "invalid-date":
         return quoted + f" is not a date (expected {EXPECTED_DATE})"

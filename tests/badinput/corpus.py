@@ -12,8 +12,9 @@ import datetime as dt
 import io
 import struct
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO
 from xml.sax.saxutils import escape
 
 import openpyxl
@@ -105,9 +106,10 @@ def sheet_xml(cells: Sequence[Sequence[object]], *, first_row: int = 1, merges: 
            f"</sheetData>{merged}</worksheet>"
 
 
-def write_raw_xlsx(path: Path, sheets: dict[str, str], *, extra: dict[str, bytes] | None = None,
+def write_raw_xlsx(path: Path, sheets: dict[str, str | Callable[[IO[bytes]], None]], *, extra: dict[str, bytes] | None = None,
                    book_type: str = BOOK_CT, chartsheets: Sequence[str] = ()) -> Path:
-    """A workbook from sheet XML strings (name -> XML); ``chartsheets`` are chart sheets (no cells)."""
+    """A workbook from sheet XML (name -> XML text, or a function streaming it into the zip member);
+    ``chartsheets`` are chart sheets (no cells)."""
     names = list(sheets) + list(chartsheets)
     overrides = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{SHEET_CT}"/>'
@@ -137,7 +139,11 @@ def write_raw_xlsx(path: Path, sheets: dict[str, str], *, extra: dict[str, bytes
                                        f'xmlns:r="{REL}"><sheets>{book}</sheets></workbook>')
         zf.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{PKG}">{rels}</Relationships>')
         for i, xml in enumerate(sheets.values(), start=1):
-            zf.writestr(f"xl/worksheets/sheet{i}.xml", xml)
+            if callable(xml):
+                with zf.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as fh:
+                    xml(fh)
+            else:
+                zf.writestr(f"xl/worksheets/sheet{i}.xml", xml)
         for i in range(1, len(chartsheets) + 1):
             zf.writestr(f"xl/chartsheets/sheet{i}.xml",
                         f'<chartsheet xmlns="{NS}" xmlns:r="{REL}"><sheetViews><sheetView workbookViewId="0"/>'
@@ -148,40 +154,16 @@ def write_raw_xlsx(path: Path, sheets: dict[str, str], *, extra: dict[str, bytes
 
 
 def write_bomb(path: Path, *, megabytes: int = 200) -> Path:
-    """A workbook whose one sheet expands to ``megabytes`` MB of blanks: about 200 KB on disk."""
-    write_raw_xlsx(path, {"episodes": sheet_xml(rows(1))})
-    chunk = b" " * (1 << 20)
-    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
-        with zf.open("xl/worksheets/sheet2.xml", "w", force_zip64=True) as fh:
-            fh.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}"><sheetData>'.encode())
-            for _ in range(megabytes):
-                fh.write(chunk)
-            fh.write(b"</sheetData></worksheet>")
-    # Point the workbook at the bomb as a second sheet (rewrite the small parts in a fresh zip).
-    with zipfile.ZipFile(path) as zf:
-        parts = {i.filename: i for i in zf.infolist()}
-        book = zf.read("xl/workbook.xml").decode().replace(
-            "</sheets>", '<sheet name="episodes2" sheetId="2" r:id="rId2"/></sheets>')
-        rels = zf.read("xl/_rels/workbook.xml.rels").decode().replace(
-            "</Relationships>", f'<Relationship Id="rId2" Type="{REL}/worksheet" '
-                                'Target="worksheets/sheet2.xml"/></Relationships>')
-        types = zf.read("[Content_Types].xml").decode().replace(
-            "</Types>", f'<Override PartName="/xl/worksheets/sheet2.xml" ContentType="{SHEET_CT}"/></Types>')
-        fresh = path.with_suffix(".tmp")
-        with zipfile.ZipFile(fresh, "w", zipfile.ZIP_DEFLATED) as out:
-            for name, info in parts.items():
-                if name == "xl/workbook.xml":
-                    out.writestr(name, book)
-                elif name == "xl/_rels/workbook.xml.rels":
-                    out.writestr(name, rels)
-                elif name == "[Content_Types].xml":
-                    out.writestr(name, types)
-                else:
-                    with zf.open(info) as src, out.open(info, "w", force_zip64=True) as dst:
-                        while block := src.read(1 << 20):
-                            dst.write(block)
-    fresh.replace(path)
-    return path
+    """A workbook with a real episodes sheet and a second sheet of ``megabytes`` MB of blanks, which
+    deflate to about 1/1000 of that (0.2 MB on disk); written in 1 MB chunks, never held in memory."""
+    def blanks(fh: IO[bytes]) -> None:
+        fh.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}"><sheetData>'.encode())
+        chunk = b" " * (1 << 20)
+        for _ in range(megabytes):
+            fh.write(chunk)
+        fh.write(b"</sheetData></worksheet>")
+
+    return write_raw_xlsx(path, {"episodes": sheet_xml(rows(1)), "notes": blanks})
 
 
 # ---- OLE2 compound files ---------------------------------------------------------------------------
@@ -268,3 +250,75 @@ def write_many_rows(path: Path, n: int) -> Path:
 def excel_serial(day: dt.date) -> int:
     """Excel's 1900-system serial of ``day`` (after 1900-02-28, one more than a true count)."""
     return (day - dt.date(1899, 12, 30)).days
+
+
+# ---- the files that must be refused, each with where the one-line error points ----------------------
+
+def _truncated(path: Path) -> Path:
+    whole = write_xlsx(path, {"episodes": rows(50)})
+    data = whole.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def _zip_of(members: dict[str, str]) -> Callable[[Path], Path]:
+    def make(path: Path) -> Path:
+        with zipfile.ZipFile(path, "w") as zf:
+            for name, text in members.items():
+                zf.writestr(name, text)
+        return path
+    return make
+
+
+def _conflicting_duplicates(path: Path) -> Path:
+    cells = [HEADER + ["Date of referral"]] + [r + ["01/04/2025"] for r in rows(3)[1:]]
+    cells[2][-1] = "02/04/2025"      # the second data row (source row 3) disagrees
+    return write_csv(path, cells)
+
+
+def _uncached_formulas(path: Path) -> Path:
+    at = HEADER.index("referral_date")
+    data = [row(i, referral_date=Formula("DATE(2025,4,1)") if i > 1 else "01/04/2025") for i in (1, 2, 3)]
+    assert data[1][at].cached is None
+    return write_raw_xlsx(path, {"episodes": sheet_xml([["Quarterly extract"], [], list(HEADER)] + data)})
+
+
+#: file name -> (builder, (sheet, row, column) the error names, words the reason must hold)
+REFUSED: dict[str, tuple[Callable[[Path], Path], tuple[str | None, int | None, str | None], str]] = {
+    "empty.csv": (lambda p: (p.write_bytes(b""), p)[1], (None, None, None), "the file is empty"),
+    "zero_bytes.xlsx": (lambda p: (p.write_bytes(b""), p)[1], (None, None, None), "the file is empty (0 bytes)"),
+    "truncated.xlsx": (_truncated, (None, None, None), "damaged or cut short"),
+    "not_a_workbook.xlsx": (_zip_of({"readme.txt": "hello"}), (None, None, None),
+                            "this is a zip archive, not an Excel workbook"),
+    "opendocument.xlsx": (_zip_of({"mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+                                   "content.xml": "<x/>"}), (None, None, None),
+                          "this is an OpenDocument spreadsheet, not an Excel workbook"),
+    "password.xlsx": (write_encrypted_xlsx, (None, None, None),
+                      "password-protected (encrypted), so it cannot be read; remove the password in Excel"),
+    "password_named.xls": (write_encrypted_xlsx, (None, None, None), "remove the password in Excel"),
+    "old_binary.xls": (write_old_xls, (None, None, None),
+                       "this old-format Excel 97-2003 (.xls) file cannot be read"),
+    "old_binary_named.xlsx": (write_old_xls, (None, None, None),
+                              "old-format Excel 97-2003 (.xls) or other Office file with an .xlsx name"),
+    "web_page.xls": (lambda p: (p.write_text("<html><table><tr><td>episode_id</td></tr></table></html>"), p)[1],
+                     (None, None, None), "really a web page or text export"),
+    "workbook_named.csv": (lambda p: (p.write_bytes(write_xlsx(p.with_suffix(".tmp.xlsx"),
+                                                               {"episodes": rows(2)}).read_bytes()), p)[1],
+                           (None, None, None), "an Excel workbook (or other Office file) with a .csv name"),
+    "chart_only.xlsx": (lambda p: write_raw_xlsx(p, {}, chartsheets=["Chart1"]), (None, None, None),
+                        "the workbook holds no data: its sheets are empty or charts"),
+    "empty_sheet.xlsx": (lambda p: write_raw_xlsx(p, {"Sheet1": sheet_xml([])}), (None, None, None),
+                         "the workbook holds no data"),
+    "header_only.xlsx": (lambda p: write_xlsx(p, {"episodes": [["Extract for Q1"], [], list(HEADER)]}),
+                         ("episodes", 3, None), "has a header row but no data rows under it"),
+    "header_only.csv": (lambda p: write_csv(p, rows(0)), (None, 1, None),
+                        "has a header row but no data rows under it"),
+    "duplicate_columns.csv": (_conflicting_duplicates, (None, 3, "referral_date"),
+                              "two columns hold referral_date: J ('referral_date') and L ('Date of referral')"),
+    "formulas_no_results.xlsx": (_uncached_formulas, ("episodes", 5, "referral_date"),
+                                 "column J ('referral_date') holds formulas with no saved results (2 cell(s))"),
+    "zip_bomb.xlsx": (write_bomb, (None, None, None),
+                      "would expand from 0.2 MB to 200 MB"),
+    "unclosed_quote.csv": (lambda p: (p.write_text(",".join(HEADER) + '\nN9001,E1,"C1\nN9001,E2,C2\n'), p)[1],
+                           (None, 2, None), 'a quote mark (") opened on this row is never closed'),
+}

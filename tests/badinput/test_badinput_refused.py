@@ -1,0 +1,70 @@
+"""Every corpus file that cannot be imported gives one InputError line naming where, fast, via the CLI too."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from corpus import REFUSED
+
+from app.cli import main
+from app.errors import InputError
+from app.extracts import open_extracts
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("refused")
+    for name, (make, _, _) in REFUSED.items():
+        make(folder / name)
+    return folder
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_refused_with_one_line_naming_where(corpus_dir: Path, name: str) -> None:
+    _, (sheet, row, column), words = REFUSED[name]
+    started = time.perf_counter()
+    with pytest.raises(InputError) as caught:
+        open_extracts([corpus_dir / name])
+    err = caught.value
+    assert time.perf_counter() - started < 5
+    assert (err.file, err.sheet, err.row, err.column) == (name, sheet, row, column)
+    assert words in err.reason
+    text = str(err)
+    assert "\n" not in text and "Traceback" not in text and len(text) < 400
+    assert text.startswith(name)
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_validate_exits_2_with_the_same_line(corpus_dir: Path, name: str,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(InputError) as caught:
+        open_extracts([corpus_dir / name])
+    code = main(["validate", str(corpus_dir / name), "--as-at", "2025-07-15", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""                               # nothing half-written on stdout for tools to misread
+    assert err == f"treatment-returns: {caught.value}\n"
+
+
+def test_zip_bomb_is_refused_before_inflating(corpus_dir: Path) -> None:
+    bomb = corpus_dir / "zip_bomb.xlsx"
+    assert bomb.stat().st_size < 1_000_000          # small on disk, 200 MB declared inside
+    started = time.perf_counter()
+    with pytest.raises(InputError, match="zip bomb"):
+        open_extracts([bomb])
+    assert time.perf_counter() - started < 0.5       # reading 200 MB would take seconds
+
+
+def test_a_real_process_prints_one_line_and_exits_2(corpus_dir: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "app", "validate", str(corpus_dir / "password.xlsx")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr
+    assert lines[0].startswith("treatment-returns: password.xlsx: the workbook is password-protected")
+    assert "remove the password in Excel" in lines[0]
