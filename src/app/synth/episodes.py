@@ -14,7 +14,7 @@ from app.synth.people import OPIATE
 
 NAN = np.nan
 REASONS = ("TCDF", "TCOU", "TRNC", "TRIC", "INDO", "INTW", "INRC", "INDC", "INDI", "OTHR")
-REASON_P = (0.22, 0.08, 0.04, 0.03, 0.36, 0.06, 0.04, 0.07, 0.015, 0.085)
+REASON_P = (0.24, 0.08, 0.04, 0.03, 0.34, 0.06, 0.04, 0.07, 0.015, 0.085)
 PLANNED = ("TCDF", "TCOU")
 
 
