@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from app import __version__
+from app.session import DEMO
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "treatment-returns"
@@ -45,12 +46,17 @@ def folder_size(folder: Path) -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), len(files)
 
 
-def run_bundle(exe: Path, *args: str, home: Path, timeout: int = 180) -> subprocess.CompletedProcess[str]:
-    """Run the built program with nothing of the source tree on its path, offscreen, in a private home."""
+def bundle_env(home: Path) -> dict[str, str]:
+    """Nothing of the source tree on the path, Qt offscreen, a private home."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "DISPLAY", "WAYLAND_DISPLAY")}
     env.update(QT_QPA_PLATFORM="offscreen", HOME=str(home), XDG_CONFIG_HOME=str(home / "config"),
                XDG_CACHE_HOME=str(home / "cache"), XDG_DATA_HOME=str(home / "data"))
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=timeout, cwd=home, env=env)
+    return env
+
+
+def run_bundle(exe: Path, *args: str, home: Path, timeout: int = 180) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=timeout, cwd=home,
+                          env=bundle_env(home))
 
 
 @pytest.fixture(scope="module")
@@ -110,3 +116,26 @@ def test_a_broken_bundle_fails_its_selftest_clearly(bundle: Path, tmp_path: Path
     assert result.returncode == 1
     assert "selftest: FAILED at 'resources': check failed: template(s) not found" in result.stdout
     assert "committee_report.docx" in result.stdout
+
+
+def test_the_desktop_app_starts_and_opens_the_demo_on_first_start(bundle: Path, tmp_path: Path) -> None:
+    """The real start (no arguments): the window stays up and the demo partnership is generated."""
+    log = tmp_path / "stderr.txt"
+    with log.open("w") as err:
+        app = subprocess.Popen([str(bundle / NAME)], cwd=tmp_path, env=bundle_env(tmp_path),
+                               stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            manifest = tmp_path / "cache" / "treatment-returns" / "demo" / "manifest.json"  # platformdirs
+            deadline = time.monotonic() + 90
+            while not manifest.exists() and app.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.5)
+            time.sleep(3)  # the demo is opened after it is written
+            running = app.poll() is None
+        finally:
+            app.terminate()
+            app.wait(timeout=30)
+    errors = log.read_text()
+    assert running, f"the app exited with {app.returncode}:\n{errors[-4000:]}"
+    assert manifest.exists(), "the demo partnership was not generated on first start"
+    assert len(list(manifest.parent.glob("*.xlsx"))) == DEMO["providers"]
+    assert "Traceback" not in errors, errors[-4000:]
