@@ -103,7 +103,8 @@ def test_rules_dialog_threshold_and_switch_off_change_the_findings(window, qtbot
     dialog.table.item(row, 0).setCheckState(Qt.CheckState.Unchecked)
     saved = dialog.save(tmp_path / "rules.toml")
     dialog.apply()
-    qtbot.waitUntil(lambda: late() == 0, timeout=30000)
+    qtbot.waitUntil(lambda: dialog.message.text().startswith("Applied"), timeout=30000)
+    assert late() == 0
     facets = window.panel.facets
     rules = next(facets.topLevelItem(i) for i in range(facets.topLevelItemCount()) if facets.topLevelItem(i).text(0) == "Rule")
     assert "triage-within-6-weeks" not in [rules.child(i).text(0) for i in range(rules.childCount())]

@@ -216,3 +216,14 @@ def test_replace_dialog_fixes_the_shown_rows_with_a_reason(window) -> None:
     drugs = session.table("episodes").groupby("provider_code")["drug1"].agg(set)
     assert drugs["N9002"] == {"CRK"} and drugs["N9001"] == {"HER"}
     assert {reason for _, reason in session.log} == {"provider recoded"}
+
+
+def test_closing_with_unsaved_changes_asks_first(window) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    window.push([window.session.change_for("episodes", 0, "client_ref", "NEW")])
+    window.close()
+    box = window.findChild(QMessageBox, "save-box")
+    assert window.isVisible() and box.isVisible() and "1 changes" in box.text()
+    box.button(QMessageBox.StandardButton.Discard).click()
+    assert not window.isVisible()

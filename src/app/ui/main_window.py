@@ -43,6 +43,7 @@ class MainWindow(Opening, QMainWindow):
         self.history_dock = history_dock(self.undo_stack, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
         self.views: dict[str, RecordsView] = {}
+        self._discard = False  # the user chose to close without saving their changes
         self.actions_ = actions.build(self)
         self.session = session or make_session()
         self.set_session(self.session)
@@ -199,6 +200,25 @@ class MainWindow(Opening, QMainWindow):
         dialog.show()
         return dialog
 
+    def _ask_to_save(self) -> None:
+        """Edits made without a workspace would be lost: offer to save them first."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Treatment Returns",
+                          f"{len(self.session.log):,} changes are not saved in a workspace. Save them first?",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("save-box")
+
+        def answered(button) -> None:
+            choice = box.standardButton(button)
+            if choice == QMessageBox.StandardButton.Save:
+                self.save_workspace()
+            elif choice == QMessageBox.StandardButton.Discard:
+                self._discard = True
+                self.close()
+
+        box.buttonClicked.connect(answered)
+        box.open()
+
     # -- window state ---------------------------------------------------------------------------
     def _restore(self) -> None:
         settings = QSettings()
@@ -216,6 +236,10 @@ class MainWindow(Opening, QMainWindow):
         self._fill_recent()
 
     def closeEvent(self, event) -> None:
+        if self.session.log and self.session.workspace is None and not self._discard:
+            event.ignore()  # asked without blocking; the answer closes the window (or not)
+            self._ask_to_save()
+            return
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())

@@ -144,6 +144,7 @@ class RulesDialog(QDialog):
     def apply(self) -> None:
         session, window = self.window_.session, self.window_
         catalogue, settings = self.catalogue, self.settings
+        self.message.setText("Checking the data again with the changed rules...")
 
         def done(_result) -> None:
             window._findings_changed()
