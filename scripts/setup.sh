@@ -18,7 +18,7 @@ if [ "$want_tests" = 1 ]; then
   # Rendering the generated returns to PDF in the tests, with metric-compatible fonts;
   # binutils for PyInstaller's bundle test.
   packages+=(libreoffice-calc libreoffice-writer poppler-utils
-             fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2 binutils)
+             fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2 binutils libpython3.11)
 fi
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
   packages+=(python3-venv)
