@@ -99,7 +99,9 @@ def _read_xlsx(path: Path, must_read: Callable[[str], bool]) -> list[Grid]:
         except Exception as exc:  # noqa: BLE001
             if not must_read(part.name):
                 continue  # an odd sheet beside the data
-            raise InputError(f"cannot read the sheet ({_short(exc)})", file=path.name, sheet=part.name) from None
+            raise InputError(f"the sheet is damaged and cannot be read ({_short(exc)}); open the file in Excel "
+                             "and save it again, or ask for it to be sent again", file=path.name,
+                             sheet=part.name) from None
         if batch.num_rows == 0:
             continue
         grid = grid_from_arrow(batch, sheet=part.name, first_row=part.first_row)
