@@ -43,3 +43,20 @@ def test_guessed_headers_are_confirmed_corrected_and_saved(qtbot, tmp_path) -> N
     assert list(episodes["client_ref"]) == ["C1", "C2"]
     assert list(episodes["referral_date"]) == ["03/04/2025", "07/04/2025"]
     window.runner.wait()
+
+
+def test_confirming_the_guesses_unchanged_opens_what_was_read(qtbot, tmp_path, monkeypatch) -> None:
+    extract = tmp_path / "acme_episodes.csv"
+    extract.write_text(CSV.replace("Client Code", "Client Number").replace(",Notes", "").replace(
+        ",call back", "").replace("ALC,\n", "ALC\n"), encoding="utf-8")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    before = window.session
+    window.open_files([extract])
+    qtbot.waitUntil(lambda: isinstance(getattr(window, "mapping_dialog", None), MappingDialog), timeout=20000)
+    reads = []
+    monkeypatch.setattr(window, "open_files", lambda *a, **k: reads.append(a))   # no second read wanted
+    window.mapping_dialog.confirm()
+    assert reads == [] and window.session is not before
+    assert list(window.session.table("episodes")["referral_date"]) == ["03/04/2025", "07/04/2025"]
+    window.runner.wait()

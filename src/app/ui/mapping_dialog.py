@@ -185,7 +185,3 @@ class MappingDialog(QDialog):
         return path
 
 
-def needs_a_look(results: list[MappingResult]) -> bool:
-    """True when a person should confirm the mapping before the files are opened."""
-    return any(r.needs_confirmation for r in results)
-

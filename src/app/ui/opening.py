@@ -36,7 +36,8 @@ class Opening:
         """Read and validate extracts in the worker; the window shows them when done.
 
         Without a profile, headers import had to guess (or required columns it could not find)
-        are shown in the mapping dialog first; the files open with the mapping confirmed there.
+        are shown in the mapping dialog before the data; the files are read once unless the
+        person changes the mapping there.
         """
         paths = [Path(p) for p in paths]
         session = self.make_session()
@@ -49,14 +50,19 @@ class Opening:
             if len(paths) == 1 and paths[0].suffix == WORKSPACE_SUFFIX:
                 session.open_workspace(paths[0], progress=progress)
                 return session
-            if profile is None:
+            try:
+                opened = session.open_files(paths, progress=progress, profile=profile)
+            except InputError:
+                if profile is not None:
+                    raise
                 from app.extracts import read_extract
-                from app.ui.mapping_dialog import header_samples, needs_a_look
 
-                probes = [(p, m) for p in paths for m in read_extract(p, progress=progress).mappings]
-                if needs_a_look([m for _, m in probes]):
-                    return [(m, header_samples(p, m)) for p, m in probes if m.needs_confirmation or m.unmapped]
-            session.open_files(paths, progress=progress, profile=profile)
+                mappings = [m for p in paths for m in read_extract(p, progress=progress).mappings]
+                if not any(m.missing_required for m in mappings):
+                    raise
+                return proposals(mappings, paths), None      # a required column to map by hand
+            if profile is None and any(m.guessed for m in opened.mappings):
+                return proposals(opened.mappings, paths), session  # opened with guesses: confirm them
             return session
 
         def done(result) -> None:
@@ -66,8 +72,17 @@ class Opening:
                 return
             from app.ui.mapping_dialog import MappingDialog
 
-            dialog = MappingDialog(result, self)
-            dialog.confirmed.connect(lambda chosen: self.open_files(paths, profile=chosen))
+            found, opened = result
+            dialog = MappingDialog(found, self)
+            proposed = dialog.profile().headers
+
+            def confirmed(chosen) -> None:
+                if opened is not None and chosen.headers == proposed:  # the guesses were right
+                    done(opened)
+                else:
+                    self.open_files(paths, profile=chosen)
+
+            dialog.confirmed.connect(confirmed)
             dialog.open()
             self.mapping_dialog = dialog
 
@@ -156,6 +171,20 @@ class Opening:
         if paths:
             self.open_files(paths)
             event.acceptProposedAction()
+
+
+def proposals(mappings: list, paths: list[Path]) -> list:
+    """(mapping, sample values) for each sheet a person should look at (guesses, missing or unknown columns)."""
+    from app.ui.mapping_dialog import header_samples
+
+    def source(mapping) -> Path:
+        for p in paths:
+            if p.name == mapping.file or (p.is_dir() and (p / Path(mapping.file).name).exists()):
+                return p
+        return paths[0]
+
+    return [(m, header_samples(source(m), m)) for m in mappings
+            if m.needs_confirmation or m.unmapped]
 
 
 def cache_dir() -> Path:
