@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "ui"))
-from ui_data import TinyValidator, small_raw  # noqa: E402
+from ui_data import TinyValidator, small_raw, synthetic_extracts  # noqa: E402
 
 from app.session import Session, convert_input  # noqa: E402
 
@@ -109,10 +109,7 @@ def test_no_op_edit_changes_nothing(session: Session) -> None:
 
 @pytest.fixture(scope="module")
 def partnership(tmp_path_factory) -> list[Path]:
-    synth = pytest.importorskip("app.synth")
-    out = tmp_path_factory.mktemp("partnership")
-    return synth.write(synth.generate(providers=2, episodes=300, seed=11, defects=0.0,
-                                      as_at=dt.date(2025, 10, 15)), out)
+    return synthetic_extracts(tmp_path_factory, "partnership", episodes=300, seed=11)
 
 
 def test_open_real_extracts_and_fix_a_warning_by_typing(partnership, caplog) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
+from ui_data import synthetic_extracts
 
 from app.session import Session
 from app.ui.main_window import MainWindow
@@ -14,9 +13,7 @@ from app.ui.main_window import MainWindow
 
 @pytest.fixture(scope="module")
 def extracts(tmp_path_factory):
-    synth = pytest.importorskip("app.synth")
-    return synth.write(synth.generate(providers=2, episodes=250, seed=5, defects=0.0, as_at=dt.date(2025, 10, 15)),
-                       tmp_path_factory.mktemp("extracts"))
+    return synthetic_extracts(tmp_path_factory, "extracts", episodes=250, seed=5)
 
 
 @pytest.fixture

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
+from ui_data import synthetic_extracts
 
 from app.cli import main as cli_main
 from app.ui.main_window import MainWindow
@@ -17,9 +17,7 @@ from rules.progress import Cancelled
 
 @pytest.fixture(scope="module")
 def extracts(tmp_path_factory):
-    synth = pytest.importorskip("app.synth")
-    return synth.write(synth.generate(providers=2, episodes=120, seed=9, defects=0.0, as_at=dt.date(2025, 10, 15)),
-                       tmp_path_factory.mktemp("extracts"))
+    return synthetic_extracts(tmp_path_factory, "extracts", episodes=120, seed=9)
 
 
 @pytest.fixture

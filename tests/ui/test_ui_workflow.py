@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
+from ui_data import synthetic_extracts
 
 from app.ui.main_window import MainWindow
 
 
 @pytest.fixture(scope="module")
 def extracts(tmp_path_factory):
-    synth = pytest.importorskip("app.synth")
-    return synth.write(synth.generate(providers=2, episodes=300, seed=7, defects=0.03, as_at=dt.date(2025, 10, 15)),
-                       tmp_path_factory.mktemp("defects"))
+    return synthetic_extracts(tmp_path_factory, "defects", episodes=300, seed=7, defects=0.03)
 
 
 @pytest.fixture

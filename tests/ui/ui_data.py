@@ -73,3 +73,12 @@ def small_raw(n: int = 40) -> Tables:
     rows[11]["triage_date"] = (dt.date(2025, 4, 12) + dt.timedelta(days=60)).isoformat()  # late: warning
     frame = pd.DataFrame(rows, dtype=object)
     return Tables(episodes=frame, as_at=dt.date(2025, 9, 30), files=["n9001.xlsx", "n9002.xlsx"])
+
+
+def synthetic_extracts(factory, name: str, *, episodes: int, seed: int, defects: float = 0.0,
+                       providers: int = 2) -> list:
+    """A fictional partnership's extract files (``app.synth``) in a fresh temporary folder."""
+    from app.synth import generate, write
+
+    return write(generate(providers=providers, episodes=episodes, seed=seed, defects=defects,
+                          as_at=dt.date(2025, 10, 15)), factory.mktemp(name))
