@@ -379,8 +379,13 @@ def recheck(tables: Tables, report: Report, touched: Mapping[str, Iterable[Any]]
     for table, idx in labels.items():
         for index in {id(old_index): old_index, id(new_index): new_index}.values():
             records.update(index.records_at(table, idx))
-    for index in {id(old_index): old_index, id(new_index): new_index}.values():
-        records.update(index.same_clients(records))
+    # close over "same record" and "same client": an episode id shared by two clients pulls in both
+    indexes = list({id(old_index): old_index, id(new_index): new_index}.values())
+    while True:
+        more = set().union(*(index.same_clients(records) for index in indexes)) - records
+        if not more:
+            break
+        records |= more
     sub_rows = {t: new_index.rows_of(t, records) for t in tables.present()}
     sub = Tables(**{t: tables.get(t).loc[sub_rows[t]] for t in tables.present()},
                  as_at=tables.as_at, files=list(tables.files))

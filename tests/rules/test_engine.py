@@ -7,6 +7,8 @@ import json
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_rules_frames import tables
 
 from rules.engine import Report, evaluate, recheck
@@ -232,3 +234,39 @@ def test_flagged_dates_do_not_fall_back_in_performance_rules() -> None:
     schema = findings_frame([schema_finding("invalid-date", 2, "triage_date", "2024-02-30")])
     f = evaluate(t, schema_findings=schema).findings
     assert "top-review-due" not in set(f["rule"]) and "triage-recorded" not in set(f["rule"])
+
+
+EDITS = [
+    ("episodes", "triage_date", [pd.Timestamp("2024-12-01"), pd.Timestamp("2025-01-05"), pd.NaT]),
+    ("episodes", "discharge_date", [pd.Timestamp("2025-02-01"), pd.Timestamp("2026-01-01"), pd.NaT]),
+    ("episodes", "discharge_reason", ["TCDF", "INDO", pd.NA]),
+    ("episodes", "episode_id", ["E1", "E2", "E40"]),
+    ("episodes", "client_ref", ["C1", "C2", "C9"]),
+    ("episodes", "provider_code", ["N9001", "N9002"]),
+    ("modalities", "episode_id", ["E1", "E3", "E99"]),
+    ("modalities", "modality_end_date", [pd.Timestamp("2025-03-01"), pd.NaT]),
+    ("tops", "top_stage", ["S", "R", "E"]),
+    ("tops", "top_date", [pd.Timestamp("2024-06-01"), pd.Timestamp("2025-07-01"), pd.NaT]),
+]
+
+
+@settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, len(EDITS) - 1), st.integers(0, 29), st.integers(0, 2)),
+                min_size=1, max_size=4))
+def test_chained_rechecks_always_equal_a_full_evaluation(edits) -> None:
+    t = many()
+    report = evaluate(t)
+    for which, row, pick in edits:
+        table, column, values = EDITS[which]
+        frame = t.get(table)
+        label = frame.index[row % len(frame)]
+        frame.loc[label, column] = values[pick % len(values)]
+        report, _ = recheck(t, report, {table: [label]})
+        assert same(report, evaluate(t))
+
+
+def test_children_without_any_episode_are_orphans() -> None:
+    t = tables([{}], [{}], [{}])
+    t.episodes = t.episodes.iloc[:0]
+    f = evaluate(t).findings
+    assert list(zip(f["rule"], f["table"], strict=True)) == [("orphan-rows", "modalities"), ("orphan-rows", "tops")]

@@ -230,6 +230,9 @@ class Context:
     def from_episodes(self, table: str, values: pd.Series) -> pd.Series:
         """An episodes column (or derived Series) brought onto the rows of ``table`` (NA when orphan)."""
         pos = self.episode_pos(table)
+        if not len(values):  # no episodes at all: every row is an orphan
+            return pd.Series(pd.NaT if values.dtype.kind == "M" else pd.NA, index=self.table(table).index,
+                             dtype=values.dtype)
         taken = values.iloc[np.maximum(pos, 0)].reset_index(drop=True)
         taken = taken.where(pd.Series(pos >= 0))
         taken.index = self.table(table).index

@@ -120,6 +120,8 @@ def within_parent(ctx: Context, check: Check) -> Hits:
     name = check.params["column"]
     names = list(check.params["parent_column"])
     pos = ctx.episode_pos(table)
+    if not len(ctx.table("episodes")):
+        return no_hits((name,))
     parent_date, which, unknown = dates_or(ctx, "episodes", names)
     value_parent = ctx.from_episodes(table, parent_date)
     unknown_child = pd.Series(unknown).iloc[np.maximum(pos, 0)].to_numpy() & (pos >= 0)
