@@ -99,7 +99,7 @@ def test_save_as_workspace_and_open_it_again(window, qtbot, extracts, tmp_path) 
     session = window.session
     path = tmp_path / "Testshire 2025-26.trworkspace"
     window.save_workspace(path)
-    qtbot.waitUntil(lambda: session.workspace is not None and window.isEnabled(), timeout=30000)
+    qtbot.waitUntil(lambda: session.workspace is not None and window.centralWidget().isEnabled(), timeout=30000)
     view = window.views["episodes"]
     view.go_to(0, "postcode")
     window.push([session.change_for("episodes", 0, "postcode", "zz9 9zz")], "")
@@ -123,3 +123,21 @@ def test_dropping_files_on_the_window_opens_them(window, qtbot, extracts) -> Non
     window.dropEvent(event)
     qtbot.waitUntil(lambda: window.session is not before, timeout=30000)
     assert window.session.files == list(extracts)
+
+
+def test_a_job_that_reads_the_session_blocks_edits_but_not_its_cancel_button(window, qtbot) -> None:
+    release = []
+
+    def waiting(progress):
+        while not release and not progress.cancelled():
+            time.sleep(0.01)
+        return "done"
+
+    got = []
+    job = window.runner.run("Reading", waiting, got.append, got.append, lock=window.set_busy)
+    assert not window.centralWidget().isEnabled() and not window.menuBar().isEnabled()
+    qtbot.waitUntil(job.dialog.isVisible, timeout=2000)
+    assert job.dialog.isEnabled() and job.dialog.findChild(QPushButton).isEnabled()
+    release.append(True)
+    qtbot.waitUntil(lambda: got == ["done"], timeout=5000)
+    assert window.centralWidget().isEnabled() and window.menuBar().isEnabled()

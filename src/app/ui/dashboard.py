@@ -68,6 +68,8 @@ class Card(QFrame):
             detail = f"{figure.numerator:,} of {figure.denominator:,} {PLURAL.get(figure.unit, figure.unit)}"
             if figure.pending:
                 detail += f", {figure.pending:,} pending"
+            if figure.provisional:  # completions too recent to be sure of (under 6 months)
+                detail += f", {figure.provisional:,} provisional"
             target = "no target" if figure.target is None else \
                 f"target {figure.target:g}%: " + ("met" if figure.met else "not met" if figure.met is False else "-")
             colour = MET_COLOURS[figure.met]
@@ -148,7 +150,8 @@ class Dashboard(QDialog):
         period = self.period.currentData()
         self.status.setText(f"Computing {period.label}...")
         self.window_.runner.run(f"Computing {period.label}", lambda progress: self.compute(period),
-                                self.show_result, self.window_.show_error)
+                                self.show_result, self.window_.show_error,
+                                lock=self.window_.set_busy)  # edits wait: the figures read the tables
 
     def show_result(self, result: dict[str, Any]) -> None:
         self.result = result

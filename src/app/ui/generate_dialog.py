@@ -119,7 +119,7 @@ class GenerateDialog(QDialog):
 
         self.window_.runner.run("Checking templates", lambda progress: session.generate(
             period, Path(self.folder.text()), templates=templates, draft=self.draft.isChecked(), check_only=True),
-            done, self._failed)
+            done, self._failed, lock=self.window_.set_busy)
 
     def generate(self) -> None:
         self.check(then=self._fill)
@@ -143,7 +143,7 @@ class GenerateDialog(QDialog):
                 self.log.appendPlainText(f"Note: {warning}")
             self.open_button.setEnabled(True)
 
-        self.window_.runner.run("Generating returns", job, done, self._failed)
+        self.window_.runner.run("Generating returns", job, done, self._failed, lock=self.window_.set_busy)
 
     def _failed(self, exc: BaseException) -> None:
         self.log.appendPlainText(f"Not generated: {exc}")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QTabWidget, QToolBar
 
 from app.errors import InputError
 from app.session import CellChange, EditResult, Session
@@ -105,6 +105,12 @@ class MainWindow(Opening, QMainWindow):
         if positions:
             first = next(iter(positions))
             self.tabs.setCurrentWidget(self.views[first])
+
+    def set_busy(self, busy: bool) -> None:
+        """No edits while a job reads or changes the session (the progress dialog stays usable)."""
+        for widget in (self.centralWidget(), self.menuBar(), self.findings_dock, self.history_dock,
+                       *self.findChildren(QToolBar)):
+            widget.setEnabled(not busy)
 
     def current_view(self) -> RecordsView | None:
         widget = self.tabs.currentWidget()

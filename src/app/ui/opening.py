@@ -116,7 +116,7 @@ class Opening:
             self.statusBar().showMessage(f"Saved {Path(path).name}: every change from now on is saved as you make it")
 
         self.runner.run("Saving the workspace", lambda progress: session.save_workspace(Path(path), year=year),
-                        done, self.show_error, lock=self)
+                        done, self.show_error, lock=self.set_busy)
 
     def open_with_profile(self) -> None:
         """Open extracts with a saved mapping profile (a provider's headers and codes, from last quarter)."""

@@ -152,7 +152,7 @@ class RulesDialog(QDialog):
 
         window.runner.run("Checking with the changed rules",
                           lambda progress: session.set_rules(catalogue=catalogue, settings=settings, progress=progress),
-                          done, window.show_error, lock=window)
+                          done, window.show_error, lock=window.set_busy)
 
     def load(self, path: Path | None = None) -> None:
         from rules.catalogue import load

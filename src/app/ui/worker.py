@@ -105,14 +105,14 @@ class JobRunner(QObject):
 
     def run(self, title: str, fn: Callable[[JobProgress], Any], on_done: Callable[[Any], None],
             on_error: Callable[[BaseException], None], on_cancel: Callable[[], None] | None = None, *,
-            lock: QWidget | None = None) -> Job:
-        """Run ``fn`` in the worker; ``lock`` is disabled meanwhile (a job that changes the session
-        must not race the user's edits)."""
+            lock: Callable[[bool], None] | None = None) -> Job:
+        """Run ``fn`` in the worker; ``lock(True)`` meanwhile, ``lock(False)`` after (a job that reads
+        or changes the session must not race the user's edits; its Cancel button stays usable)."""
         job = Job(self.widget, title)
         self.jobs.append(job)
         if lock is not None:
-            lock.setEnabled(False)
-            job.finished.connect(lambda: lock.setEnabled(True))
+            lock(True)
+            job.finished.connect(lambda: lock(False))
 
         def done(result: Any) -> None:
             self._end(job)
