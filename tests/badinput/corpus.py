@@ -283,6 +283,22 @@ def _uncached_formulas(path: Path) -> Path:
     return write_raw_xlsx(path, {"episodes": sheet_xml([["Quarterly extract"], [], list(HEADER)] + data)})
 
 
+def _entity_expansion(path: Path) -> Path:
+    """A 'billion laughs' DTD in xl/workbook.xml: a safe parser refuses it instead of expanding it."""
+    write_raw_xlsx(path, {"episodes": sheet_xml(rows(2))})
+    lol = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+           + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
+           + ']>')
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b'<?xml version="1.0" encoding="UTF-8"?>', lol.encode()).replace(b'name="episodes"', b'name="&lol9;"')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
 #: file name -> (builder, (sheet, row, column) the error names, words the reason must hold)
 REFUSED: dict[str, tuple[Callable[[Path], Path], tuple[str | None, int | None, str | None], str]] = {
     "empty.csv": (lambda p: (p.write_bytes(b""), p)[1], (None, None, None), "the file is empty"),
@@ -317,6 +333,8 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], tuple[str | None, int | None, s
                               "two columns hold referral_date: J ('referral_date') and L ('Date of referral')"),
     "formulas_no_results.xlsx": (_uncached_formulas, ("episodes", 5, "referral_date"),
                                  "column J ('referral_date') holds formulas with no saved results (2 cell(s))"),
+    "entity_expansion.xlsx": (_entity_expansion, (None, None, None),
+                              "XML declares entities or a DTD, which Excel never writes"),
     "zip_bomb.xlsx": (write_bomb, (None, None, None),
                       "would expand from 0.2 MB to 200 MB"),
     "unclosed_quote.csv": (lambda p: (p.write_text(",".join(HEADER) + '\nN9001,E1,"C1\nN9001,E2,C2\n'), p)[1],

@@ -82,11 +82,17 @@ def _short(exc: Exception) -> str:
 def _read_xlsx(path: Path, must_read: Callable[[str], bool]) -> list[Grid]:
     import fastexcel
 
+    from defusedxml import DefusedXmlException
+
     try:
         parts = xlsxparts.sheet_parts(path)
         reader = fastexcel.read_excel(str(path))
     except InputError:
         raise
+    except DefusedXmlException:
+        raise InputError("refused: the workbook's XML declares entities or a DTD, which Excel never writes and "
+                         "which are used to attack programs; ask for the file to be saved again from Excel",
+                         file=path.name) from None
     except Exception as exc:  # noqa: BLE001
         raise InputError(f"cannot be read as a workbook ({_short(exc)})", file=path.name) from None
     grids = []
