@@ -81,7 +81,6 @@ def _short(exc: Exception) -> str:
 
 def _read_xlsx(path: Path, must_read: Callable[[str], bool]) -> list[Grid]:
     import fastexcel
-
     from defusedxml import DefusedXmlException
 
     try:
