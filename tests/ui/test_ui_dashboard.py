@@ -107,3 +107,19 @@ def test_rules_dialog_threshold_and_switch_off_change_the_findings(window, qtbot
     assert "triage-within-6-weeks" not in [rules.child(i).text(0) for i in range(rules.childCount())]
     from rules.catalogue import load
     assert not load(saved).get("triage-within-6-weeks").enabled
+
+
+def test_a_final_return_is_refused_while_errors_are_open(window, qtbot, tmp_path) -> None:
+    from app.ui.generate_dialog import GenerateDialog
+
+    session = window.session
+    window.push([session.change_for("episodes", 0, "dob", "31/02/1980")])   # one error
+    dialog = GenerateDialog(window)
+    qtbot.addWidget(dialog)
+    assert dialog.draft.isChecked()                    # errors open: a draft is proposed
+    dialog.draft.setChecked(False)
+    dialog.folder.setText(str(tmp_path / "out"))
+    dialog.generate()
+    qtbot.waitUntil(lambda: "Not generated" in dialog.log.toPlainText(), timeout=30000)
+    assert "tick Draft" in dialog.log.toPlainText() and not dialog.outputs
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -146,6 +146,10 @@ class GenerateDialog(QDialog):
         self.window_.runner.run("Generating returns", job, done, self._failed, lock=self.window_.set_busy)
 
     def _failed(self, exc: BaseException) -> None:
+        if type(exc).__name__ == "ReturnRefused":  # the service words it for the command line
+            errors = self.window_.session.counts()["error"]
+            exc = f"a final return needs every error fixed or accepted with a reason ({errors:,} left); " \
+                  "fix or accept them (Findings panel), or tick Draft"
         self.log.appendPlainText(f"Not generated: {exc}")
 
     def open_folder(self) -> None:
