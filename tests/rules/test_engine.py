@@ -247,6 +247,11 @@ EDITS = [
     ("modalities", "modality_end_date", [pd.Timestamp("2025-03-01"), pd.NaT]),
     ("tops", "top_stage", ["S", "R", "E"]),
     ("tops", "top_date", [pd.Timestamp("2024-06-01"), pd.Timestamp("2025-07-01"), pd.NaT]),
+    ("tops", "episode_id", ["E1", "E5", "E77"]),
+    ("modalities", "modality_id", ["M1", "M2", "M4"]),
+    ("episodes", "first_initial", ["A", "Z", pd.NA]),
+    ("episodes", "dob", [pd.Timestamp("1961-02-02"), pd.Timestamp("1963-02-04"), pd.NaT]),
+    ("episodes", "consent", ["Y", "N"]),
 ]
 
 
