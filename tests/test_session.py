@@ -185,3 +185,10 @@ def test_several_findings_accepted_with_one_reason(session: Session) -> None:
     session.accept(errors, "checked with the provider")
     assert session.counts()["error"] == 0
     assert set(session.accepted_frame()["reason"]) == {"checked with the provider"}
+
+
+def test_measures_before_anything_is_open_say_so() -> None:
+    from app.errors import InputError
+
+    with pytest.raises(InputError, match="no extracts are open"):
+        Session().measures("2025-26 Q1")

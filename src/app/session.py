@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from app.errors import InputError
 from rules import codes, columns
 from rules.findings import FINDING_COLUMNS, concat_findings, empty_findings, normalise
 from rules.progress import NO_PROGRESS, Progress
@@ -407,6 +408,10 @@ class Session:
             out["accept_reason"] = out["key"].map(self.accepted).fillna("").to_numpy()
 
     # -- measures and returns ----------------------------------------------------------------
+    def _need_data(self) -> None:
+        if self.typed is None:
+            raise InputError("no extracts are open yet: open your providers' extracts (or the demo) first")
+
     def open_findings(self) -> pd.DataFrame:
         """Findings not accepted (what excludes records from measures), in ``FINDING_COLUMNS``."""
         return self.findings.loc[~self.findings["accepted"], list(FINDING_COLUMNS)]
@@ -422,6 +427,7 @@ class Session:
         from rules.periods import parse_period
 
         span = parse_period(period) if isinstance(period, str) else period
+        self._need_data()
         return compute(self.typed, span, settings=self.settings, findings=self.findings[list(FINDING_COLUMNS)],
                        by=by)
 
@@ -433,6 +439,7 @@ class Session:
         from rules.periods import parse_period
 
         span = parse_period(period) if isinstance(period, str) else period
+        self._need_data()
         findings, accepted = self.findings[list(FINDING_COLUMNS)], self.accepted_frame()
         if not check_only:
             return returns.generate_returns(self.typed, findings, span, Path(out_dir), templates=templates,
