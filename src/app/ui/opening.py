@@ -146,16 +146,14 @@ class Opening:
     def _remember(self, paths: list[Path]) -> None:
         settings = QSettings()
         key = "\n".join(str(p) for p in paths)
-        recent = [r for r in (settings.value("files/recent", []) or []) if r != key]
+        recent = [r for r in recent_entries() if r != key]
         settings.setValue("files/recent", [key, *recent][:MAX_RECENT])
         settings.setValue("files/last_folder", str(paths[0].parent))
         self._fill_recent()
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
-        recent = QSettings().value("files/recent", []) or []
-        if isinstance(recent, str):
-            recent = [recent]
+        recent = recent_entries()
         for entry in recent:
             paths = [Path(p) for p in entry.split("\n")]
             action = self.recent_menu.addAction(", ".join(p.name for p in paths))
@@ -171,6 +169,12 @@ class Opening:
         if paths:
             self.open_files(paths)
             event.acceptProposedAction()
+
+
+def recent_entries() -> list[str]:
+    """Recently opened sets of files, newest first (one entry = paths joined by newlines)."""
+    recent = QSettings().value("files/recent", []) or []
+    return [recent] if isinstance(recent, str) else [str(r) for r in recent]
 
 
 def proposals(mappings: list, paths: list[Path]) -> list:
