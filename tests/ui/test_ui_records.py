@@ -227,3 +227,18 @@ def test_closing_with_unsaved_changes_asks_first(window) -> None:
     assert window.isVisible() and box.isVisible() and "1 changes" in box.text()
     box.button(QMessageBox.StandardButton.Discard).click()
     assert not window.isVisible()
+
+
+def test_dates_sort_as_dates_whatever_way_they_were_written() -> None:
+    from ui_data import small_raw
+
+    from app.session import Session
+
+    raw = small_raw()
+    raw.episodes.loc[5, "referral_date"] = "2025-01-02"
+    raw.episodes.loc[6, "referral_date"] = "01/01/2025"      # as a provider wrote it
+    session = Session()                                      # the real schema parses both
+    session.load(raw)
+    model = RecordsModel(session, "episodes")
+    model.sort(model.column_of("referral_date"), Qt.SortOrder.AscendingOrder)
+    assert [model.index(r, model.column_of("referral_date")).data() for r in range(2)] == ["01/01/2025", "2025-01-02"]

@@ -41,6 +41,7 @@ class RecordsModel(QAbstractTableModel):
                        for i, f in enumerate(self.fields)]
         self.numeric = {i for i, f in enumerate(self.fields)
                         if f == "_row" or (i < self.editable and columns.column(table, f).type == "int")}
+        self.by_value = {f for f in self.fields[:self.editable] if columns.column(table, f).type in ("date", "int")}
         self.edit_handler: EditHandler | None = None
         self.quick_filter = ""
         self.flagged_only = False
@@ -181,9 +182,14 @@ class RecordsModel(QAbstractTableModel):
     def _sorted(self, order: np.ndarray) -> np.ndarray:
         if self.sort_column < 0 or not len(order):
             return np.sort(order)
-        values = pd.Series(self._cols[self.sort_column][order], dtype="string")
-        if self.sort_column in self.numeric:
-            values = pd.to_numeric(values, errors="coerce")
+        name = self.fields[self.sort_column]
+        typed = self.session.typed.get(self.table) if self.session.typed is not None else None
+        if name in self.by_value and typed is not None and name in typed:  # dates by date, numbers by number
+            values = typed[name].iloc[order]
+        else:
+            values = pd.Series(self._cols[self.sort_column][order], dtype="string")
+            if self.sort_column in self.numeric:
+                values = pd.to_numeric(values, errors="coerce")
         ascending = self.sort_order == Qt.SortOrder.AscendingOrder
         ranked = values.reset_index(drop=True).sort_values(ascending=ascending, na_position="last", kind="stable")
         return order[ranked.index.to_numpy()]
