@@ -60,6 +60,7 @@ def main(out: Path, extracts: Path | None = None) -> int:
                                     ("dashboard", "app.ui.dashboard", "Dashboard", (1300, 860)),
                                     ("generate_dialog", "app.ui.generate_dialog", "GenerateDialog", (700, 520)),
                                     ("rules_dialog", "app.ui.rules_dialog", "RulesDialog", (1100, 700)),
+                                    ("settings_dialog", "app.ui.settings_dialog", "SettingsDialog", (620, 720)),
                                     ("help", "app.ui.help", "HelpDialog", (820, 720))):
         try:
             dialog = getattr(__import__(module, fromlist=[cls]), cls).for_screenshot(window)

@@ -123,3 +123,20 @@ def test_a_final_return_is_refused_while_errors_are_open(window, qtbot, tmp_path
     qtbot.waitUntil(lambda: "Not generated" in dialog.log.toPlainText(), timeout=30000)
     assert "tick Draft" in dialog.log.toPlainText() and not dialog.outputs
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_settings_dialog_changes_the_name_and_a_threshold_for_rules_and_measures(window, qtbot) -> None:
+    from app.ui.settings_dialog import SettingsDialog
+
+    session = window.session
+    late = int((session.findings["rule"] == "triage-within-6-weeks").sum())
+    dialog = SettingsDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Testshire")
+    dialog.days["triage_target_days"].setValue(90)
+    dialog.targets["planned_exits"].setValue(45.0)
+    dialog.apply()
+    qtbot.waitUntil(lambda: dialog.message.text() == "Applied", timeout=30000)
+    assert session.settings.partnership_name == "Testshire"
+    assert int((session.findings["rule"] == "triage-within-6-weeks").sum()) < late
+    assert session.measures("2025-26 Q2").measures["planned_exits"].target == 45.0

@@ -42,6 +42,7 @@ def build(window) -> dict[str, QAction]:
         "previous": _act(window, "Pre&vious finding", lambda: window.next_finding(-1), "Shift+F3"),
         "accept": _act(window, "&Accept finding...", window.accept_finding, "Ctrl+Shift+A"),
         "rules": _act(window, "&Rules...", window.show_rules),
+        "settings": _act(window, "Partnership &settings...", window.show_settings),
         "dashboard": _act(window, "&Performance dashboard", window.show_dashboard, "Ctrl+M"),
         "generate": _act(window, "&Generate returns...", window.show_generate, "Ctrl+G"),
         "help": _act(window, "&Getting started", window.show_help, Key.HelpContents),
@@ -64,7 +65,7 @@ def build(window) -> dict[str, QAction]:
     view = bar.addMenu("&View")
     view.addActions([window.findings_dock.toggleViewAction(), window.history_dock.toggleViewAction()])
     tools = bar.addMenu("&Tools")
-    tools.addActions([a["dashboard"], a["generate"], a["rules"]])
+    tools.addActions([a["dashboard"], a["generate"], a["rules"], a["settings"]])
     bar.addMenu("&Help").addAction(a["help"])
     tools_bar = window.addToolBar("Main")
     tools_bar.setObjectName("main-toolbar")

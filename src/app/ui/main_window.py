@@ -185,6 +185,9 @@ class MainWindow(Opening, QMainWindow):
     def show_rules(self) -> None:
         self._dialog("app.ui.rules_dialog", "RulesDialog")
 
+    def show_settings(self) -> None:
+        self._dialog("app.ui.settings_dialog", "SettingsDialog")
+
     def show_dashboard(self) -> None:
         self._dialog("app.ui.dashboard", "Dashboard")
 
