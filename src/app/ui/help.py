@@ -22,6 +22,8 @@ A final return needs every error fixed or accepted; a draft can always be made.<
 <li><b>Check performance</b> (Tools &gt; Performance dashboard): pick a period; click a figure to see
 the records behind it.</li>
 <li><b>Generate</b> the national return and the committee report (Tools &gt; Generate returns).</li>
+<li><b>Save as a workspace</b> (File &gt; Save as workspace) to keep the files, every change and
+acceptance in one file; from then on each change is saved as you make it.</li>
 </ol>
 <h3>Keys</h3>
 <table cellpadding="3">
@@ -33,6 +35,9 @@ the records behind it.</li>
 <tr><td>Ctrl+H</td><td>replace a value in the selected or shown rows</td></tr>
 <tr><td>Ctrl+Z / Ctrl+Y</td><td>undo / redo</td></tr>
 </table>
+<p>The partnership's name, the day thresholds (one number for a rule and its measure) and the
+targets are under Tools &gt; Partnership settings; rules can be switched off or made warnings under
+Tools &gt; Rules.</p>
 <p>The codes (TCDF, SPRX, HER...) are this product's own readable codes, modelled on the national
 data set's names; they are not the official national codes.</p>
 """
