@@ -175,3 +175,48 @@ def test_cells_of_32767_characters(tmp_path: Path) -> None:
         assert bad["rule"].tolist() == ["invalid-code"] and bad["row"].tolist() == [3]
         assert bad["values"].tolist() == [("H" * 32_767,)]      # the evidence is whole
         assert len(bad["message"].iat[0]) < 400                  # the sentence people read is not
+
+
+def test_error_cells_keep_what_excel_shows(tmp_path: Path) -> None:
+    data = [row(1, referral_date=Formula("VLOOKUP(A2,Refs!A:B,2,0)", "#N/A")), row(2)]
+    xml = sheet_xml([HEADER] + data).replace('t="str"><f>', 't="e"><f>')      # a formula whose result is an error
+    opened = _open(write_raw_xlsx(tmp_path / "errors.xlsx", {"episodes": xml}))
+    assert opened.raw.episodes["referral_date"].tolist() == ["#N/A", "01/04/2025"]
+    bad = opened.findings
+    assert bad[["rule", "row", "values"]].values.tolist() == [["invalid-date", 2, ("#N/A",)]]
+
+
+def test_a_time_cell_in_a_date_column_is_not_a_day_in_1899(tmp_path: Path) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb["episodes"].cell(row=2, column=HEADER.index("referral_date") + 1, value=dt.time(12, 30))
+    opened = _open(write_xlsx(tmp_path / "time_cell.xlsx", {"episodes": rows(2)}, edit))
+    assert opened.raw.episodes["referral_date"].tolist() == ["12:30:00", "01/04/2025"]
+    assert opened.findings[["rule", "row"]].values.tolist() == [["invalid-date", 2]]
+
+
+def test_hidden_sheets_only_give_tables_no_visible_sheet_has(tmp_path: Path) -> None:
+    tops = [["provider_code", "episode_id", "top_id", "top_date", "top_stage"], ["N9001", "E0001", "T1", "02/04/2025", "S"]]
+
+    def hide(wb: openpyxl.Workbook) -> None:
+        wb["episodes last quarter"].sheet_state = "hidden"
+        wb["tops"].sheet_state = "veryHidden"
+    path = write_xlsx(tmp_path / "hidden.xlsx", {"episodes": rows(2), "episodes last quarter": rows(5), "tops": tops},
+                      hide)
+    opened = _open(path)
+    assert opened.raw.episodes["_sheet"].tolist() == ["episodes", "episodes"]   # last quarter's copy left out
+    assert opened.raw.tops["top_id"].tolist() == ["T1"]                          # the only TOPs there are
+
+
+def test_formulas_merges_and_errors_are_found_where_the_table_does_not_start_in_column_a(tmp_path: Path) -> None:
+    pad = [None, None]                                          # the table starts in column C
+    data = [pad + row(i, provider_code="N9001" if i == 1 else None,
+                      referral_date=Formula("A1", "") if i == 2 else "01/04/2025") for i in (1, 2, 3)]
+    data[2][2 + HEADER.index("drug1")] = Formula("X1", "#DIV/0!")
+    xml = sheet_xml([[None, None, "Q1 extract"], pad + list(HEADER)] + data, merges=["C1:M1", "C3:C5"])
+    xml = xml.replace('t="str"><f>X1</f>', 't="e"><f>X1</f>')
+    opened = _open(write_raw_xlsx(tmp_path / "offset.xlsx", {"episodes": xml}))
+    raw = opened.raw.episodes
+    assert raw["provider_code"].tolist() == ["N9001"] * 3
+    assert raw["referral_date"].isna().tolist() == [False, True, False]   # a saved empty result is a blank
+    assert raw["drug1"].tolist() == ["HER", "HER", "#DIV/0!"]
+    assert opened.findings[["rule", "row"]].values.tolist() == [["invalid-code", 5]]

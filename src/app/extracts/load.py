@@ -65,11 +65,12 @@ def read_extract(path: Path, *, profile: MappingProfile | None = None, progress:
         grids = readers.read_workbook(path, must_read=lambda sheet: table_from_name(sheet) is not None)
         check_cancelled(progress)
         extract = RawExtract(path, {}, files=[name])
-        for grid in grids:
+        for grid in [g for g in grids if not g.hidden]:
             if table_from_name(grid.sheet) == "about":
                 extract.as_at = _about_as_at(grid, name)
                 continue
             _add_grid(extract, grid, name, profile, use_guesses, grid.sheet)
+        _add_hidden(extract, [g for g in grids if g.hidden], name, profile, use_guesses)
         if not grids:
             raise InputError("the workbook holds no data: its sheets are empty or charts", file=name)
         if not extract.tables:
@@ -102,6 +103,27 @@ def _read_folder(folder: Path, profile: MappingProfile | None, progress: Progres
                          "*modalities*.csv, *tops*.csv)", file=base)
     _refuse_no_episodes(extract)
     return extract
+
+
+def _add_hidden(extract: RawExtract, grids: list[readers.Grid], name: str, profile: MappingProfile | None,
+                use_guesses: bool) -> None:
+    """Hidden sheets (old quarters, lookups) are read only for a table no visible sheet holds.
+
+    The person who checked the workbook saw only the visible sheets; a hidden copy of last quarter's
+    episodes must not be added to this quarter's.
+    """
+    for grid in grids:
+        if table_from_name(grid.sheet) == "about":
+            extract.as_at = extract.as_at or _about_as_at(grid, name)
+            continue
+        trial = RawExtract(extract.path, {})
+        try:
+            _add_grid(trial, grid, name, profile, use_guesses, grid.sheet)
+        except InputError:
+            continue  # a hidden sheet nobody can see is not worth refusing the file for
+        if trial.tables and not set(trial.tables) & set(extract.tables):
+            extract.tables.update(trial.tables)
+            extract.mappings += trial.mappings
 
 
 def _refuse_no_episodes(extract: RawExtract) -> None:

@@ -35,6 +35,7 @@ class Grid:
     frame: pd.DataFrame
     first_row: int
     first_col: int = 0              # 0-based source column of ``frame``'s first column
+    hidden: bool = False            # a hidden sheet: read only for a table no visible sheet has
     #: grid column -> 1-based source rows of formula cells Excel saved no result for
     uncached: dict[int, list[int]] = field(default_factory=dict)
     #: merged ranges (row1, col1, row2, col2) in grid positions (0-based, inclusive)
@@ -52,6 +53,11 @@ def _clean(arr: pa.Array, *, excel: bool) -> pa.Array:
     midnight = pc.and_(pc.ends_with(arr, " 00:00:00"), pc.equal(pc.utf8_length(arr), 19))
     if pc.any(midnight).as_py():
         arr = pc.if_else(midnight, pc.utf8_slice_codeunits(arr, 0, 10), arr)
+    # A time or duration cell (serial below 1) comes as '1899-12-31 12:30:00': keep what Excel shows, the
+    # time, which is not a date (as a date it would be a silent 31/12/1899).
+    time_only = pc.fill_null(pc.match_substring_regex(arr, r"^1899-12-3[01] [0-9]{2}:[0-9]{2}:[0-9]{2}"), False)
+    if pc.any(time_only).as_py():
+        arr = pc.if_else(time_only, pc.utf8_slice_codeunits(arr, 11, 19), arr)
     return arr
 
 
@@ -111,6 +117,11 @@ def _read_xlsx(path: Path, must_read: Callable[[str], bool]) -> list[Grid]:
             continue
         grid = grid_from_arrow(batch, sheet=part.name, first_row=part.first_row)
         grid.first_col = part.first_col
+        grid.hidden = part.hidden
+        for (row, col), text in part.errors.items():   # '#N/A' is what Excel shows: keep it, not a blank
+            r, c = row - part.first_row, col - part.first_col
+            if 0 <= r < len(grid.frame) and 0 <= c < grid.frame.shape[1]:
+                grid.frame.iat[r, c] = text
         grid.uncached = {col - part.first_col: rows for col, rows in part.uncached.items()}
         grid.merges = [(r1 - part.first_row, c1 - part.first_col, r2 - part.first_row, c2 - part.first_col)
                        for r1, c1, r2, c2 in part.merges]

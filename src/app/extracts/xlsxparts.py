@@ -3,9 +3,9 @@
 fastexcel (calamine) gives cell values only, trimmed to the used area. Import also needs:
 which sheets are chart sheets (not to be loaded), the row and column the used area starts at,
 formula cells with no saved result (openpyxl and some exporters write formulas without values: the
-cell would silently read as blank), and merged ranges (a value merged down over several data rows
+cell would silently read as blank), error cells (``#N/A``, also read as blank), and merged ranges (a value merged down over several data rows
 belongs to each of them). The sheet is streamed; the cell-by-cell pass runs only on sheets that hold
-a formula or a merge at all, so plain sheets cost one decompression.
+a formula, an error cell or a merge at all, so plain sheets cost one decompression.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ _REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d+)\"")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _VALUE_TAG = re.compile(rb"<(?:\w+:)?v[\s>/]")
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?\"")
-_MARKS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b"mergeCell ")
+_FORMULA_END = re.compile(rb"(?:</(?:\w+:)?f>|/>)\s*</(?:\w+:)?c>")
+_ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>\s*(#[^<]{1,20})</")
+_MARKS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b"mergeCell ", b't="e"')
 
 
 @dataclass
@@ -36,12 +38,15 @@ class SheetPart:
     name: str
     member: str
     chart: bool = False
+    hidden: bool = False                # state="hidden" or "veryHidden" in the workbook
     first_row: int = 1                  # 1-based row of the first cell with a value
     first_col: int = 0                  # 0-based column of the first cell with a value (after ``scan``)
     #: 0-based absolute column -> 1-based rows of formula cells with no saved result
     uncached: dict[int, list[int]] = field(default_factory=dict)
     #: merged ranges as (row1, col1, row2, col2): rows 1-based, columns 0-based, absolute
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    #: (1-based row, 0-based column) -> the error Excel shows ('#N/A'), which fastexcel reads as blank
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def col_index(letters: bytes | str) -> int:
@@ -73,7 +78,8 @@ def sheet_parts(path: Path) -> list[SheetPart]:
         for sheet in book.iter(f"{_NS_MAIN}sheet"):
             target, kind = targets.get(sheet.get(f"{_NS_REL}id"), ("", ""))
             member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            part = SheetPart(sheet.get("name") or "", member, chart=not kind.endswith("/worksheet"))
+            part = SheetPart(sheet.get("name") or "", member, chart=not kind.endswith("/worksheet"),
+                             hidden=sheet.get("state", "visible") != "visible")
             if not part.chart and member in members:
                 part.first_row = _first_value_row(zf, member)
             parts.append(part)
@@ -104,28 +110,96 @@ def _first_value_row(zf: zipfile.ZipFile, member: str, limit: int = 16 << 20) ->
 
 
 def scan(path: Path, part: SheetPart) -> SheetPart:
-    """Fill ``part``'s first column, formulas without results and merges (left as is when it has none)."""
+    """Fill ``part``'s first column, formulas without results, error cells and merges.
+
+    Left as is when the sheet has none of them. The sheet is streamed in pieces of whole rows and
+    searched for the rare things themselves (``</f></c>``, ``t="e"``), so a big sheet with one merged
+    title costs a few passes of ``bytes.find``, not a parse of every cell.
+    """
     with zipfile.ZipFile(path) as zf:
         if part.member not in zf.namelist() or not _has_marks(zf, part.member):
             return part
-        data = zf.read(part.member)
-    first_col = None
-    for match in _CELL.finditer(data):
-        ref = _REF.search(match.group(1))
-        inner = match.group(2) or b""
-        if ref is None:
-            continue
-        col = col_index(ref.group(1))
-        if _HAS_VALUE.search(inner):
-            first_col = col if first_col is None else min(first_col, col)
-        elif _FORMULA.search(inner) and not _VALUE_TAG.search(inner):
-            part.uncached.setdefault(col, []).append(int(ref.group(2)))
-    part.first_col = first_col or 0
-    for m in _MERGE.finditer(data):
-        r1, c1 = int(m.group(2)), col_index(m.group(1))
-        r2, c2 = (int(m.group(4)), col_index(m.group(3))) if m.group(3) else (r1, c1)
-        part.merges.append((r1, c1, r2, c2))
+        best: int | None = None
+        for piece in _row_pieces(zf, part.member):
+            best = _first_value_col(piece, best)
+            _uncached_cells(piece, part)
+            _error_cells(piece, part)
+            for m in _MERGE.finditer(piece):
+                r1, c1 = int(m.group(2)), col_index(m.group(1))
+                r2, c2 = (int(m.group(4)), col_index(m.group(3))) if m.group(3) else (r1, c1)
+                part.merges.append((r1, c1, r2, c2))
+    part.first_col = best or 0
     return part
+
+
+def _row_pieces(zf: zipfile.ZipFile, member: str, size: int = 1 << 22):
+    """The sheet XML in pieces that end after a ``</row>`` (the last piece: whatever is left)."""
+    buf = b""
+    with zf.open(member) as fh:
+        while block := fh.read(size):
+            buf += block
+            cut = buf.rfind(b"</row>")
+            if cut < 0:
+                continue
+            cut = buf.index(b">", cut) + 1
+            yield buf[:cut]
+            buf = buf[cut:]
+    if buf:
+        yield buf
+
+
+def _first_value_col(piece: bytes, best: int | None) -> int | None:
+    """The smallest column holding a value, trying columns left of ``best`` one by one."""
+    if best == 0:
+        return best
+    if b'<c r="' not in piece and _CELL.search(piece):     # a writer with other attribute order or prefixes
+        for match in _CELL.finditer(piece):
+            ref = _REF.search(match.group(1))
+            if ref and _HAS_VALUE.search(match.group(2) or b""):
+                col = col_index(ref.group(1))
+                best = col if best is None else min(best, col)
+        return best
+    for col in range(best if best is not None else 16384):
+        letters = col_letters(col).encode()
+        if re.search(rb'<c r="' + letters + rb'[0-9]+"[^>]*>(?:<f[^>]*(?:/>|>[^<]*</f>))?<(?:v>\s*[^<\s]|is>)',
+                     piece):
+            return col
+        if best is None and col > 64:
+            break                                            # no value in the first 65 columns of this piece
+    return best
+
+
+def _cell_around(piece: bytes, pos: int) -> tuple[int, int] | None:
+    """(start, end) of the cell element holding byte ``pos``."""
+    start = max(piece.rfind(b"<c ", 0, pos), piece.rfind(b":c ", 0, pos))
+    end = piece.find(b"</", pos)
+    return (start, end) if start >= 0 and end >= 0 else None
+
+
+def _uncached_cells(piece: bytes, part: SheetPart) -> None:
+    if not any(mark in piece for mark in (b"<f>", b"<f ", b":f>", b":f ")):
+        return
+    for m in _FORMULA_END.finditer(piece):
+        span = _cell_around(piece, m.start())
+        if span is None:
+            continue
+        cell = piece[span[0]:m.end()]
+        ref = _REF.search(cell)
+        if ref and _FORMULA.search(cell) and not _VALUE_TAG.search(cell):
+            part.uncached.setdefault(col_index(ref.group(1)), []).append(int(ref.group(2)))
+
+
+def _error_cells(piece: bytes, part: SheetPart) -> None:
+    at = piece.find(b't="e"')
+    while at >= 0:
+        span = _cell_around(piece, at)
+        if span is not None:
+            end = piece.find(b"</c>", at)
+            cell = piece[span[0]:end if end >= 0 else len(piece)]
+            ref, value = _REF.search(cell), _ERROR_VALUE.search(cell)
+            if ref and value:
+                part.errors[(int(ref.group(2)), col_index(ref.group(1)))] = value.group(1).decode("utf-8", "replace")
+        at = piece.find(b't="e"', at + 5)
 
 
 def _has_marks(zf: zipfile.ZipFile, member: str) -> bool:
