@@ -41,7 +41,10 @@ def parse_ints(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     ints = pc.cast(pc.if_else(whole, digits, pa.scalar(None, pa.string())), pa.int64())
     whole_np = np.asarray(whole.to_numpy(zero_copy_only=False), dtype=bool)
     bad = pd.Series(text.notna().to_numpy(dtype=bool) & ~whole_np, index=text.index)
-    return pd.Series(pd.array(ints, dtype="Int64"), index=text.index), bad
+    # IntegerArray from numpy values and mask: pd.array(arrow ints) takes a slow element-wise path.
+    values = pc.fill_null(ints, 0).to_numpy(zero_copy_only=False).astype("int64", copy=False)
+    missing = np.asarray(pc.is_null(ints).to_numpy(zero_copy_only=False), dtype=bool)
+    return pd.Series(pd.arrays.IntegerArray(values, missing), index=text.index), bad
 
 
 @dataclass
