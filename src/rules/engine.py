@@ -286,7 +286,19 @@ def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
     if not len(findings):
         return normalise(findings.drop(columns=["_pos"], errors="ignore"))
     order = _reading_order(findings)
-    return normalise(findings.drop(columns=["_pos"], errors="ignore").iloc[order])
+    return _finish(findings.iloc[order])
+
+
+_TEXT_COLUMNS = ("rule", "severity", "category", "provider", "file", "table", "record", "message")
+
+
+def _finish(findings: pd.DataFrame) -> pd.DataFrame:
+    """``findings.normalise`` for frames the engine built (fields and values already tuples)."""
+    out = findings.reindex(columns=list(FINDING_COLUMNS))
+    out["row"] = pd.array(out["row"], dtype="Int64")
+    for name in _TEXT_COLUMNS:
+        out[name] = out[name].fillna("").astype(str)
+    return out.reset_index(drop=True)
 
 
 def _reading_order(findings: pd.DataFrame) -> np.ndarray:

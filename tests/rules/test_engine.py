@@ -275,3 +275,12 @@ def test_children_without_any_episode_are_orphans() -> None:
     t.episodes = t.episodes.iloc[:0]
     f = evaluate(t).findings
     assert list(zip(f["rule"], f["table"], strict=True)) == [("orphan-rows", "modalities"), ("orphan-rows", "tops")]
+
+
+def test_the_engines_findings_are_normalised_findings() -> None:
+    from rules.findings import normalise
+    schema = findings_frame([schema_finding("invalid-code", 3, "drug1", "XX")])
+    f = evaluate(dirty(), schema_findings=schema).findings
+    n = normalise(f.copy())
+    assert list(f.dtypes) == list(n.dtypes)
+    assert f.astype(object).equals(n.astype(object))
