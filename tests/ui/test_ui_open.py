@@ -104,6 +104,9 @@ def test_save_as_workspace_and_open_it_again(window, qtbot, extracts, tmp_path) 
     view.go_to(0, "postcode")
     window.push([session.change_for("episodes", 0, "postcode", "zz9 9zz")], "")
     assert session.workspace.history()["new"].iloc[-1] == "zz9 9zz"
+    window.history_dock.tabs.setCurrentWidget(window.history_dock.audit)   # read from the workspace
+    audit = window.history_dock.audit_model
+    assert audit.index(0, 5).data() == "zz9 9zz" and audit.index(0, 1).data() != ""
     window.open_files([path])      # the window releases the first one's lock before opening
     qtbot.waitUntil(lambda: window.session is not session, timeout=30000)
     assert window.session.table("episodes").at[0, "postcode"] == "zz9 9zz"

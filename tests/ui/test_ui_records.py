@@ -86,7 +86,7 @@ def test_facet_jump_fix_undo_loop(window, qtbot) -> None:
     assert session.counts()["error"] == 2 and window.panel.model.rowCount() == 1
     window.undo_stack.redo()
     assert session.counts()["error"] == 1
-    assert window.history_dock.widget().model().rowCount() == 2   # "Opened" + one step
+    assert window.history_dock.tabs.widget(0).model().rowCount() == 2   # "Opened" + one step
 
 
 def test_code_dropdown_shows_labels_and_bulk_fix_is_one_step(window, qtbot) -> None:
@@ -242,3 +242,16 @@ def test_dates_sort_as_dates_whatever_way_they_were_written() -> None:
     model = RecordsModel(session, "episodes")
     model.sort(model.column_of("referral_date"), Qt.SortOrder.AscendingOrder)
     assert [model.index(r, model.column_of("referral_date")).data() for r in range(2)] == ["01/01/2025", "2025-01-02"]
+
+
+def test_audit_trail_lists_changes_with_their_reasons(window, qtmodeltester) -> None:
+    view = window.views["episodes"]
+    view.replace("sex", "U", old_text="X", selected_only=False, reason="provider confirmed")
+    dock = window.history_dock
+    dock.tabs.setCurrentWidget(dock.audit)
+    model = dock.audit_model
+    qtmodeltester.check(model)
+    assert model.rowCount() == 1
+    row = {model.headerData(c, Qt.Orientation.Horizontal): model.index(0, c).data() for c in range(model.columnCount())}
+    assert row["Record"] == "N9002/E00007" and row["Was"] == "X" and row["Now"] == "U"
+    assert row["Reason"] == "provider confirmed"

@@ -19,7 +19,7 @@ from app.session import CellChange, EditResult, Session
 from app.ui import actions
 from app.ui.commands import EditCommand, describe
 from app.ui.findings_panel import FindingsPanel
-from app.ui.history_panel import history_dock
+from app.ui.history_panel import HistoryDock
 from app.ui.opening import Opening
 from app.ui.records_view import RecordsView
 from app.ui.worker import JobRunner
@@ -40,7 +40,7 @@ class MainWindow(Opening, QMainWindow):
         self.findings_dock = QDockWidget("Findings", self)
         self.findings_dock.setObjectName("findings")
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.findings_dock)
-        self.history_dock = history_dock(self.undo_stack, self)
+        self.history_dock = HistoryDock(self.undo_stack, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
         self.views: dict[str, RecordsView] = {}
         self._discard = False  # the user chose to close without saving their changes
@@ -72,6 +72,7 @@ class MainWindow(Opening, QMainWindow):
         self.panel.facet_changed.connect(self._facet)
         self.panel.accepted.connect(self._findings_changed)
         self.findings_dock.setWidget(self.panel)
+        self.history_dock.show_session(session)
         names = ", ".join(p.name for p in session.files)
         self.setWindowTitle(f"Treatment Returns - {names}" if names else "Treatment Returns")
         self._status()
@@ -87,6 +88,7 @@ class MainWindow(Opening, QMainWindow):
         for view in self.views.values():
             view.model.update_cells(result.changes)
         self._findings_changed()
+        self.history_dock.refresh()
 
     def _findings_changed(self) -> None:
         for view in self.views.values():
