@@ -42,6 +42,9 @@ def check_spreadsheet(path: Path) -> None:
     if not head:
         raise InputError("the file is empty (0 bytes)", file=name)
     suffix = path.suffix.lower()
+    if name.startswith("~$"):
+        raise InputError(f"this is the lock file Excel keeps while a workbook is open, not the workbook; open "
+                         f"{name[2:]!r} itself", file=name)
     if head.startswith(OLE_MAGIC):
         streams = ole_stream_names(path)
         if "EncryptedPackage" in streams:
@@ -57,6 +60,9 @@ def check_spreadsheet(path: Path) -> None:
         check_zip(path)
         return
     if suffix in XLSX_SUFFIXES:
+        if _looks_like_text(head):
+            raise InputError("not a valid .xlsx workbook: it is really a text file (such as CSV) with an .xlsx "
+                             "name; rename it to .csv and open that", file=name)
         raise InputError("not a valid .xlsx workbook (the file is damaged or another format)", file=name)
     if suffix == ".xls" and _looks_like_text(head):
         raise InputError("this .xls file is really a web page or text export, not an Excel workbook; open it "
