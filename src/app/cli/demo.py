@@ -23,11 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.extracts import open_extracts
+    from app import jobs
     from app.reports import write_report
-    from app.returns.generate import generate_returns
     from app.synth import generate, write
-    from rules.engine import evaluate
     from rules.periods import quarter_containing
     from rules.settings import Settings
 
@@ -36,13 +34,11 @@ def run(args: argparse.Namespace) -> int:
     period = quarter_containing(as_at).previous()
     synthetic = generate(providers=3, episodes=1200, seed=2025, defects=0.01, as_at=as_at)
     paths = write(synthetic, out / "extracts")
-    opened = open_extracts(paths, as_at=as_at)
-    settings = Settings(partnership_name=DEMO_NAME)
-    report = evaluate(opened.tables, settings=settings, schema_findings=opened.findings)
-    validation = write_report(out / "validation.html", report, files=list(opened.tables.files),
-                              files_count=len(paths), row_counts=opened.tables.row_counts())
-    result = generate_returns(opened.tables, report.findings, period, out, draft=True, as_at=as_at,
-                              settings=settings)
+    checked = jobs.check_files(paths, as_at=as_at, settings=Settings(partnership_name=DEMO_NAME))
+    report = checked.report
+    validation = write_report(out / "validation.html", report, files=list(checked.tables.files),
+                              files_count=len(paths), row_counts=checked.tables.row_counts())
+    result = jobs.generate(checked, period, out, draft=True)
     print(f"Demo partnership: {len(synthetic.providers)} providers, as at {as_at.isoformat()}, "
           f"period {period.label}")
     print(f"Extracts:          {out / 'extracts'}")

@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def check_template_command(path: Path, settings_path: Path | None) -> int:
-    from app.cli.measures import load_settings
+    from app.jobs import load_settings
     from app.returns.generate import check_template_file
 
     problems = check_template_file(path, load_settings(settings_path))
@@ -51,29 +51,21 @@ def check_template_command(path: Path, settings_path: Path | None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.errors import InputError
-
     if args.check_template is not None:
         return check_template_command(args.check_template, args.settings)
-    if args.workspace is not None:
-        raise InputError("--workspace is not available yet: give the extract files", file=str(args.workspace))
-    missing = [name for name, value in (("FILE", args.files), ("--period", args.period), ("--out", args.out))
-               if not value]
+    missing = [name for name, value in (("--period", args.period), ("--out", args.out)) if not value]
+    if not args.files and args.workspace is None:
+        missing.insert(0, "FILE (or --workspace)")
     if missing:
         args._parser.error(f"the following arguments are required: {', '.join(missing)}")
 
-    from app.cli.measures import load_settings
-    from app.extracts import open_extracts
-    from app.returns.generate import ReturnRefused, generate_returns
-    from rules.engine import evaluate
+    from app import jobs
+    from app.returns.generate import ReturnRefused
 
-    settings = load_settings(args.settings)
-    opened = open_extracts(args.files, as_at=args.as_at)
-    report = evaluate(opened.tables, settings=settings, schema_findings=opened.findings)
+    settings = jobs.load_settings(args.settings) if args.settings else None
+    checked = jobs.check(args.files, workspace=args.workspace, as_at=args.as_at, settings=settings)
     try:
-        result = generate_returns(opened.tables, report.findings, args.period, args.out,
-                                  templates=args.template, draft=args.draft,
-                                  as_at=args.as_at or opened.tables.as_at or report.as_at, settings=settings)
+        result = jobs.generate(checked, args.period, args.out, templates=args.template, draft=args.draft)
     except ReturnRefused as exc:
         print(f"treatment-returns: {exc}", file=sys.stderr)
         return 1

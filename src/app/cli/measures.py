@@ -10,16 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tomllib
-from pathlib import Path
 from typing import Any
 
 from app.cli.common import add_as_at, existing_path
-from app.errors import InputError
-from rules.measures import MeasuresResult, compute
+from rules.measures import MeasuresResult
 from rules.measures.context import BY_FIELDS
 from rules.periods import Period, parse_period
-from rules.settings import Settings
 from rules.suppression import disclosure_label
 
 
@@ -34,8 +30,10 @@ def period_arg(text: str) -> Period:
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("measures", help="compute the counts and measures for a period",
                                    description="Compute every count and measure of the returns for one period.")
-    parser.add_argument("files", nargs="+", type=existing_path, metavar="FILE",
+    parser.add_argument("files", nargs="*", type=existing_path, metavar="FILE",
                         help="an extract: .xlsx workbook, flat sheet, or folder of three CSV files")
+    parser.add_argument("--workspace", type=existing_path, default=None, metavar="FILE",
+                        help="use a saved workspace (its edits, settings and accepted findings) instead of files")
     parser.add_argument("--period", required=True, type=period_arg, metavar="PERIOD",
                         help="2025-26, 2025-26 Q1, 2025-26-Q1, 2025-26 Q2 YTD or YYYY-MM-DD..YYYY-MM-DD")
     add_as_at(parser)
@@ -47,30 +45,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def load_settings(path: Path | None) -> Settings:
-    """Settings from a TOML or JSON file; anything wrong is an InputError naming the file."""
-    if path is None:
-        return Settings()
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-        if not isinstance(data, dict):
-            raise ValueError("expected a table of settings")
-        return Settings.from_dict(data)
-    except (OSError, ValueError, TypeError) as exc:  # JSONDecodeError and TOMLDecodeError are ValueErrors
-        raise InputError(f"settings not read: {exc}", file=path.name) from None
-
-
 def run(args: argparse.Namespace) -> int:
-    from app.extracts import open_extracts  # imported late: the parser must build without them
-    from rules.engine import evaluate
+    from app import jobs
 
-    settings = load_settings(args.settings)
-    opened = open_extracts(args.files, as_at=args.as_at)
-    tables = opened.tables
-    report = evaluate(tables, settings=settings, schema_findings=opened.findings)
-    result = compute(tables, args.period, as_at=args.as_at or tables.as_at or report.as_at,
-                     settings=settings, findings=report.findings, by=args.by)
+    settings = jobs.load_settings(args.settings) if args.settings else None
+    checked = jobs.check(args.files, workspace=args.workspace, as_at=args.as_at, settings=settings)
+    result = jobs.measures(checked, args.period, by=args.by)
     if args.format == "json":
         json.dump(result.to_json(), sys.stdout, indent=2)
         sys.stdout.write("\n")

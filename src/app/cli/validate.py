@@ -44,21 +44,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.errors import InputError
-    from app.extracts import MappingProfile, open_extracts
+    from app import jobs
+    from app.extracts import MappingProfile
     from app.reports import format_table, write_report
-    from rules.catalogue import CatalogueError, load
-    from rules.engine import evaluate
 
-    try:
-        catalogue = load(args.rules) if args.rules else None
-    except CatalogueError as exc:
-        raise InputError(f"rule catalogue refused: {exc.reason}" + (f" (rule {exc.rule!r})" if exc.rule else ""),
-                         file=exc.file, row=exc.line) from None
+    catalogue = jobs.load_catalogue(args.rules) if args.rules else None
     profile = MappingProfile.load(args.mapping) if args.mapping else None
-    opened = open_extracts(args.files, as_at=args.as_at, profile=profile)
-    tables = opened.tables
-    report = evaluate(tables, catalogue=catalogue, schema_findings=opened.findings)
+    checked = jobs.check_files(args.files, as_at=args.as_at, catalogue=catalogue, profile=profile)
+    tables, report = checked.tables, checked.report
     files_count = len(args.files)
     rows = tables.row_counts()
     if args.out:

@@ -1,0 +1,150 @@
+"""The one place that composes the jobs: open, validate, measure, generate.
+
+The command line calls these; a job written here once cannot drift between the faces that use it.
+Inputs are either raw extract files or a saved workspace (its edits, settings, rule catalogue,
+accepted findings and measure snapshots).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from app.errors import InputError
+from rules.catalogue import Catalogue, CatalogueError
+from rules.engine import Report, evaluate
+from rules.periods import Period
+from rules.progress import NO_PROGRESS, Progress
+from rules.settings import Settings
+from rules.tables import Tables
+
+
+@dataclass
+class Checked:
+    """Typed tables with their findings, and everything a return needs beside them."""
+
+    tables: Tables
+    report: Report
+    settings: Settings
+    as_at: dt.date
+    files_count: int
+    accepted: pd.DataFrame | None = None
+    snapshots: dict[str, Any] = field(default_factory=dict)
+    workspace: Path | None = None
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        return self.report.findings
+
+
+def load_settings(path: Path | None, base: Settings | None = None) -> Settings:
+    """Settings from a TOML or JSON file over ``base``; anything wrong is an InputError naming the file."""
+    base = base or Settings()
+    if path is None:
+        return base
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+        data = json.loads(text) if Path(path).suffix.lower() == ".json" else tomllib.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("expected a table of settings")
+        return Settings.from_dict({**base.to_dict(), **data})
+    except (OSError, ValueError, TypeError) as exc:  # JSONDecodeError and TOMLDecodeError are ValueErrors
+        raise InputError(f"settings not read: {exc}", file=Path(path).name) from None
+
+
+def load_catalogue(path: Path | None = None, *, text: str | None = None) -> Catalogue | None:
+    """A user rule catalogue from a file or stored text; a bad one is an InputError with file, line, rule."""
+    from rules.catalogue import load, parse
+
+    try:
+        if path is not None:
+            return load(path)
+        if text:
+            return parse(text, source="workspace rule catalogue")
+    except CatalogueError as exc:
+        raise InputError(f"rule catalogue refused: {exc.reason}" + (f" (rule {exc.rule!r})" if exc.rule else ""),
+                         file=exc.file, row=exc.line) from None
+    return None
+
+
+def check_files(paths: Sequence[Path], *, as_at: dt.date | None = None, settings: Settings | None = None,
+                catalogue: Catalogue | None = None, profile: Any = None,
+                progress: Progress = NO_PROGRESS) -> Checked:
+    """Open providers' extracts and validate them (schema and rule catalogue)."""
+    from app.extracts import open_extracts
+
+    settings = settings or Settings()
+    opened = open_extracts(list(paths), as_at=as_at, profile=profile, progress=progress)
+    report = evaluate(opened.tables, catalogue=catalogue, settings=settings, schema_findings=opened.findings)
+    return Checked(opened.tables, report, settings, as_at or opened.tables.as_at or report.as_at,
+                   files_count=len(paths))
+
+
+def check_workspace(path: Path, *, as_at: dt.date | None = None, settings: Settings | None = None,
+                    catalogue: Catalogue | None = None, progress: Progress = NO_PROGRESS) -> Checked:
+    """Validate a saved workspace's working tables (sources + edits) with its own settings and rules."""
+    from app.workspace import Workspace
+    from rules.schema import check
+
+    with Workspace.open(path) as ws:
+        raw = ws.tables()
+        settings = settings or ws.settings
+        catalogue = catalogue or load_catalogue(text=ws.catalogue_toml)
+        accepted = ws.accepted()
+        snapshots = {label: ws.snapshot(label) for label in ws.snapshots()["period_label"].unique()}
+        workspace_as_at = ws.as_at
+    progress.report(0.3, "Checking the working tables")
+    typed, schema_findings = check(raw)
+    typed.as_at = as_at or workspace_as_at or typed.as_at
+    report = evaluate(typed, catalogue=catalogue, settings=settings, schema_findings=schema_findings,
+                      progress=progress)
+    return Checked(typed, report, settings, typed.as_at or report.as_at, files_count=len(typed.files),
+                   accepted=accepted, snapshots=snapshots, workspace=Path(path))
+
+
+def check(files: Sequence[Path], *, workspace: Path | None = None, **options: Any) -> Checked:
+    """``check_workspace`` when a workspace is given, else ``check_files``; neither given is a usage error."""
+    if workspace is not None:
+        if files:
+            raise InputError("give either extract files or --workspace, not both")
+        options.pop("profile", None)
+        return check_workspace(workspace, **options)
+    if not files:
+        raise InputError("no extract given: name one or more files or folders, or --workspace")
+    return check_files(files, **options)
+
+
+def measures(checked: Checked, period: Period, *, by: Sequence[str] = ()) -> Any:
+    """Every count and measure for ``period``; error findings exclude the records they concern."""
+    from app.returns.dq_context import mark_accepted
+    from rules.measures import compute
+
+    findings = checked.findings
+    if checked.accepted is not None and len(checked.accepted):
+        findings = findings[~mark_accepted(findings, checked.accepted)["accepted"].to_numpy(dtype=bool)]
+    return compute(checked.tables, period, as_at=checked.as_at, settings=checked.settings,
+                   findings=findings, by=by)
+
+
+def generate(checked: Checked, period: Period, out_dir: Path, *, templates: Sequence[Path] | None = None,
+             draft: bool = False) -> Any:
+    """Fill the returns; with a workspace, keep a snapshot of the period's measures for next quarter."""
+    from app.returns.generate import generate_returns
+
+    result = generate_returns(checked.tables, checked.findings, period, Path(out_dir), templates=templates,
+                              draft=draft, as_at=checked.as_at, settings=checked.settings,
+                              accepted=checked.accepted, snapshots=checked.snapshots)
+    if checked.workspace is not None:
+        from app.workspace import Workspace
+
+        figures = measures(checked, period).to_json()
+        with Workspace.open(checked.workspace) as ws:
+            ws.snapshot_measures(period.label, checked.as_at, figures)
+    return result
