@@ -68,3 +68,13 @@ def test_a_real_process_prints_one_line_and_exits_2(corpus_dir: Path) -> None:
     assert len(lines) == 1 and "Traceback" not in done.stderr
     assert lines[0].startswith("treatment-returns: password.xlsx: the workbook is password-protected")
     assert "remove the password in Excel" in lines[0]
+
+
+def test_a_pipe_named_like_an_extract_is_refused_at_once(tmp_path: Path) -> None:
+    import os
+
+    pipe = tmp_path / "episodes.csv"
+    os.mkfifo(pipe)                                   # reading it would wait for a writer for ever
+    with pytest.raises(InputError, match="not a regular file") as caught:
+        open_extracts([pipe])
+    assert caught.value.file == "episodes.csv"

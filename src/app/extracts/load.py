@@ -48,6 +48,9 @@ def read_extract(path: Path, *, profile: MappingProfile | None = None, progress:
         raise InputError("no such file or folder", file=str(path))
     if path.is_dir():
         return _read_folder(path, profile, progress, use_guesses, label)
+    if not path.is_file():
+        raise InputError("not a regular file (a device or a pipe); reading it could wait for ever",
+                         file=label or path.name)
     suffix = path.suffix.lower()
     name = label or path.name
     if suffix in (".csv", ".txt", ".tsv"):
