@@ -28,7 +28,9 @@ _VALUE_TAG = re.compile(rb"<(?:\w+:)?v[\s>/]")
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?\"")
 _FORMULA_END = re.compile(rb"(?:</(?:\w+:)?f>|/>)\s*</(?:\w+:)?c>")
 _ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>\s*(#[^<]{1,20})</")
-_MARKS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b"mergeCell ", b't="e"')
+#: Every formula has an element ending in "f>" (a shared formula's first cell holds its text), merges
+#: a "mergeCell", error cells t="e": three finds tell whether a sheet needs the closer look.
+_MARKS = (b"f>", b"mergeCell", b't="e"')
 
 
 @dataclass
@@ -177,7 +179,7 @@ def _cell_around(piece: bytes, pos: int) -> tuple[int, int] | None:
 
 
 def _uncached_cells(piece: bytes, part: SheetPart) -> None:
-    if not any(mark in piece for mark in (b"<f>", b"<f ", b":f>", b":f ")):
+    if b"f>" not in piece and b"<f " not in piece:
         return
     for m in _FORMULA_END.finditer(piece):
         span = _cell_around(piece, m.start())
