@@ -23,8 +23,13 @@ import pandas as pd
 _EDGE = "\"'()[]{}<>;:,.!?\u2018\u2019\u201c\u201d"
 
 
-def identifiers(episodes: pd.DataFrame) -> dict[str, str]:
-    """identifier text -> what it is, from raw episodes (text as imported) and their typed dob."""
+def identifiers(episodes: pd.DataFrame, *, service_days: set[pd.Timestamp] = frozenset()) -> dict[str, str]:
+    """identifier text -> what it is, from raw episodes (text as imported) and their typed dob.
+
+    A date of birth that is also a service date in the data (a referral, triage, TOP... date: some
+    injected defects put a birth in 2024) is not searched: a report may show that day as the service
+    date, and on its own it identifies nobody.
+    """
     out: dict[str, str] = {}
     for ref in episodes["client_ref"].dropna():
         out[str(ref).strip()] = "client_ref"
@@ -37,7 +42,7 @@ def identifiers(episodes: pd.DataFrame) -> dict[str, str]:
     dob = pd.to_datetime(episodes["dob_typed"], errors="coerce")
     for day, first, last, sex in zip(dob, episodes["first_initial"], episodes["surname_initial"],
                                      episodes["sex"], strict=True):
-        if pd.isna(day):
+        if pd.isna(day) or day in service_days:
             continue
         for form in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%b-%Y", "%d%m%Y", "%d %B %Y", "%d %b %Y"):
             out[day.strftime(form)] = "dob"

@@ -1,4 +1,5 @@
-"""Public outputs hold no client identifier: the committee report, the national return, the HTML report.
+"""Public outputs hold no client identifier: the committee report, the national return, the validation
+report (.html and .xlsx). The JSON report is complete on purpose (tools need every value).
 
 The demo's own synthetic extracts give the identifiers to look for (every client_ref, postcode,
 date of birth in several forms, linking key); ``privacy_scan`` says how text is searched and why
@@ -21,9 +22,14 @@ from app.extracts import open_extracts
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     out = tmp_path_factory.mktemp("demo")
     assert main(["demo", "--out", str(out)]) == 0
-    opened = open_extracts(sorted((out / "extracts").glob("*.xlsx")))
+    extracts = sorted((out / "extracts").glob("*.xlsx"))
+    assert main(["validate", *map(str, extracts), "--out", str(out / "validation.xlsx")]) == 1   # it has errors
+    opened = open_extracts(extracts)
     episodes = opened.raw.episodes.assign(dob_typed=opened.tables.episodes["dob"])
-    known = identifiers(episodes)
+    typed = opened.tables
+    service_days = {day for table in ("episodes", "modalities", "tops") for name, column in typed.get(table).items()
+                    if name != "dob" and str(column.dtype).startswith("datetime") for day in column.dropna()}
+    known = identifiers(episodes, service_days=service_days)
     assert sum(kind == "client_ref" for kind in known.values()) > 1000
     return out, known
 
@@ -67,4 +73,11 @@ def test_html_validation_report_withholds_identifiers(demo: tuple[Path, dict[str
     texts = html_texts(out / "validation.html")
     assert "N9001/" in texts[0]                          # records are named, by provider and episode id
     assert "(withheld)" in texts[0]                      # findings on a date of birth are in it, values withheld
+    assert leaks(texts, known) == []
+
+
+def test_xlsx_validation_report_withholds_identifiers(demo: tuple[Path, dict[str, str]]) -> None:
+    out, known = demo
+    texts = xlsx_texts(out / "validation.xlsx")
+    assert any("(withheld)" in t for t in texts)
     assert leaks(texts, known) == []
