@@ -325,6 +325,11 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], tuple[str | None, int | None, s
                         "it is really a text file (such as CSV) with an .xlsx name; rename it to .csv"),
     "~$lock_file.xlsx": (lambda p: (p.write_bytes(b"\x05Alice" + b"\x00" * 50 + b"\x05\x00A\x00l\x00"), p)[1],
                          (None, None, None), "the lock file Excel keeps while a workbook is open"),
+    "damaged_sheet.xlsx": (lambda p: write_raw_xlsx(p, {"episodes": sheet_xml(rows(2))[:30] + "<sheetData>"}),
+                           ("episodes", None, None), "the sheet is damaged and cannot be read"),
+    "damaged_sheet_data.xlsx": (lambda p: write_raw_xlsx(p, {"episodes": sheet_xml(rows(2)).replace(
+                                    "<sheetData>", "<\\sheetData>")}),
+                                ("episodes", None, None), "the sheet is damaged and cannot be read (its XML is not"),
     "chart_only.xlsx": (lambda p: write_raw_xlsx(p, {}, chartsheets=["Chart1"]), (None, None, None),
                         "the workbook holds no data: its sheets are empty or charts"),
     "empty_sheet.xlsx": (lambda p: write_raw_xlsx(p, {"Sheet1": sheet_xml([])}), (None, None, None),

@@ -40,11 +40,12 @@ def test_refused_with_one_line_naming_where(corpus_dir: Path, name: str) -> None
 
 @pytest.mark.parametrize("name", list(REFUSED))
 def test_validate_exits_2_with_the_same_line(corpus_dir: Path, name: str,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+                                             capfd: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(InputError) as caught:
         open_extracts([corpus_dir / name])
+    capfd.readouterr()
     code = main(["validate", str(corpus_dir / name), "--as-at", "2025-07-15", "--format", "json"])
-    out, err = capsys.readouterr()
+    out, err = capfd.readouterr()                  # file descriptors: the readers' own stderr shows up too
     assert code == 2
     assert out == ""                               # nothing half-written on stdout for tools to misread
     assert err == f"treatment-returns: {caught.value}\n"

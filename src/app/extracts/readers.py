@@ -105,6 +105,8 @@ def _read_xlsx(path: Path, must_read: Callable[[str], bool]) -> list[Grid]:
         if part.chart:
             continue  # a chart sheet holds no cells (and fastexcel complains on stderr when asked)
         try:
+            if part.damaged:
+                raise ValueError("its XML is not a worksheet with sheet data")
             batch = reader.load_sheet(part.name, header_row=None, dtypes="string").to_arrow()
             xlsxparts.scan(path, part)
         except Exception as exc:  # noqa: BLE001

@@ -24,6 +24,7 @@ _HAS_VALUE = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]|<(?:\w+:)?t(?:\s[^>]*)?>\s*[^<\
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d+)\"")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData[\s>/]")
 _VALUE_TAG = re.compile(rb"<(?:\w+:)?v[\s>/]")
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?\"")
 _FORMULA_END = re.compile(rb"(?:</(?:\w+:)?f>|/>)\s*</(?:\w+:)?c>")
@@ -41,6 +42,7 @@ class SheetPart:
     member: str
     chart: bool = False
     hidden: bool = False                # state="hidden" or "veryHidden" in the workbook
+    damaged: bool = False               # no worksheet root or no sheetData: not readable as a sheet
     first_row: int = 1                  # 1-based row of the first cell with a value
     first_col: int = 0                  # 0-based column of the first cell with a value (after ``scan``)
     #: 0-based absolute column -> 1-based rows of formula cells with no saved result
@@ -83,7 +85,10 @@ def sheet_parts(path: Path) -> list[SheetPart]:
             part = SheetPart(sheet.get("name") or "", member, chart=not kind.endswith("/worksheet"),
                              hidden=sheet.get("state", "visible") != "visible")
             if not part.chart and member in members:
-                part.first_row = _first_value_row(zf, member)
+                with zf.open(member) as fh:   # without these calamine prints to stderr, then fails
+                    head = fh.read(1 << 20)
+                    part.damaged = b"worksheet" not in head[:4096] or not _SHEET_DATA.search(head)
+                part.first_row = 1 if part.damaged else _first_value_row(zf, member)
             parts.append(part)
         return parts
 
