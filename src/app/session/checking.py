@@ -1,0 +1,109 @@
+"""Validation kept in step with the working tables: everything on load, only touched records after an
+edit; findings located on their RAW rows, keyed, and marked accepted (a mixin of ``Session``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from app.session.frames import among, with_extra
+from app.session.model import SEVERITY_RANK, Validator, finding_keys
+from rules import columns
+from rules.findings import FINDING_COLUMNS, concat_findings, normalise
+from rules.progress import NO_PROGRESS, Progress
+from rules.tables import Tables
+
+
+class Checking:
+    """Typed tables, schema findings and located findings of the session's RAW tables."""
+
+    raw: Tables
+    typed: Tables | None
+    validator: Validator
+    schema_findings: pd.DataFrame
+    findings: pd.DataFrame
+    accepted: dict[str, str]
+    workspace: object
+    _where: dict[str, pd.MultiIndex]
+
+    def _validate(self, typed: Tables | None = None, schema_findings: pd.DataFrame | None = None,
+                  progress: Progress = NO_PROGRESS) -> None:
+        if typed is None or schema_findings is None:
+            typed, schema_findings = self.validator.check(self.raw)
+        self.typed, self.schema_findings = typed, schema_findings
+        self._set_findings(self.validator.evaluate(typed, schema_findings, progress))
+
+    def _set_findings(self, found: pd.DataFrame) -> None:
+        located = self._locate(found)
+        self.findings = located[~located["key"].duplicated().to_numpy()].reset_index(drop=True)
+
+    def _recheck(self, touched: dict[str, np.ndarray]) -> None:
+        """Re-parse only the touched rows, splice them into the typed tables, re-judge their records."""
+        part = Tables(**{t: self.raw.get(t).iloc[touched[t]] if t in touched else None for t in columns.TABLES},
+                      as_at=self.raw.as_at, files=list(self.raw.files))
+        typed_part, found = self.validator.check(part)
+        for name, pos in touched.items():
+            target, fresh = self.typed.get(name), typed_part.get(name)
+            for col in fresh.columns:
+                target.iloc[pos, target.columns.get_loc(col)] = fresh[col].to_numpy()
+        old = self.schema_findings
+        touched_rows = pd.MultiIndex.from_arrays([
+            np.concatenate([np.full(len(p), n, dtype=object) for n, p in touched.items()]),
+            np.concatenate([self.raw.get(n)[columns.SOURCE_FILE].iloc[p].astype(str).to_numpy(dtype=object)
+                            for n, p in touched.items()]),
+            np.concatenate([pd.to_numeric(self.raw.get(n)[columns.SOURCE_ROW].iloc[p]).to_numpy(dtype=np.int64)
+                            for n, p in touched.items()])])
+        at = pd.MultiIndex.from_arrays([old["table"].to_numpy(dtype=object), old["file"].to_numpy(dtype=object),
+                                        old["row"].fillna(-1).to_numpy(dtype=np.int64)]).isin(touched_rows)
+        self.schema_findings = concat_findings([old[~at], found])
+        self._set_findings(self.validator.recheck(self.typed, self.schema_findings, touched))
+
+    def _locate(self, findings: pd.DataFrame) -> pd.DataFrame:
+        """Findings with ``pos`` (row position in the RAW table, -1 if none), ``key`` and acceptance."""
+        out = with_extra(normalise(findings))
+        out["key"] = finding_keys(out).to_numpy()
+        for name in columns.TABLES:
+            frame = self.raw.get(name)
+            mine = (out["table"] == name).to_numpy()
+            if frame is None or not mine.any():
+                continue
+            if name not in self._where:  # source positions never change with edits: built once per load
+                self._where[name] = pd.MultiIndex.from_arrays([
+                    frame[columns.SOURCE_FILE].astype(str), pd.to_numeric(frame[columns.SOURCE_ROW]).astype("int64")])
+            rows = out.loc[mine, "row"].fillna(-1).astype("int64")
+            out.loc[mine, "pos"] = self._where[name].get_indexer(pd.MultiIndex.from_arrays([out.loc[mine, "file"], rows]))
+        self._mark_accepted(out)
+        return out
+
+    def _mark_accepted(self, out: pd.DataFrame) -> None:
+        if self.accepted:
+            out["accepted"] = among(out["key"], list(self.accepted))
+            out["accept_reason"] = out["key"].map(self.accepted).fillna("").to_numpy()
+
+    # -- findings as the user sees them -------------------------------------------------------
+    def accept(self, index: int | Sequence[int], reason: str) -> None:
+        """Accept findings (by their index in ``findings``) with one reason."""
+        if not reason.strip():
+            raise ValueError("an accepted finding needs a reason")
+        for i in [index] if isinstance(index, int | np.integer) else index:
+            self.accepted[self.findings.at[i, "key"]] = reason.strip()
+            if self.workspace is not None:
+                self.workspace.accept(self.findings.loc[i, list(FINDING_COLUMNS)].to_dict(), reason.strip())
+        self.findings = self.findings.copy()  # views holding the old table keep a consistent one
+        self._mark_accepted(self.findings)
+
+    def counts(self) -> dict[str, int]:
+        """Open (not accepted) findings per severity."""
+        open_ = self.findings[~self.findings["accepted"]]
+        return {s: int((open_["severity"] == s).sum()) for s in SEVERITY_RANK}
+
+    def open_findings(self) -> pd.DataFrame:
+        """Findings not accepted (what excludes records from measures), in ``FINDING_COLUMNS``."""
+        return self.findings.loc[~self.findings["accepted"], list(FINDING_COLUMNS)]
+
+    def accepted_frame(self) -> pd.DataFrame:
+        """Accepted findings with their ``reason``, as the returns list them."""
+        rows = self.findings[self.findings["accepted"]]
+        return rows[list(FINDING_COLUMNS)].assign(reason=rows["accept_reason"].to_numpy())

@@ -1,0 +1,69 @@
+"""The values the session hands out: cell changes, edit results, finding keys, the validator protocol."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from rules.findings import empty_findings
+from rules.progress import NO_PROGRESS, Progress
+from rules.tables import Tables
+
+#: What identifies one finding across re-validations (its values too: an acceptance lasts only
+#: while the values it was given for stay the same, spec/rules.md).
+FINDING_KEY: tuple[str, ...] = ("rule", "table", "file", "row", "fields", "values")
+SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+
+
+class Validator(Protocol):
+    """Turns RAW tables into typed tables and findings (schema, then the rule catalogue)."""
+
+    def check(self, raw: Tables) -> tuple[Tables, pd.DataFrame]:
+        """Parse RAW -> typed, with the schema findings."""
+
+    def evaluate(self, typed: Tables, schema_findings: pd.DataFrame,
+                 progress: Progress = NO_PROGRESS) -> pd.DataFrame:
+        """All findings: the schema's and the catalogue's over typed tables."""
+
+
+@dataclass
+class CellChange:
+    """One cell of a RAW working table, before and after (values already converted)."""
+
+    table: str
+    pos: int
+    field: str
+    old: str | None
+    new: str | None
+
+    def inverse(self) -> CellChange:
+        return replace(self, old=self.new, new=self.old)
+
+
+@dataclass
+class EditResult:
+    """What an edit did: the changes applied, rows touched per table, findings that came and went."""
+
+    changes: list[CellChange]
+    touched: dict[str, np.ndarray] = field(default_factory=dict)
+    added: pd.DataFrame = field(default_factory=empty_findings)
+    removed: pd.DataFrame = field(default_factory=empty_findings)
+
+
+def finding_keys(findings: pd.DataFrame) -> pd.Series:
+    """One text key per finding (see ``FINDING_KEY``)."""
+    if not len(findings):
+        return pd.Series([], dtype=object)
+    row = findings["row"].astype("string").fillna("")
+    return (findings["rule"] + "|" + findings["table"] + "|" + findings["file"] + "|" + row.astype(object) + "|"
+            + findings["fields"].map(_joined) + "|" + findings["values"].map(_joined)).astype(object)
+
+
+def _joined(values: tuple) -> str:
+    try:
+        return "/".join(values)
+    except TypeError:  # a value that is not text
+        return "/".join(str(v) for v in values)

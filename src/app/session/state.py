@@ -1,0 +1,91 @@
+"""``Session``: the open document, composed of its parts (checking, editing, workspace, returns)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from app.session.checking import Checking
+from app.session.editing import Editing
+from app.session.frames import empty_raw, with_extra
+from app.session.model import CellChange, EditResult, Validator
+from app.session.returns_io import ReturnsIO
+from app.session.validator import RulesValidator
+from app.session.workspace_io import WorkspaceIO
+from rules import columns
+from rules.findings import empty_findings
+from rules.progress import NO_PROGRESS, Progress
+from rules.settings import Settings
+from rules.tables import Tables
+
+
+class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
+    """The partnership's data as the user is working on it."""
+
+    def __init__(self, *, settings: Settings | None = None, validator: Validator | None = None,
+                 workspace: Any = None) -> None:
+        self.settings = settings or Settings()
+        self.validator: Validator = validator or RulesValidator(self.settings)
+        self.workspace = workspace
+        self.raw = Tables(episodes=empty_raw("episodes"))
+        self._where: dict[str, pd.MultiIndex] = {}
+        self.original = self.raw  # the tables as opened, before any edit (what a workspace imports)
+        self.typed: Tables | None = None
+        self.schema_findings = empty_findings()
+        self.findings = with_extra(empty_findings())
+        self.log: list[tuple[CellChange, str]] = []  # every applied change and its reason
+        self.accepted: dict[str, str] = {}          # finding key -> reason
+        self.files: list[Path] = []
+        self.listeners: list[Callable[[EditResult], None]] = []
+
+    def load(self, raw: Tables, *, files: Sequence[Path] = (), typed: Tables | None = None,
+             schema_findings: pd.DataFrame | None = None, progress: Progress = NO_PROGRESS) -> None:
+        """Take RAW tables as the working tables and validate them all (reusing a parse already made)."""
+        frames = {t: f.reset_index(drop=True) for t in columns.TABLES if (f := raw.get(t)) is not None}
+        self.raw = Tables(**{t: frames.get(t) for t in columns.TABLES}, as_at=raw.as_at, files=list(raw.files))
+        if self.raw.episodes is None:
+            self.raw.episodes = empty_raw("episodes")
+        self.original = Tables(**{t: f.copy() if (f := self.raw.get(t)) is not None else None
+                                  for t in columns.TABLES}, as_at=raw.as_at, files=list(raw.files))
+        self.files = [Path(p) for p in files]
+        self.log.clear()
+        self._where = {}
+        self._validate(typed, schema_findings, progress)
+
+    def open_files(self, paths: Sequence[Path | str], *, as_at: dt.date | None = None,
+                   progress: Progress = NO_PROGRESS, **options: Any) -> Any:
+        """Read provider extracts (``app.extracts.open_extracts``), validate, and return the ``Opened``."""
+        from app.extracts import open_extracts
+
+        files = [Path(p) for p in paths]
+        opened = open_extracts(files, as_at=as_at, progress=progress, **options)
+        self.load(opened.raw, files=files, typed=opened.tables, schema_findings=opened.findings,
+                  progress=progress)
+        return opened
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """A RAW working table (None when the extracts did not have it)."""
+        return self.raw.get(name)
+
+    @property
+    def catalogue(self) -> Any:
+        """The rule catalogue in use (``rules.catalogue``; the shipped one unless changed)."""
+        from rules.catalogue import default_catalogue
+
+        return getattr(self.validator, "catalogue", None) or default_catalogue()
+
+    def set_rules(self, *, catalogue: Any = None, settings: Settings | None = None,
+                  progress: Progress = NO_PROGRESS) -> None:
+        """Use another catalogue and/or settings (thresholds), then validate everything again."""
+        self.settings = settings or self.settings
+        self.validator = RulesValidator(self.settings, catalogue if catalogue is not None else self.catalogue)
+        self._validate(progress=progress)
+        if self.workspace is not None:
+            from rules.catalogue import to_toml
+
+            self.workspace.set_settings(self.settings)
+            self.workspace.set_catalogue_toml(to_toml(self.validator.catalogue))

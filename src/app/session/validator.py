@@ -1,0 +1,41 @@
+"""The real validator: ``rules.schema.check`` then ``rules.engine.evaluate`` (or ``recheck``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rules.progress import NO_PROGRESS, Progress
+from rules.settings import Settings
+from rules.tables import Tables
+
+
+class RulesValidator:
+    """Schema then the rule catalogue with the settings; keeps the last report for re-checks."""
+
+    def __init__(self, settings: Settings, catalogue: Any = None) -> None:
+        self.settings = settings
+        self.catalogue = catalogue
+
+    def check(self, raw: Tables) -> tuple[Tables, pd.DataFrame]:
+        from rules import schema
+
+        return schema.check(raw)
+
+    def evaluate(self, typed: Tables, schema_findings: pd.DataFrame,
+                 progress: Progress = NO_PROGRESS) -> pd.DataFrame:
+        from rules import engine
+
+        self.report = engine.evaluate(typed, catalogue=self.catalogue, settings=self.settings,
+                                      schema_findings=schema_findings, progress=progress)
+        return self.report.findings
+
+    def recheck(self, typed: Tables, schema_findings: pd.DataFrame, touched: dict[str, np.ndarray]) -> pd.DataFrame:
+        """All findings after an edit, re-judging only the records the touched rows belong to."""
+        from rules import engine
+
+        self.report, _ = engine.recheck(typed, self.report, touched, catalogue=self.catalogue,
+                                        settings=self.settings, schema_findings=schema_findings)
+        return self.report.findings
