@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from corpus import REFUSED
+from corpus_refused import REFUSED
 
 from app.cli import main
 from app.errors import InputError

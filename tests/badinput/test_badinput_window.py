@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from corpus import REFUSED
+from corpus_refused import REFUSED
 
 from app.errors import InputError
 from app.extracts import open_extracts

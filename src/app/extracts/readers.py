@@ -4,7 +4,9 @@ A grid is a DataFrame with positional columns, every value text (pandas' default
 NaN = blank) and ``first_row`` = the 1-based source row of its first line. Excel date cells become
 ISO ``YYYY-MM-DD`` text. fastexcel reads .xlsx (all cells as strings: its type inference would
 null later off-type cells); it trims leading empty rows, so the first used row is read from the
-sheet XML. Other spreadsheet formats go through python-calamine.
+sheet XML. Other spreadsheet formats go through python-calamine. Before any parser runs,
+``sniff`` says what the file really is (password, old .xls, zip bomb...); ``xlsxparts`` adds what
+fastexcel does not say (chart and hidden sheets, formulas without results, error cells, merges).
 """
 
 from __future__ import annotations

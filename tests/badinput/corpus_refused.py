@@ -1,0 +1,119 @@
+"""The corpus files that must be refused, each with where its one-line error points and what it says."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from corpus import (
+    HEADER,
+    Formula,
+    row,
+    rows,
+    sheet_xml,
+    write_bomb,
+    write_csv,
+    write_encrypted_xlsx,
+    write_old_xls,
+    write_raw_xlsx,
+    write_xlsx,
+)
+
+# ---- the files that must be refused, each with where the one-line error points ----------------------
+
+def _truncated(path: Path) -> Path:
+    whole = write_xlsx(path, {"episodes": rows(50)})
+    data = whole.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def _zip_of(members: dict[str, str]) -> Callable[[Path], Path]:
+    def make(path: Path) -> Path:
+        with zipfile.ZipFile(path, "w") as zf:
+            for name, text in members.items():
+                zf.writestr(name, text)
+        return path
+    return make
+
+
+def _conflicting_duplicates(path: Path) -> Path:
+    cells = [HEADER + ["Date of referral"]] + [r + ["01/04/2025"] for r in rows(3)[1:]]
+    cells[2][-1] = "02/04/2025"      # the second data row (source row 3) disagrees
+    return write_csv(path, cells)
+
+
+def _uncached_formulas(path: Path) -> Path:
+    at = HEADER.index("referral_date")
+    data = [row(i, referral_date=Formula("DATE(2025,4,1)") if i > 1 else "01/04/2025") for i in (1, 2, 3)]
+    assert data[1][at].cached is None
+    return write_raw_xlsx(path, {"episodes": sheet_xml([["Quarterly extract"], [], list(HEADER)] + data)})
+
+
+def _entity_expansion(path: Path) -> Path:
+    """A 'billion laughs' DTD in xl/workbook.xml: a safe parser refuses it instead of expanding it."""
+    write_raw_xlsx(path, {"episodes": sheet_xml(rows(2))})
+    lol = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+           + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
+           + ']>')
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b'<?xml version="1.0" encoding="UTF-8"?>', lol.encode()).replace(b'name="episodes"', b'name="&lol9;"')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
+#: file name -> (builder, (sheet, row, column) the error names, words the reason must hold)
+REFUSED: dict[str, tuple[Callable[[Path], Path], tuple[str | None, int | None, str | None], str]] = {
+    "empty.csv": (lambda p: (p.write_bytes(b""), p)[1], (None, None, None), "the file is empty"),
+    "zero_bytes.xlsx": (lambda p: (p.write_bytes(b""), p)[1], (None, None, None), "the file is empty (0 bytes)"),
+    "truncated.xlsx": (_truncated, (None, None, None), "damaged or cut short"),
+    "not_a_workbook.xlsx": (_zip_of({"readme.txt": "hello"}), (None, None, None),
+                            "this is a zip archive, not an Excel workbook"),
+    "opendocument.xlsx": (_zip_of({"mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+                                   "content.xml": "<x/>"}), (None, None, None),
+                          "this is an OpenDocument spreadsheet, not an Excel workbook"),
+    "password.xlsx": (write_encrypted_xlsx, (None, None, None),
+                      "password-protected (encrypted), so it cannot be read; remove the password in Excel"),
+    "password_named.xls": (write_encrypted_xlsx, (None, None, None), "remove the password in Excel"),
+    "old_binary.xls": (write_old_xls, (None, None, None),
+                       "this old-format Excel 97-2003 (.xls) file cannot be read"),
+    "old_binary_named.xlsx": (write_old_xls, (None, None, None),
+                              "old-format Excel 97-2003 (.xls) or other Office file with an .xlsx name"),
+    "web_page.xls": (lambda p: (p.write_text("<html><table><tr><td>episode_id</td></tr></table></html>"), p)[1],
+                     (None, None, None), "really a web page or text export"),
+    "workbook_named.csv": (lambda p: (p.write_bytes(write_xlsx(p.with_suffix(".tmp.xlsx"),
+                                                               {"episodes": rows(2)}).read_bytes()), p)[1],
+                           (None, None, None), "an Excel workbook (or other Office file) with a .csv name"),
+    "text_named.xlsx": (lambda p: write_csv(p, rows(2)), (None, None, None),
+                        "it is really a text file (such as CSV) with an .xlsx name; rename it to .csv"),
+    "~$lock_file.xlsx": (lambda p: (p.write_bytes(b"\x05Alice" + b"\x00" * 50 + b"\x05\x00A\x00l\x00"), p)[1],
+                         (None, None, None), "the lock file Excel keeps while a workbook is open"),
+    "damaged_sheet.xlsx": (lambda p: write_raw_xlsx(p, {"episodes": sheet_xml(rows(2))[:30] + "<sheetData>"}),
+                           ("episodes", None, None), "the sheet is damaged and cannot be read"),
+    "damaged_sheet_data.xlsx": (lambda p: write_raw_xlsx(p, {"episodes": sheet_xml(rows(2)).replace(
+                                    "<sheetData>", "<\\sheetData>")}),
+                                ("episodes", None, None), "the sheet is damaged and cannot be read (its XML is not"),
+    "chart_only.xlsx": (lambda p: write_raw_xlsx(p, {}, chartsheets=["Chart1"]), (None, None, None),
+                        "the workbook holds no data: its sheets are empty or charts"),
+    "empty_sheet.xlsx": (lambda p: write_raw_xlsx(p, {"Sheet1": sheet_xml([])}), (None, None, None),
+                         "the workbook holds no data"),
+    "header_only.xlsx": (lambda p: write_xlsx(p, {"episodes": [["Extract for Q1"], [], list(HEADER)]}),
+                         ("episodes", 3, None), "has a header row but no data rows under it"),
+    "header_only.csv": (lambda p: write_csv(p, rows(0)), (None, 1, None),
+                        "has a header row but no data rows under it"),
+    "duplicate_columns.csv": (_conflicting_duplicates, (None, 3, "referral_date"),
+                              "two columns hold referral_date: J ('referral_date') and L ('Date of referral')"),
+    "formulas_no_results.xlsx": (_uncached_formulas, ("episodes", 5, "referral_date"),
+                                 "column J ('referral_date') holds formulas with no saved results (2 cell(s))"),
+    "entity_expansion.xlsx": (_entity_expansion, (None, None, None),
+                              "XML declares entities or a DTD, which Excel never writes"),
+    "zip_bomb.xlsx": (write_bomb, (None, None, None),
+                      "would expand from 0.2 MB to 200 MB"),
+    "unclosed_quote.csv": (lambda p: (p.write_text(",".join(HEADER) + '\nN9001,E1,"C1\nN9001,E2,C2\n'), p)[1],
+                           (None, 2, None), 'a quote mark (") opened on this row is never closed'),
+}
