@@ -100,3 +100,18 @@ SCHEMA_RULES: dict[str, tuple[Severity, str]] = {
     "out-of-range": ("error", "a number outside the column's range"),
     "month-first-dates": ("warning", "a date column only consistent as month-first (reported, never swapped)"),
 }
+
+
+def findings_to_json(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Every finding as the JSON object of spec/cli.md, column-wise (tens of thousands in milliseconds)."""
+    keys = [k for k in FINDING_COLUMNS if k != "provider"]
+    columns = []
+    for key in keys:
+        if key == "row":
+            rows = frame["row"].astype(object)
+            columns.append(rows.where(rows.notna(), None).tolist())
+        elif key in ("fields", "values"):
+            columns.append([list(v) for v in frame[key]])
+        else:
+            columns.append(frame[key].tolist())
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]

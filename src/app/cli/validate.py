@@ -8,7 +8,6 @@ Exit codes: 0 no errors, 1 errors found, 2 bad input or usage.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -47,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from app import jobs
     from app.extracts import MappingProfile
     from app.reports import format_table, write_report
+    from app.reports.jsonout import dump_report_json
 
     catalogue = jobs.load_catalogue(args.rules) if args.rules else None
     profile = MappingProfile.load(args.mapping) if args.mapping else None
@@ -57,9 +57,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         write_report(args.out, report, files=list(tables.files), files_count=files_count, row_counts=rows)
     if args.format == "json":
-        json.dump(report.to_json(files_count=files_count, row_counts=rows), sys.stdout, indent=2,
-                  ensure_ascii=False)
-        sys.stdout.write("\n")
+        dump_report_json(report.to_json(files_count=files_count, row_counts=rows), sys.stdout)
     else:
         sys.stdout.write(format_table(report, files_count=files_count, row_counts=rows))
         if args.out:

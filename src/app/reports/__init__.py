@@ -7,11 +7,11 @@ writes atomically (a half-written report is never left behind).
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 
 from app.errors import InputError
 from app.reports.html import render_html, write_html
+from app.reports.jsonout import dump_report_json
 from app.reports.text import format_table
 from app.reports.xlsx import write_xlsx
 from rules.engine import Report
@@ -29,7 +29,8 @@ def write_json(path: Path, report: Report, *, files_count: int | None = None,
                row_counts: dict[str, int] | None = None) -> None:
     """The ``validate --format json`` object, complete (tools need every value; not redacted)."""
     data = report.to_json(files_count=files_count, row_counts=row_counts)
-    Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    with Path(path).open("w", encoding="utf-8") as stream:
+        dump_report_json(data, stream)
 
 
 def write_report(path: Path, report: Report, *, files: list[str] | None = None, files_count: int | None = None,
