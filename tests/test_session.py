@@ -192,3 +192,72 @@ def test_measures_before_anything_is_open_say_so() -> None:
 
     with pytest.raises(InputError, match="no extracts are open"):
         Session().measures("2025-26 Q1")
+
+
+# ----------------------------------------------------------------- steps in a workspace
+
+def _bulk(session: Session, n: int):
+    frame = session.table("episodes")
+    rows = frame.index[frame["sex"] == "M"][:n]
+    return rows, session.bulk_replace("episodes", rows, "sex", "U", old_text="M", reason="provider recoded")
+
+
+def test_a_bulk_replace_is_one_workspace_step_and_one_undo_restores_it(partnership, tmp_path) -> None:
+    pytest.importorskip("app.workspace")
+    from app.workspace import Workspace
+
+    session = Session()
+    session.open_files(partnership)
+    path = tmp_path / "steps.trworkspace"
+    session.save_workspace(path, year="2025-26")
+    rows, result = _bulk(session, 25)
+    ws = session.workspace
+    history = ws.history()
+    assert len(history) == 25 and history["batch_id"].nunique() == 1
+    assert result.batch_id == history["batch_id"].iat[0] and set(history["step"]) == {"bulk-replace"}
+    assert set(history["new"]) == {"U"} and set(history["old"]) == {"M"}
+    assert ws.can_undo and not ws.can_redo
+    undo = session.apply([c.inverse() for c in reversed(result.changes)], reason="undo", kind="undo",
+                         ref_step=result.step)
+    history = ws.history()
+    undone = history[history["batch_id"] == undo.batch_id]
+    assert len(history) == 50 and len(undone) == 25 and set(undone["kind"]) == {"undo"}
+    assert set(undone["ref_edit"]) == set(history.loc[history["batch_id"] == result.batch_id, "id"])
+    assert not ws.can_undo and ws.can_redo   # the workspace's own stacks agree with the app's
+    assert (session.table("episodes").loc[rows, "sex"] == "M").all()
+    session.workspace.close()
+    with Workspace.open(path) as again:   # what the file says, read afresh
+        saved = again.tables().episodes.set_index(["provider_code", "episode_id"])
+    mine = session.table("episodes").set_index(["provider_code", "episode_id"])
+    assert (saved.loc[mine.index[rows], "sex"] == "M").all() and (saved.loc[mine.index, "sex"] == mine["sex"]).all()
+
+
+def test_steps_made_before_saving_are_saved_as_the_same_steps(partnership, tmp_path) -> None:
+    pytest.importorskip("app.workspace")
+    session = Session()
+    session.open_files(partnership)
+    rows, result = _bulk(session, 12)
+    session.edit("episodes", int(rows[0]), "client_ref", "NEW-REF", reason="typed")
+    session.save_workspace(tmp_path / "later.trworkspace", year="2025-26")
+    history = session.workspace.history()
+    assert history.groupby("batch_id").size().tolist() == [12, 1]
+    assert list(history.groupby("batch_id")["step"].first()) == ["bulk-replace", "edit"]
+    saved = session.workspace.tables().episodes.set_index(["provider_code", "episode_id"])
+    mine = session.table("episodes").set_index(["provider_code", "episode_id"])
+    assert (saved.loc[mine.index, "sex"] == mine["sex"]).all()
+    assert saved.at[mine.index[rows[0]], "client_ref"] == "NEW-REF"
+    session.workspace.close()
+
+
+def test_positions_are_matched_on_file_row_and_order_among_shared_rows() -> None:
+    import pandas as pd
+
+    from app.session.workspace_io import position_map
+
+    mine = pd.DataFrame({"_file": ["a.xlsx", "a.xlsx", "a.xlsx", "b.xlsx"], "_row": [2, 2, 3, 2],
+                         "top_id": ["T1", "T2", "T1", "T1"]})
+    theirs = mine.iloc[[3, 2, 0, 1]].reset_index(drop=True)   # b's rows first, a's shared row kept in order
+    found = position_map(mine, theirs)
+    assert list(theirs["top_id"].iloc[found]) == list(mine["top_id"]) and list(found) == [2, 3, 1, 0]
+    with pytest.raises(LookupError):
+        position_map(mine, theirs.iloc[:3])

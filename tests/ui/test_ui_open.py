@@ -144,3 +144,27 @@ def test_a_job_that_reads_the_session_blocks_edits_but_not_its_cancel_button(win
     release.append(True)
     qtbot.waitUntil(lambda: got == ["done"], timeout=5000)
     assert window.centralWidget().isEnabled() and window.menuBar().isEnabled()
+
+
+def test_in_a_workspace_a_bulk_fix_undo_and_redo_are_one_step_each(window, qtbot, extracts, tmp_path) -> None:
+    before = window.session
+    window.open_files(extracts)
+    qtbot.waitUntil(lambda: window.session is not before, timeout=30000)
+    session = window.session
+    window.save_workspace(tmp_path / "steps.trworkspace")
+    qtbot.waitUntil(lambda: session.workspace is not None and window.centralWidget().isEnabled(), timeout=30000)
+    ws = session.workspace
+    view = window.views["episodes"]
+    males = int((session.table("episodes")["sex"] == "M").sum())
+    assert view.replace("sex", "U", old_text="M", selected_only=False, reason="recoded") == males > 1
+    history = ws.history()
+    assert len(history) == males and history["batch_id"].nunique() == 1 and set(history["reason"]) == {"recoded"}
+    window.actions_["undo"].trigger()
+    assert (session.table("episodes")["sex"] == "M").sum() == males
+    assert ws.tables().episodes["sex"].eq("M").sum() == males       # the file agrees
+    window.actions_["redo"].trigger()
+    window.actions_["undo"].trigger()
+    steps = ws.history().groupby("batch_id", sort=True).agg(kind=("kind", "first"), n=("id", "size"))
+    assert list(steps["kind"]) == ["edit", "undo", "redo", "undo"] and set(steps["n"]) == {males}
+    assert not ws.can_undo and ws.can_redo
+    window.close()

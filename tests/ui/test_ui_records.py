@@ -189,7 +189,7 @@ def test_an_edit_the_workspace_refuses_is_reported_not_made(window, qtbot, monke
     from PySide6.QtWidgets import QMessageBox
 
     class Refusing:
-        def edit(self, *args, **kwargs):
+        def commit(self, *args, **kwargs):
             raise OSError("the workspace file is read-only")
 
     window.session.workspace = Refusing()

@@ -13,9 +13,8 @@ from typing import Any
 import numpy as np
 
 from app.session.frames import among, blank
-from app.session.model import CellChange, EditResult
+from app.session.model import CellChange, EditResult, Step
 from app.session.typed_input import convert_input
-from rules import columns
 
 log = logging.getLogger("app.session")
 
@@ -24,6 +23,7 @@ class Editing:
     """Cell edits and bulk edits through one ``apply``."""
 
     log: list[tuple[CellChange, str]]
+    steps: list[Step]
     listeners: list[Callable[[EditResult], None]]
     workspace: Any
 
@@ -53,20 +53,31 @@ class Editing:
 
     def bulk_replace(self, table: str, positions: Iterable[int], name: str, new_text: str | None, *,
                      old_text: str | None = None, reason: str = "") -> EditResult:
-        """Set ``name`` to ``new_text`` in the given rows as one edit (see ``replace_changes``)."""
-        return self.apply(self.replace_changes(table, positions, name, new_text, old_text=old_text),
-                          reason=reason)
+        """Set ``name`` to ``new_text`` in the given rows as one step (see ``replace_changes``)."""
+        changes = self.replace_changes(table, positions, name, new_text, old_text=old_text)
+        return self.apply(changes, reason=reason, kind="bulk-replace",
+                          description=f"Replace {name} in {len(changes):,} {table} rows")
 
-    def apply(self, changes: list[CellChange], *, reason: str = "") -> EditResult:
-        """Apply changes (an edit, a bulk fix, or an undo's inverse), then re-validate."""
+    def apply(self, changes: list[CellChange], *, reason: str = "", kind: str | None = None,
+              description: str = "", ref_step: int | None = None) -> EditResult:
+        """Apply changes as one step (an edit, a bulk fix, or an undo's inverse), then re-validate.
+
+        With a workspace open the step is saved first, as ONE workspace step (one batch), so one
+        undo in the app is one step of the audit trail. ``kind``: the workspace's batch kind
+        (default ``edit`` for one cell, ``bulk-replace`` for more); ``undo``/``redo`` with
+        ``ref_step``, the session step (``EditResult.step``) undone or redone.
+        """
         changes = [c for c in changes if c.old != c.new]
         if not changes:
             return EditResult(changes=[])
+        step = Step(kind or ("edit" if len(changes) == 1 else "bulk-replace"),
+                    description or self._describe(changes), reason, changes, ref_step)
         if self.workspace is not None:  # saved first: an edit the file refused is not shown as made
-            self._save_edits(changes, reason)
+            self._commit_step(self.workspace, step)
         for c in changes:
             self.raw.get(c.table).at[c.pos, c.field] = c.new
             self.log.append((c, reason))
+        self.steps.append(step)
         touched = {t: np.unique([c.pos for c in changes if c.table == t]) for t in {c.table for c in changes}}
         before = self.findings
         try:
@@ -79,13 +90,19 @@ class Editing:
             self._validate()
         old_k, new_k = before["key"], self.findings["key"]
         result = EditResult(changes=changes, touched=touched, added=self.findings[~among(new_k, old_k)],
-                            removed=before[~among(old_k, new_k)])
+                            removed=before[~among(old_k, new_k)], step=len(self.steps) - 1,
+                            batch_id=step.batch_id)
         for listener in list(self.listeners):
             listener(result)
         return result
 
-    def _save_edits(self, changes: list[CellChange], reason: str) -> None:
-        for c in changes:
+    def _describe(self, changes: list[CellChange]) -> str:
+        """What the audit trail calls a step: ``Edit sex of N9001/E00007`` or ``Change sex in 12 episodes rows``."""
+        if len(changes) == 1:
+            c = changes[0]
             frame = self.raw.get(c.table)
-            locator = (frame.at[c.pos, columns.SOURCE_FILE], frame.at[c.pos, columns.SOURCE_ROW])
-            self.workspace.edit(c.table, locator, c.field, c.new, reason=reason)
+            record = "/".join(str(frame.at[c.pos, k]) for k in ("provider_code", "episode_id") if k in frame)
+            return f"Edit {c.field} of {record}"
+        fields = ", ".join(sorted({c.field for c in changes}))
+        tables = ", ".join(sorted({c.table for c in changes}))
+        return f"Change {fields} in {len({(c.table, c.pos) for c in changes}):,} {tables} rows"

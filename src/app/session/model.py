@@ -51,6 +51,27 @@ class EditResult:
     touched: dict[str, np.ndarray] = field(default_factory=dict)
     added: pd.DataFrame = field(default_factory=empty_findings)
     removed: pd.DataFrame = field(default_factory=empty_findings)
+    #: The session's step number (``Session.steps``), and the workspace step (batch) when one is open.
+    step: int | None = None
+    batch_id: int | None = None
+
+
+@dataclass
+class Step:
+    """One undoable step as the user made it: one workspace batch, one line of the undo history.
+
+    ``kind`` is the workspace's batch kind (edit, bulk-replace, bulk-fill, undo, redo); an undo or
+    redo names the session step it undoes or redoes (``ref_step``). ``batch_id`` and ``edit_ids``
+    (parallel to ``changes``) are set once the step is saved in a workspace.
+    """
+
+    kind: str
+    description: str
+    reason: str
+    changes: list[CellChange]
+    ref_step: int | None = None
+    batch_id: int | None = None
+    edit_ids: list[int] = field(default_factory=list)
 
 
 def finding_keys(findings: pd.DataFrame) -> pd.Series:

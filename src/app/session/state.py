@@ -7,12 +7,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from app.session.checking import Checking
 from app.session.editing import Editing
 from app.session.frames import empty_raw, with_extra
-from app.session.model import CellChange, EditResult, Validator
+from app.session.model import CellChange, EditResult, Step, Validator
 from app.session.returns_io import ReturnsIO
 from app.session.validator import RulesValidator
 from app.session.workspace_io import WorkspaceIO
@@ -38,6 +39,8 @@ class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
         self.schema_findings = empty_findings()
         self.findings = with_extra(empty_findings())
         self.log: list[tuple[CellChange, str]] = []  # every applied change and its reason
+        self.steps: list[Step] = []                 # the same changes as the steps they were made in
+        self._ws_pos: dict[str, np.ndarray] | None = None  # session -> workspace positions (None: same)
         self.accepted: dict[str, str] = {}          # finding key -> reason
         self.files: list[Path] = []
         self.listeners: list[Callable[[EditResult], None]] = []
@@ -53,6 +56,8 @@ class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
                                   for t in columns.TABLES}, as_at=raw.as_at, files=list(raw.files))
         self.files = [Path(p) for p in files]
         self.log.clear()
+        self.steps = []
+        self._ws_pos = None
         self._where = {}
         self._validate(typed, schema_findings, progress)
 

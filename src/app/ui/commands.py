@@ -2,7 +2,9 @@
 
 One command per user action (a typed cell, a fill down, a paste, a bulk replace), so one Ctrl+Z
 undoes the whole action. Undo applies the inverse changes through the session, which appends them
-to the edit log (the audit trail keeps both) and re-validates the rows touched.
+to the edit log (the audit trail keeps both) and re-validates the rows touched. Each do, undo and
+redo is one session step, so with a workspace open it is one workspace step (batch) too, marked
+as the undo or redo of the step before.
 """
 
 from __future__ import annotations
@@ -21,20 +23,29 @@ class EditCommand(QUndoCommand):
         self.changes = [c for c in changes if c.old != c.new]
         self.reason = reason
         self.error: Exception | None = None
+        self.step: int | None = None  # the session step that last did this command (do or redo)
 
     def redo(self) -> None:
-        self._run(self.changes, self.reason)
+        if self.step is None:  # the first time: the user's own action
+            self._run(self.changes, self.reason, kind=None, description=self.text())
+        else:
+            self._run(self.changes, self.reason, kind="redo", description=f"Redo: {self.text()}")
 
     def undo(self) -> None:
-        self._run([c.inverse() for c in reversed(self.changes)], f"undo: {self.text()}")
+        self._run([c.inverse() for c in reversed(self.changes)], f"undo: {self.text()}", kind="undo",
+                  description=f"Undo: {self.text()}")
 
-    def _run(self, changes: list[CellChange], reason: str) -> None:
+    def _run(self, changes: list[CellChange], reason: str, *, kind: str | None, description: str) -> None:
         """Apply; a failure (the workspace file refused the edit) makes the step obsolete, not a crash."""
         try:
-            self.session.apply(changes, reason=reason)
+            result = self.session.apply(changes, reason=reason, kind=kind, description=description,
+                                        ref_step=self.step)
         except Exception as exc:  # shown by the window, which pushed this command
             self.error = exc
             self.setObsolete(True)
+            return
+        if kind != "undo" and result.step is not None:
+            self.step = result.step
 
 
 def describe(changes: list[CellChange]) -> str:
