@@ -77,8 +77,15 @@ def test_out_files_are_written_and_reopen(dirty, capsys, tmp_path: Path) -> None
     as_json = tmp_path / "report.json"
     code, out, _ = run(capsys, "validate", *paths, "--as-at", "2025-07-15", "--format", "json", "--out", as_json)
     assert code == 1
-    assert json.loads(as_json.read_text(encoding="utf-8")) == json.loads(out)
-    findings = json.loads(out)["findings"]
+    from app.reports.redact import redact_json
+
+    stdout_json = json.loads(out)
+    withheld = {**stdout_json, "findings": redact_json(stdout_json["findings"])}
+    assert withheld != stdout_json  # the dirty partnership has findings on identifying fields
+    assert json.loads(as_json.read_text(encoding="utf-8")) == withheld
+    code, _, _ = run(capsys, "validate", *paths, "--as-at", "2025-07-15", "--out", as_json, "--identifiers")
+    assert json.loads(as_json.read_text(encoding="utf-8")) == stdout_json
+    findings = stdout_json["findings"]
 
     as_xlsx = tmp_path / "report.xlsx"
     assert run(capsys, "validate", *paths, "--as-at", "2025-07-15", "--out", as_xlsx)[0] == 1

@@ -96,9 +96,23 @@ def test_xlsx_has_summary_and_filterable_findings_with_text_cells(report, tmp_pa
     assert rules["top-review-due"].startswith("not run")
 
 
-def test_json_report_is_the_cli_json(report, tmp_path: Path) -> None:
+def test_json_report_is_the_cli_json_with_identifiers_withheld(report, tmp_path: Path) -> None:
+    full = report.to_json(1, {"episodes": 9})
+    path = write_report(tmp_path / "full.json", report, files_count=1, row_counts={"episodes": 9}, identifiers=True)
+    assert json.loads(path.read_text(encoding="utf-8")) == full
     path = write_report(tmp_path / "r.json", report, files_count=1, row_counts={"episodes": 9})
-    assert json.loads(path.read_text(encoding="utf-8")) == report.to_json(1, {"episodes": 9})
+    withheld = json.loads(path.read_text(encoding="utf-8"))
+    assert {k: v for k, v in withheld.items() if k != "findings"} == {k: v for k, v in full.items() if k != "findings"}
+    identifying = {"client_ref", "first_initial", "surname_initial", "dob", "postcode"}
+    changed = 0
+    for before, after in zip(full["findings"], withheld["findings"], strict=True):
+        for field, old, new in zip(before["fields"], before["values"], after["values"], strict=True):
+            if field in identifying and old:
+                assert new == WITHHELD and old not in after["message"]
+                changed += 1
+            else:
+                assert new == old
+    assert changed > 0
 
 
 def test_text_table_lists_rules_then_findings(report) -> None:

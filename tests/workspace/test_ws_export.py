@@ -95,14 +95,30 @@ def test_provider_headers_from_the_stored_mapping_profile(tmp_path):
 
 def test_audit_trail_xlsx_and_csv(ws, tmp_path):
     history = ws.history()
-    path = ws.export_audit(tmp_path / "audit.xlsx")
+    path = ws.export_audit(tmp_path / "audit.xlsx", identifiers=True)
     sheets, wb = _xlsx(path)
     edits = sheets["edits"]
     assert list(edits.columns) == list(history.columns)
     assert list(edits["new"]) == list(history["new"]) and list(edits["reason"]) == list(history["reason"])
     assert wb["edits"].cell(row=2, column=list(history.columns).index("new") + 1).data_type == "s"
     assert len(sheets["sources"]) == 2
-    path = ws.export_audit(tmp_path / "audit.csv")
+    path = ws.export_audit(tmp_path / "audit.csv", identifiers=True)
     with open(path, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["new"] for r in rows] == list(history["new"]) and [r["user"] for r in rows] == list(history["user"])
+
+
+def test_audit_trail_withholds_identifying_values_unless_asked(ws, tmp_path):
+    history = ws.history()
+    ws.edit("episodes", 0, "postcode", "ZZ99 9ZZ", reason="moved")
+    ws.edit("episodes", 0, "discharge_reason", "TCDF", reason="confirmed")
+    path = ws.export_audit(tmp_path / "withheld.csv")
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(history) + 2
+    postcode, reason = rows[-2], rows[-1]
+    assert postcode["field"] == "postcode" and postcode["new"] == "(withheld)" and postcode["old"] in ("", "(withheld)")
+    assert reason["field"] == "discharge_reason" and reason["new"] == "TCDF"
+    path = ws.export_audit(tmp_path / "full.csv", identifiers=True)
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        assert list(csv.DictReader(f))[-2]["new"] == "ZZ99 9ZZ"

@@ -39,6 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="table for people (default), json for tools")
     parser.add_argument("--out", type=report_path, default=None, metavar="REPORT",
                         help="also write a report file: REPORT.html, REPORT.xlsx or REPORT.json")
+    parser.add_argument("--identifiers", action="store_true",
+                        help="show client reference, initials, date of birth and postcode values in the --out "
+                             "report (withheld by default: a report may be sent to a provider)")
     parser.set_defaults(run=run)
 
 
@@ -55,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     files_count = len(args.files)
     rows = tables.row_counts()
     if args.out:
-        write_report(args.out, report, files=list(tables.files), files_count=files_count, row_counts=rows)
+        write_report(args.out, report, files=list(tables.files), files_count=files_count, row_counts=rows,
+                     identifiers=args.identifiers)
     if args.format == "json":
         dump_report_json(report.to_json(files_count=files_count, row_counts=rows), sys.stdout)
     else:

@@ -12,6 +12,7 @@ from pathlib import Path
 from app.errors import InputError
 from app.reports.html import render_html, write_html
 from app.reports.jsonout import dump_report_json
+from app.reports.redact import redact_json
 from app.reports.text import format_table
 from app.reports.xlsx import write_xlsx
 from rules.engine import Report
@@ -26,16 +27,22 @@ def for_provider(report: Report, provider: str) -> Report:
 
 
 def write_json(path: Path, report: Report, *, files_count: int | None = None,
-               row_counts: dict[str, int] | None = None) -> None:
-    """The ``validate --format json`` object, complete (tools need every value; not redacted)."""
+               row_counts: dict[str, int] | None = None, identifiers: bool = False) -> None:
+    """The ``validate --format json`` object as a file; identifying values withheld unless asked for."""
     data = report.to_json(files_count=files_count, row_counts=row_counts)
+    if not identifiers:
+        data["findings"] = redact_json(data["findings"])
     with Path(path).open("w", encoding="utf-8") as stream:
         dump_report_json(data, stream)
 
 
 def write_report(path: Path, report: Report, *, files: list[str] | None = None, files_count: int | None = None,
-                 row_counts: dict[str, int] | None = None) -> Path:
-    """Write ``report`` as .html, .xlsx or .json (by the suffix of ``path``)."""
+                 row_counts: dict[str, int] | None = None, identifiers: bool = False) -> Path:
+    """Write ``report`` as .html, .xlsx or .json (by the suffix of ``path``).
+
+    A report file may be emailed to a provider, so client reference, initials, date of birth and
+    postcode values are withheld unless ``identifiers`` is asked for.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -45,11 +52,11 @@ def write_report(path: Path, report: Report, *, files: list[str] | None = None, 
     tmp = path.with_name(f".{path.name}.tmp{suffix}")
     try:
         if suffix == ".html":
-            write_html(tmp, report, files=files, row_counts=row_counts)
+            write_html(tmp, report, files=files, row_counts=row_counts, identifiers=identifiers)
         elif suffix == ".xlsx":
-            write_xlsx(tmp, report, files=files, row_counts=row_counts)
+            write_xlsx(tmp, report, files=files, row_counts=row_counts, identifiers=identifiers)
         else:
-            write_json(tmp, report, files_count=files_count, row_counts=row_counts)
+            write_json(tmp, report, files_count=files_count, row_counts=row_counts, identifiers=identifiers)
         tmp.replace(path)
     except OSError as exc:
         raise InputError(f"cannot write the report: {exc.strerror or exc}", file=str(path)) from None

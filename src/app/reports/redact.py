@@ -37,3 +37,15 @@ def redact(findings: pd.DataFrame) -> pd.DataFrame:
     out["values"] = pd.Series(values, index=out.index, dtype=object)
     out["message"] = messages
     return out
+
+
+def redact_json(findings: list[dict]) -> list[dict]:
+    """The same withholding on findings already in their JSON form (``rules.findings.findings_to_json``)."""
+    out = []
+    for finding in findings:
+        fields = tuple(finding["fields"])
+        if IDENTIFYING_FIELDS.intersection(fields):
+            values, message = _redact_one(fields, tuple(finding["values"]), finding["message"])
+            finding = {**finding, "values": list(values), "message": message}
+        out.append(finding)
+    return out

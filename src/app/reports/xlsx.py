@@ -36,8 +36,11 @@ def _cell(ws: Any, value: Any, *, bold: bool = False) -> Any:
 
 
 def write_xlsx(path: Path, report: Report, *, title: str = "Validation report", files: list[str] | None = None,
-               row_counts: dict[str, int] | None = None) -> None:
-    """Write the workbook (write-only mode: large reports stay fast and small in memory)."""
+               row_counts: dict[str, int] | None = None, identifiers: bool = False) -> None:
+    """Write the workbook (write-only mode: large reports stay fast and small in memory).
+
+    Identifying values are withheld unless ``identifiers`` is asked for.
+    """
     wb = Workbook(write_only=True)
     summary = wb.create_sheet("Summary")
     summary.column_dimensions["A"].width = 44
@@ -59,7 +62,7 @@ def write_xlsx(path: Path, report: Report, *, title: str = "Validation report", 
     for i, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
-    f = redact(report.findings)
+    f = report.findings if identifiers else redact(report.findings)
     last = get_column_letter(len(FINDING_HEADERS))
     sheet.auto_filter.ref = f"A1:{last}{max(len(f) + 1, 2)}"
     sheet.append([_cell(sheet, h, bold=True) for h in FINDING_HEADERS])

@@ -138,13 +138,26 @@ def export_corrected(ws: Workspace, path: Path, *, fmt: str | None, headers: str
     return [write_csv(path.with_name(f"{path.stem}_{t}.csv"), f) for t, f in frames.items()]
 
 
-def export_audit(ws: Workspace, path: Path) -> Path:
-    """The audit trail: every edit; in .xlsx also the sources and the accepted findings."""
+def export_audit(ws: Workspace, path: Path, *, identifiers: bool = False) -> Path:
+    """The audit trail: every edit; in .xlsx also the sources and the accepted findings.
+
+    Values of identifying fields (client reference, initials, date of birth, postcode) are withheld
+    unless ``identifiers`` is asked for: records stay named by provider and episode id.
+    """
+    from app.reports.redact import IDENTIFYING_FIELDS, WITHHELD, redact
+
     history = ws.history()
+    accepted = ws.accepted()
+    if not identifiers:
+        secret = history["field"].isin(IDENTIFYING_FIELDS)
+        for column in ("old", "new"):
+            if column in history.columns:
+                history[column] = history[column].astype(object).where(~secret | history[column].isna(), WITHHELD)
+        if len(accepted):
+            accepted = redact(accepted)
     if path.suffix.lower() == ".csv":
         return write_csv(path, history)
     sources = ws.sources(all_versions=True).drop(columns=["profile"])
-    accepted = ws.accepted()
     for name in ("fields", "values"):
         accepted[name] = [", ".join(v) for v in accepted[name]]
     return write_xlsx(path.with_suffix(".xlsx"), {"edits": history, "sources": sources, "accepted": accepted})

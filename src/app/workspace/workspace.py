@@ -351,7 +351,7 @@ class Workspace:
 
         return export_corrected(self, Path(path), fmt=fmt, headers=headers, provider=provider, progress=progress)
 
-    def export_audit(self, path: str | Path) -> Path:
+    def export_audit(self, path: str | Path, *, identifiers: bool = False) -> Path:
         from app.workspace.export import export_audit
 
-        return export_audit(self, Path(path))
+        return export_audit(self, Path(path), identifiers=identifiers)
