@@ -261,3 +261,46 @@ def test_positions_are_matched_on_file_row_and_order_among_shared_rows() -> None
     assert list(theirs["top_id"].iloc[found]) == list(mine["top_id"]) and list(found) == [2, 3, 1, 0]
     with pytest.raises(LookupError):
         position_map(mine, theirs.iloc[:3])
+
+
+# ----------------------------------------------------------------- returns
+
+def test_generate_in_a_workspace_uses_its_acceptances_and_keeps_a_snapshot(tmp_path_factory, tmp_path) -> None:
+    pytest.importorskip("app.workspace")
+    from app.returns.generate import ReturnRefused
+
+    files = synthetic_extracts(tmp_path_factory, "with-defects", episodes=200, seed=5, defects=0.02)
+    session = Session()
+    session.open_files(files)
+    session.save_workspace(tmp_path / "returns.trworkspace", year="2025-26")
+    assert session.counts()["error"] > 0
+    assert session.generate("2025-26 Q2", tmp_path / "out", check_only=True) == []
+    with pytest.raises(ReturnRefused) as refused:
+        session.generate("2025-26 Q2", tmp_path / "out", draft=False)
+    assert "--draft" not in str(refused.value) and f"({session.counts()['error']:,} left)" in str(refused.value)
+    assert session.workspace.snapshots().empty
+    draft = session.generate("2025-26 Q2", tmp_path / "out", draft=True)
+    assert all(p.exists() and "DRAFT" in p.name for p in draft.outputs)
+    snaps = session.workspace.snapshots()
+    assert list(snaps["period_label"]) == ["2025-26 Q2"]
+    assert session.workspace.snapshot("2025-26 Q2") == session.measures("2025-26 Q2").to_json()
+    errors = list(session.findings.index[session.findings["severity"] == "error"])
+    session.accept(errors, "confirmed with the provider")
+    final = session.generate("2025-26 Q2", tmp_path / "out", draft=False)   # the workspace's acceptances count
+    assert [p.name for p in final.outputs] == ["national_quarterly_return_2025-26_Q2.xlsx",
+                                               "committee_report_2025-26_Q2.docx"]
+    assert len(session.workspace.snapshots()) == 2
+    accepted, snapshots = session.returns_inputs()
+    assert len(accepted) == len(errors) and list(snapshots) == ["2025-26 Q2"]
+    session.workspace.close()
+
+
+def test_checking_a_template_lists_the_tags_that_cannot_be_filled(session: Session, tmp_path) -> None:
+    from openpyxl import Workbook
+
+    path = tmp_path / "mine.xlsx"
+    book = Workbook()
+    book.active["A1"] = "{{ no_such_measure.value }}"
+    book.save(path)
+    problems = session.generate("2025-26 Q1", tmp_path, templates=[path], check_only=True)
+    assert len(problems) == 1 and "no_such_measure" in str(problems[0])

@@ -130,6 +130,41 @@ def check_templates(templates: Sequence[Path], contexts: Mapping[bool, Mapping[s
     return problems
 
 
+def return_contexts(tables: Tables, findings: pd.DataFrame | None, period: Period, *, draft: bool,
+                    as_at: dt.date | None = None, settings: Settings | None = None,
+                    accepted: pd.DataFrame | None = None, generated: dt.date | None = None,
+                    snapshots: Mapping[str, Mapping[str, Any]] | None = None,
+                    report: Mapping[str, str] | None = None) -> dict[bool, dict[str, Any]]:
+    """The restricted (False) and public (True) contexts the templates of ``period`` are filled with."""
+    settings = settings or Settings()
+    as_at = as_at or tables.as_at or dt.date.today()
+    # accepted findings no longer exclude records from the figures (the data were confirmed)
+    marked = mark_accepted(findings, accepted)
+    open_findings = findings[~marked["accepted"].to_numpy(dtype=bool)] if findings is not None else None
+    figures = comparisons(tables, period, as_at=as_at, settings=settings, findings=open_findings,
+                          snapshots=snapshots)
+    return {public: build_context(figures["current"], settings=settings, public=public, draft=draft,
+                                  previous=figures["previous"], last_year=figures["last_year"],
+                                  quarters=figures["quarters"], findings=findings, accepted=accepted,
+                                  generated=generated, report=report)
+            for public in (False, True)}
+
+
+def check_returns(tables: Tables, findings: pd.DataFrame | None, period: Period, *,
+                  templates: Sequence[Path] | None = None, draft: bool = False, as_at: dt.date | None = None,
+                  settings: Settings | None = None, accepted: pd.DataFrame | None = None,
+                  snapshots: Mapping[str, Mapping[str, Any]] | None = None) -> list[Problem]:
+    """Every tag of the templates that cannot be filled for ``period``, checked against the very
+    contexts ``generate_returns`` would fill them with (nothing is written)."""
+    templates = [Path(t) for t in (templates or default_templates())]
+    for template in templates:
+        if not template.is_file():
+            raise InputError("template not found", file=str(template))
+    contexts = return_contexts(tables, findings, period, draft=draft, as_at=as_at, settings=settings,
+                               accepted=accepted, snapshots=snapshots)
+    return check_templates(templates, contexts)
+
+
 def generate_returns(tables: Tables, findings: pd.DataFrame | None, period: Period, out_dir: Path, *,
                      templates: Sequence[Path] | None = None, draft: bool = False,
                      as_at: dt.date | None = None, settings: Settings | None = None,
@@ -152,17 +187,8 @@ def generate_returns(tables: Tables, findings: pd.DataFrame | None, period: Peri
     if not draft and left:
         raise ReturnRefused(f"a final return cannot be generated: {left} error finding(s) are not corrected "
                             "or accepted with a reason (generate a draft with --draft)")
-    as_at = as_at or tables.as_at or dt.date.today()
-    # accepted findings no longer exclude records from the figures (the data were confirmed)
-    marked = mark_accepted(findings, accepted)
-    open_findings = findings[~marked["accepted"].to_numpy(dtype=bool)] if findings is not None else None
-    figures = comparisons(tables, period, as_at=as_at, settings=settings, findings=open_findings,
-                          snapshots=snapshots)
-    contexts = {public: build_context(figures["current"], settings=settings, public=public, draft=draft,
-                                      previous=figures["previous"], last_year=figures["last_year"],
-                                      quarters=figures["quarters"], findings=findings, accepted=accepted,
-                                      generated=generated, report=report)
-                for public in (False, True)}
+    contexts = return_contexts(tables, findings, period, draft=draft, as_at=as_at, settings=settings,
+                               accepted=accepted, generated=generated, snapshots=snapshots, report=report)
     problems = check_templates(templates, contexts)
     if problems:
         raise InputError("the template has tags the product cannot fill: "

@@ -1,4 +1,9 @@
-"""Measures and returns from the open session (a mixin of ``Session``)."""
+"""Measures and returns from the open session (a mixin of ``Session``).
+
+The same job as ``app.jobs.generate``: with a workspace open, its accepted findings and measure
+snapshots go into the returns, and every generated return keeps a snapshot of its period's measures
+for next quarter's comparisons. Accepted findings no longer exclude their records from the figures.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from app.errors import InputError
 from rules.findings import FINDING_COLUMNS
 
@@ -14,37 +21,61 @@ from rules.findings import FINDING_COLUMNS
 class ReturnsIO:
     """``measures`` and ``generate``."""
 
+    workspace: Any
+
     def _need_data(self) -> None:
         if self.typed is None:
             raise InputError("no extracts are open yet: open your providers' extracts (or the demo) first")
 
     def measures(self, period: str | Any, *, by: Sequence[str] = ()) -> Any:
-        """Every count and measure for a period (``rules.measures.compute``), errors excluding records."""
+        """Every count and measure for a period (``rules.measures.compute``): open (not accepted)
+        error findings exclude the records they concern, as in the returns."""
         from rules.measures import compute
-        from rules.periods import parse_period
 
-        span = parse_period(period) if isinstance(period, str) else period
+        span = _period(period)
         self._need_data()
-        return compute(self.typed, span, settings=self.settings, findings=self.findings[list(FINDING_COLUMNS)],
-                       by=by)
+        return compute(self.typed, span, as_at=self.raw.as_at, settings=self.settings,
+                       findings=self.open_findings(), by=by)
+
+    def returns_inputs(self) -> tuple[pd.DataFrame, dict[str, Any]]:
+        """Accepted findings (with reasons) and measure snapshots by period label, as the returns take them."""
+        ws = self.workspace
+        if ws is None:
+            return self.accepted_frame(), {}
+        labels = ws.snapshots()["period_label"].unique()
+        return ws.accepted(), {label: ws.snapshot(label) for label in labels}
 
     def generate(self, period: str | Any, out_dir: Path, *, templates: Sequence[Path] | None = None,
                  draft: bool = True, check_only: bool = False) -> Any:
-        """Fill the return templates (``app.returns``); ``check_only`` lists template problems instead."""
-        from app.returns import generate as returns
-        from app.returns.context import build_context
-        from rules.periods import parse_period
+        """Fill the return templates (``app.returns``); ``check_only`` lists template problems instead.
 
-        span = parse_period(period) if isinstance(period, str) else period
+        A final return refused while errors remain raises ``ReturnRefused`` worded for the app.
+        """
+        from app.returns.generate import ReturnRefused, check_returns, generate_returns
+
+        span = _period(period)
         self._need_data()
-        findings, accepted = self.findings[list(FINDING_COLUMNS)], self.accepted_frame()
-        if not check_only:
-            return returns.generate_returns(self.typed, findings, span, Path(out_dir), templates=templates,
-                                            draft=draft, settings=self.settings, accepted=accepted)
+        findings = self.findings[list(FINDING_COLUMNS)]
+        accepted, snapshots = self.returns_inputs()
         as_at = self.raw.as_at or dt.date.today()
-        figures = returns.comparisons(self.typed, span, as_at=as_at, settings=self.settings, findings=findings)
-        contexts = {public: build_context(figures["current"], settings=self.settings, public=public, draft=draft,
-                                          previous=figures["previous"], last_year=figures["last_year"],
-                                          quarters=figures["quarters"], findings=findings, accepted=accepted)
-                    for public in (False, True)}
-        return returns.check_templates([Path(t) for t in templates or returns.default_templates()], contexts)
+        options = {"templates": templates, "draft": draft, "as_at": as_at, "settings": self.settings,
+                   "accepted": accepted, "snapshots": snapshots}
+        if check_only:
+            return check_returns(self.typed, findings, span, **options)
+        try:
+            result = generate_returns(self.typed, findings, span, Path(out_dir), **options)
+        except ReturnRefused:
+            left = self.counts()["error"]
+            raise ReturnRefused(f"a final return needs every error corrected or accepted with a reason "
+                                f"({left:,} left): fix or accept them in the Findings panel, or generate "
+                                "a draft") from None
+        if self.workspace is not None:
+            figures = self.measures(span).to_json()
+            self.workspace.snapshot_measures(span.label, as_at, figures)
+        return result
+
+
+def _period(period: str | Any) -> Any:
+    from rules.periods import parse_period
+
+    return parse_period(period) if isinstance(period, str) else period

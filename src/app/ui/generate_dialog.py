@@ -146,7 +146,9 @@ class GenerateDialog(QDialog):
         self.window_.runner.run("Generating returns", job, done, self._failed, lock=self.window_.set_busy)
 
     def _failed(self, exc: BaseException) -> None:
-        if type(exc).__name__ == "ReturnRefused":  # the service words it for the command line
+        from app.returns.generate import ReturnRefused
+
+        if isinstance(exc, ReturnRefused):  # worded here for this dialog, never the command line's
             errors = self.window_.session.counts()["error"]
             exc = f"a final return needs every error fixed or accepted with a reason ({errors:,} left); " \
                   "fix or accept them (Findings panel), or tick Draft"
