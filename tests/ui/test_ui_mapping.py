@@ -60,3 +60,50 @@ def test_confirming_the_guesses_unchanged_opens_what_was_read(qtbot, tmp_path, m
     assert reads == [] and window.session is not before
     assert list(window.session.table("episodes")["referral_date"]) == ["03/04/2025", "07/04/2025"]
     window.runner.wait()
+
+
+def test_a_confirmed_profile_is_kept_in_the_workspace_and_offered_next_time(qtbot, tmp_path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from app.ui.profiles_store import KEY
+    from app.workspace import Workspace
+
+    QSettings().remove(KEY)
+    first = tmp_path / "acme_q1.csv"
+    first.write_text(CSV, encoding="utf-8")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    path = tmp_path / "acme.trworkspace"
+    window.session.workspace = Workspace.create(path, partnership="Testshire", year="2025-26")
+    window.open_files([first])
+    qtbot.waitUntil(lambda: isinstance(getattr(window, "mapping_dialog", None), MappingDialog), timeout=20000)
+    dialog = window.mapping_dialog
+    assert dialog.saved_box.count() == 1                      # nothing saved yet: only "(none)"
+    table = dialog.tables[0]
+    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    client = table.cellWidget(rows["Client Code"], 2)
+    client.setCurrentIndex(client.findData("client_ref"))
+    dialog.name.setText("Acme")
+    before = window.session
+    dialog.confirm()
+    qtbot.waitUntil(lambda: window.session is not before, timeout=20000)
+    with Workspace.open(path) as ws:                           # the window closed it when the files opened
+        assert ws.profiles["Acme"]["headers"]["Client Code"] == "client_ref"
+    assert "Acme" in str(QSettings().value(KEY))
+    # next quarter: the same headers are offered the saved profile, already applied
+    second = tmp_path / "acme_q2.csv"
+    second.write_text(CSV.replace("E1,C1", "E3,C3"), encoding="utf-8")
+    window.mapping_dialog = None
+    window.open_files([second])
+    qtbot.waitUntil(lambda: isinstance(getattr(window, "mapping_dialog", None), MappingDialog), timeout=20000)
+    dialog = window.mapping_dialog
+    table = dialog.tables[0]
+    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    assert dialog.saved_box.currentData() == "Acme" and dialog.name.text() == "Acme"
+    assert table.cellWidget(rows["Client Code"], 2).currentData() == "client_ref"
+    assert table.item(rows["Client Code"], 3).text() == "saved profile 'Acme'"
+    before = window.session
+    dialog.confirm()
+    qtbot.waitUntil(lambda: window.session is not before, timeout=20000)
+    assert list(window.session.table("episodes")["client_ref"]) == ["C3", "C2"]
+    window.runner.wait()

@@ -88,6 +88,19 @@ class MappingTable(QTableWidget):
         self.horizontalHeader().setStretchLastSection(True)
         self.verticalHeader().hide()
 
+    def apply(self, profile: MappingProfile) -> int:
+        """Choose what a saved profile says for every header it knows; how many it knew."""
+        known = 0
+        for row in range(self.rowCount()):
+            target = profile.header_for(self.item(row, 0).text())
+            combo = self.cellWidget(row, 2)
+            if target is None or combo.findData(target) < 0:
+                continue
+            combo.setCurrentIndex(combo.findData(target))
+            self.item(row, 3).setText(f"saved profile {profile.name!r}")
+            known += 1
+        return known
+
     def headers(self) -> dict[str, str]:
         """Provider header -> canonical column ('' = ignore), as chosen."""
         return {self.item(r, 0).text(): self.cellWidget(r, 2).currentData() for r in range(self.rowCount())}
@@ -105,7 +118,7 @@ class MappingDialog(QDialog):
     confirmed = Signal(object)  # MappingProfile
 
     def __init__(self, proposals: list[tuple[MappingResult, dict[str, list[str]]]], parent=None,
-                 *, name: str = "") -> None:
+                 *, name: str = "", saved: dict[str, MappingProfile] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Confirm column mapping")
         self.resize(960, 600)
@@ -127,6 +140,13 @@ class MappingDialog(QDialog):
             layout.addWidget(table)
             self.tabs.addTab(page, f"{result.where} ({result.table})")
         self.name = QLineEdit(name or (proposals[0][0].file.split(".")[0] if proposals else "Provider"))
+        self.saved = dict(saved or {})
+        self.base: MappingProfile | None = None  # the saved profile chosen (its code mappings kept)
+        self.saved_box = QComboBox()
+        self.saved_box.addItem("(none)", "")
+        for saved_name in self.saved:
+            self.saved_box.addItem(saved_name, saved_name)
+        self.saved_box.currentIndexChanged.connect(lambda _: self.use_saved(self.saved_box.currentData()))
         save = QPushButton("Save as profile...")
         save.clicked.connect(self.save_profile)
         self.problem = QLabel()
@@ -139,6 +159,9 @@ class MappingDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.tabs, 1)
+        if self.saved:
+            layout.addWidget(QLabel("Use a saved profile:"))
+            layout.addWidget(self.saved_box)
         layout.addWidget(QLabel("Profile name:"))
         layout.addWidget(self.name)
         layout.addWidget(self.problem)
@@ -157,11 +180,30 @@ class MappingDialog(QDialog):
                    "Triage Dt": ["08/07/2025"], "Main Drug": ["Heroin", "Alcohol"], "Notes": ["call back"]}
         return cls([(result, samples)], window)
 
+    def offer_saved(self) -> str | None:
+        """Choose the saved profile that knows most of these headers, if any knows one."""
+        from app.ui.profiles_store import best_match
+
+        headers = [t.item(r, 0).text() for t in self.tables for r in range(t.rowCount())]
+        offered = best_match(self.saved, headers)
+        if offered:
+            self.saved_box.setCurrentIndex(self.saved_box.findData(offered))
+        return offered
+
+    def use_saved(self, name: str) -> None:
+        """Apply a saved profile's header mappings (offered again next quarter)."""
+        self.base = self.saved.get(name)
+        if self.base is not None:
+            for table in self.tables:
+                table.apply(self.base)
+            self.name.setText(self.base.name)
+
     def profile(self) -> MappingProfile:
-        headers: dict[str, str] = {}
+        headers: dict[str, str] = dict(self.base.headers) if self.base is not None else {}
         for table in self.tables:
             headers.update(table.headers())
-        return MappingProfile(self.name.text().strip() or "Provider", headers=headers)
+        codes = {k: dict(v) for k, v in self.base.codes.items()} if self.base is not None else {}
+        return MappingProfile(self.name.text().strip() or "Provider", headers=headers, codes=codes)
 
     def confirm(self) -> None:
         missing = sorted({c for t in self.tables for c in t.missing_required()})

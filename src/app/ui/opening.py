@@ -71,13 +71,21 @@ class Opening:
                 self._remember(paths)
                 return
             from app.ui.mapping_dialog import MappingDialog
+            from app.ui.profiles_store import remember, saved_profiles
 
             found, opened = result
-            dialog = MappingDialog(found, self)
+            workspace = self.session.workspace
+            dialog = MappingDialog(found, self, saved=saved_profiles(workspace))
             proposed = dialog.profile().headers
+            dialog.offer_saved()  # a profile confirmed before, preselected when it knows these headers
 
             def confirmed(chosen) -> None:
-                if opened is not None and chosen.headers == proposed:  # the guesses were right
+                try:
+                    remember(chosen, workspace if workspace is self.session.workspace else None)
+                except Exception as exc:  # the files still open; the person hears why it was not kept
+                    self.show_error(exc)
+                same = {h: chosen.headers.get(h) for h in proposed} == proposed and not chosen.codes
+                if opened is not None and same:  # the guesses were right
                     done(opened)
                 else:
                     self.open_files(paths, profile=chosen)
