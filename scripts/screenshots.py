@@ -1,7 +1,8 @@
 """Screenshots of the app on the demo partnership, for looking at what users will see.
 
 Usage: xvfb-run -a -s '-screen 0 1400x900x24' .venv/bin/python scripts/screenshots.py OUT [EXTRACTS_DIR]
-(or QT_QPA_PLATFORM=offscreen); without EXTRACTS_DIR the bundled demo partnership is used. Saves main window, findings facets, mapping dialog and dashboard.
+(or QT_QPA_PLATFORM=offscreen); without EXTRACTS_DIR the bundled demo partnership is used. Saves main window, findings facets, the File menu, mapping,
+export and other dialogs, and the dashboard.
 """
 
 from __future__ import annotations
@@ -55,10 +56,17 @@ def main(out: Path, extracts: Path | None = None) -> int:
     window.panel.clear_facets()
     view.flagged.setChecked(True)
     _settle(app)
+    file_menu = window.menuBar().actions()[0].menu()
+    file_menu.popup(window.mapToGlobal(window.menuBar().geometry().bottomLeft()))
+    _settle(app)
+    file_menu.grab().save(str(out / "file_menu.png"))
+    print(f"saved {out / 'file_menu.png'}")
+    file_menu.close()
 
     for name, module, cls, size in (("mapping_dialog", "app.ui.mapping_dialog", "MappingDialog", (900, 600)),
                                     ("dashboard", "app.ui.dashboard", "Dashboard", (1300, 860)),
                                     ("generate_dialog", "app.ui.generate_dialog", "GenerateDialog", (700, 520)),
+                                    ("export_dialog", "app.ui.exporting", "ExportDialog", (520, 300)),
                                     ("rules_dialog", "app.ui.rules_dialog", "RulesDialog", (1100, 700)),
                                     ("settings_dialog", "app.ui.settings_dialog", "SettingsDialog", (620, 720)),
                                     ("help", "app.ui.help", "HelpDialog", (820, 720))):

@@ -168,3 +168,53 @@ def test_in_a_workspace_a_bulk_fix_undo_and_redo_are_one_step_each(window, qtbot
     assert list(steps["kind"]) == ["edit", "undo", "redo", "undo"] and set(steps["n"]) == {males}
     assert not ws.can_undo and ws.can_redo
     window.close()
+
+
+@pytest.fixture(scope="module")
+def messy(tmp_path_factory):
+    """Files with defects: providers' files are formatted in turn (national, friendly, upper-case headers)."""
+    return synthetic_extracts(tmp_path_factory, "messy", episodes=120, seed=9, defects=0.02, providers=3)
+
+
+def test_exports_of_the_open_workspace_run_in_the_worker(window, qtbot, messy, tmp_path) -> None:
+    import csv
+
+    import pandas as pd
+
+    before = window.session
+    window.open_files(messy)
+    qtbot.waitUntil(lambda: window.session is not before, timeout=30000)
+    session = window.session
+    assert not window.actions_["export_corrected"].isEnabled() and not window.actions_["export_audit"].isEnabled()
+    window.save_workspace(tmp_path / "exports.trworkspace")
+    qtbot.waitUntil(lambda: session.workspace is not None and window.centralWidget().isEnabled(), timeout=30000)
+    assert window.actions_["export_corrected"].isEnabled() and window.actions_["export_audit"].isEnabled()
+    window.push([session.change_for("episodes", 0, "client_ref", "FIXED-1")], "", "provider's correction")
+    own = next(m for m in session.mappings if m.table == "episodes" and any(h != t for h, t in m.columns.items()))
+    provider = session.table("episodes").loc[session.table("episodes")["_file"] == own.file, "provider_code"].iat[0]
+
+    window.export_corrected(tmp_path / "corrected.xlsx")
+    qtbot.waitUntil(lambda: bool(getattr(window, "exported", None)) and window.centralWidget().isEnabled(),
+                    timeout=30000)
+    book = pd.read_excel(window.exported[0], sheet_name=None, dtype=str, engine="calamine")
+    assert set(book) == set(session.raw.present())
+    assert len(book["episodes"]) == len(session.table("episodes"))
+    assert "FIXED-1" in set(book["episodes"]["client_ref"])
+
+    window.exported = None
+    window.export_corrected(tmp_path / "acme.csv", fmt="csv", headers="provider", provider=provider)
+    qtbot.waitUntil(lambda: bool(getattr(window, "exported", None)), timeout=30000)
+    episodes = next(p for p in window.exported if p.name == "acme_episodes.csv")
+    with open(episodes, encoding="utf-8-sig", newline="") as f:
+        header = next(csv.reader(f))
+    assert header == [h for h, t in own.columns.items() if t][:len(header)] and header[0] != "provider_code"
+    assert window.statusBar().currentMessage().startswith("Exported")
+
+    window.exported = None
+    window.export_audit(tmp_path / "audit.xlsx")
+    qtbot.waitUntil(lambda: bool(getattr(window, "exported", None)), timeout=30000)
+    audit = pd.read_excel(window.exported[0], sheet_name=None, engine="calamine")
+    assert {"edits", "sources", "accepted"} <= set(audit)
+    assert list(audit["edits"]["reason"]) == ["provider's correction"]
+    assert audit["edits"]["new"].iat[0] != "FIXED-1"                   # client references are withheld
+    window.close()

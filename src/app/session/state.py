@@ -43,6 +43,7 @@ class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
         self._ws_pos: dict[str, np.ndarray] | None = None  # session -> workspace positions (None: same)
         self.accepted: dict[str, str] = {}          # finding key -> reason
         self.files: list[Path] = []
+        self.mappings: list[Any] = []  # how each opened sheet's headers mapped (``MappingResult``)
         self.listeners: list[Callable[[EditResult], None]] = []
 
     def load(self, raw: Tables, *, files: Sequence[Path] = (), typed: Tables | None = None,
@@ -56,6 +57,7 @@ class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
                                   for t in columns.TABLES}, as_at=raw.as_at, files=list(raw.files))
         self.files = [Path(p) for p in files]
         self.log.clear()
+        self.mappings = []
         self.steps = []
         self._ws_pos = None
         self._where = {}
@@ -70,6 +72,7 @@ class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
         opened = open_extracts(files, as_at=as_at, progress=progress, **options)
         self.load(opened.raw, files=files, typed=opened.tables, schema_findings=opened.findings,
                   progress=progress)
+        self.mappings = list(opened.mappings)
         return opened
 
     def table(self, name: str) -> pd.DataFrame | None:

@@ -56,7 +56,8 @@ class WorkspaceIO:
         for name in dict.fromkeys(self.original.episodes[columns.SOURCE_FILE]):
             part = {t: f[f[columns.SOURCE_FILE] == name] for t in columns.TABLES
                     if (f := self.original.get(t)) is not None}
-            ws.import_source(Tables(**part, as_at=self.raw.as_at, files=[name]), file_path=by_name.get(name, name))
+            ws.import_source(Tables(**part, as_at=self.raw.as_at, files=[name]), file_path=by_name.get(name, name),
+                             profile=self._profile_of(name))
         working = ws.working()
         self._ws_pos = {t: position_map(frame, working.frame(t)) for t in columns.TABLES
                         if (frame := self.raw.get(t)) is not None and working.frames.get(t) is not None}
@@ -67,6 +68,17 @@ class WorkspaceIO:
         ws.set_settings(self.settings)
         self.workspace = ws
         self.files = [Path(path)]
+
+    def _profile_of(self, name: str) -> Any:
+        """The mapping a file was opened with (every header, and the code values mapped), for the
+        workspace's sources: an export with the provider's own headers needs it."""
+        from app.extracts import MappingProfile
+
+        mine = [m for m in getattr(self, "mappings", []) if name in (m.file, Path(str(m.file)).name)]
+        if not mine:
+            return None
+        headers = {h: t for m in mine for h, t in m.columns.items()}
+        return MappingProfile(Path(name).stem, headers=headers, codes=MappingProfile.from_mappings(name, mine).codes)
 
     def _commit_step(self, ws: Any, step: Step) -> None:
         """Append ``step`` to the workspace as one batch (grouped by table and field)."""

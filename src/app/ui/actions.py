@@ -27,6 +27,10 @@ def build(window) -> dict[str, QAction]:
         "save_workspace": _act(window, "&Save as workspace...", window.save_workspace, Key.Save,
                                "Keep the files, every edit and acceptance in one workspace file"),
         "demo": _act(window, "Open the &demo partnership", window.open_demo),
+        "export_corrected": _act(window, "&Export corrected extract...", window.export_corrected,
+                                 tip="The providers' extracts with every correction, as .xlsx or .csv"),
+        "export_audit": _act(window, "Export &audit trail...", window.export_audit,
+                             tip="Every edit with who, when, old, new and why"),
         "quit": _act(window, "&Quit", window.close, Key.Quit),
         "undo": window.undo_stack.createUndoAction(window, "&Undo"),
         "redo": window.undo_stack.createRedoAction(window, "&Redo"),
@@ -54,6 +58,8 @@ def build(window) -> dict[str, QAction]:
     file_menu.addActions([a["open"], a["open_profile"], a["open_workspace"], a["save_workspace"], a["demo"]])
     window.recent_menu = QMenu("Open &recent", window)
     file_menu.addMenu(window.recent_menu)
+    file_menu.addSeparator()
+    file_menu.addActions([a["export_corrected"], a["export_audit"]])
     file_menu.addSeparator()
     file_menu.addAction(a["quit"])
     edit = bar.addMenu("&Edit")

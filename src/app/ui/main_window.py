@@ -18,6 +18,7 @@ from app.errors import InputError
 from app.session import CellChange, EditResult, Session
 from app.ui import actions
 from app.ui.commands import EditCommand, describe
+from app.ui.exporting import Exporting
 from app.ui.findings_panel import FindingsPanel
 from app.ui.history_panel import HistoryDock
 from app.ui.opening import Opening
@@ -25,7 +26,7 @@ from app.ui.records_view import RecordsView
 from app.ui.worker import JobRunner
 
 
-class MainWindow(Opening, QMainWindow):
+class MainWindow(Opening, Exporting, QMainWindow):
     def __init__(self, session: Session | None = None, *,
                  make_session: Callable[[], Session] = Session) -> None:
         super().__init__()
@@ -75,6 +76,7 @@ class MainWindow(Opening, QMainWindow):
         self.history_dock.show_session(session)
         names = ", ".join(p.name for p in session.files)
         self.setWindowTitle(f"Treatment Returns - {names}" if names else "Treatment Returns")
+        self.update_actions()
         self._status()
 
     def push(self, changes: list[CellChange], text: str = "", reason: str = "") -> None:

@@ -122,6 +122,7 @@ class Opening:
             self._remember([Path(path)])
             self.setWindowTitle(f"Treatment Returns - {Path(path).name}")
             self.statusBar().showMessage(f"Saved {Path(path).name}: every change from now on is saved as you make it")
+            self.update_actions()
 
         self.runner.run("Saving the workspace", lambda progress: session.save_workspace(Path(path), year=year),
                         done, self.show_error, lock=self.set_busy)
