@@ -43,3 +43,21 @@ def test_window_size_and_docks_are_remembered(qtbot) -> None:
     second.show()
     assert (second.width(), second.height()) == (720, 520)
     assert second.history_dock.isHidden()
+
+
+def test_the_window_icon_is_found_in_the_checkout_or_the_bundle(qtbot, tmp_path, monkeypatch) -> None:
+    import shutil
+    import sys
+
+    from app.ui import app as app_module
+
+    source = app_module.icon_path()
+    assert source is not None and source.parts[-3:] == ("packaging", "icons", "treatment_returns.png")
+    application()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert not window.windowIcon().isNull() and window.windowIcon().availableSizes()
+    (tmp_path / "icons").mkdir()
+    shutil.copy(source, tmp_path / "icons" / source.name)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert app_module.icon_path() == tmp_path / "icons" / source.name

@@ -7,18 +7,32 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
 from app.ui.main_window import MainWindow
 
+ICON = "treatment_returns.png"
+
+
+def icon_path() -> Path | None:
+    """The app's icon: ``icons/`` in a PyInstaller bundle, else ``packaging/icons/`` of the checkout."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    candidates = [Path(bundle) / "icons" / ICON] if bundle else []
+    candidates.append(Path(__file__).resolve().parents[3] / "packaging" / "icons" / ICON)
+    return next((p for p in candidates if p.is_file()), None)
+
 
 def application() -> QApplication:
-    """The QApplication (created once), named so QSettings has a home."""
+    """The QApplication (created once), named so QSettings has a home, with the window icon."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("Treatment Returns")
     app.setApplicationName("Treatment Returns")
     app.setApplicationVersion(__version__)
+    path = icon_path()
+    if path is not None:
+        app.setWindowIcon(QIcon(str(path)))
     return app
 
 
