@@ -5,7 +5,8 @@ spec/measures.md "Episode and journey": episodes of one client (``rules.derived.
 episode joins the journey when it overlaps the journey so far (referred on or before its latest
 discharge, or while an episode is open) or its first modality starts within ``journey_gap_days``
 after that discharge. Referral-only episodes (no triage and no modality start) are treatment of no
-journey: they get no journey id. Vectorised: one sort, then group-wise running max and shift.
+journey: they get no journey id. Vectorised in numpy: one sort, then a group-wise running max
+(``np.maximum.accumulate`` on values offset per person) and a shift; per-journey values by ``reduceat``.
 """
 
 from __future__ import annotations
@@ -20,13 +21,32 @@ _FAR = np.datetime64("2262-01-01", "ns")
 
 def episode_frame(episodes: pd.DataFrame, modalities: pd.DataFrame | None) -> pd.DataFrame:
     """Per episode (aligned to ``episodes``): person (link key), E_start, first modality start, E_end."""
+    first = derived.first_modality_start(episodes, modalities)
     return pd.DataFrame({
         "person": derived.client_key(episodes).fillna(""),
         "referral_date": episodes["referral_date"],
-        "first_modality_start": derived.first_modality_start(episodes, modalities),
-        "e_start": derived.episode_start(episodes, modalities),
+        "first_modality_start": first,
+        "e_start": episodes["triage_date"].fillna(first).rename("episode_start"),
         "e_end": episodes["discharge_date"],
     }, index=episodes.index)
+
+
+_NAT = np.iinfo(np.int64).min
+
+
+def _ns(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Dates as int64 nanoseconds (NaT = the smallest int64)."""
+    arr = values.to_numpy(dtype="datetime64[ns]") if isinstance(values, pd.Series) else values
+    return np.asarray(arr, dtype="datetime64[ns]").view(np.int64)
+
+
+def _na_last(ns: np.ndarray) -> np.ndarray:
+    return np.where(ns == _NAT, np.iinfo(np.int64).max, ns)
+
+
+def _person_codes(person: pd.Series) -> np.ndarray:
+    """Codes ordered like the person values themselves (sorting by code = sorting by person)."""
+    return np.asarray(pd.factorize(person, sort=True)[0], dtype=np.int64)
 
 
 def link(frame: pd.DataFrame, *, gap_days: int = 21) -> pd.Series:
@@ -34,23 +54,42 @@ def link(frame: pd.DataFrame, *, gap_days: int = 21) -> pd.Series:
 
     Ids are numbered in (person, referral order); ties in referral date keep the frame's order.
     """
-    treated = frame["e_start"].notna()
-    sub = frame.loc[treated, ["person", "referral_date", "e_start", "first_modality_start", "e_end"]].copy()
-    sub["_pos"] = np.arange(len(sub))
-    sub = sub.sort_values(["person", "referral_date", "e_start", "_pos"], kind="stable", na_position="last")
-    person = sub["person"].to_numpy()
-    end = sub["e_end"].to_numpy(dtype="datetime64[ns]")
-    end = np.where(np.isnat(end), _FAR, end)
-    running = pd.Series(end, index=sub.index).groupby(person).cummax()
-    prev_end = running.groupby(person).shift(1)
-    same = pd.Series(person, index=sub.index).eq(pd.Series(person, index=sub.index).shift(1))
-    overlaps = (sub["referral_date"] <= prev_end).fillna(False)
-    within_gap = ((sub["first_modality_start"] - prev_end).dt.days <= gap_days).fillna(False)
-    new = ~same | ~(overlaps | within_gap)
-    ids = new.astype("int64").cumsum() - 1
-    out = pd.Series(pd.NA, index=frame.index, dtype="Int64")
-    out.loc[ids.index] = ids.to_numpy()
-    return out.rename("journey")
+    treated = np.flatnonzero(frame["e_start"].notna().to_numpy())
+    out = np.full(len(frame), -1, dtype=np.int64)
+    if len(treated):
+        person = _person_codes(frame["person"].iloc[treated])
+        referral = _ns(frame["referral_date"])[treated]
+        e_start = _ns(frame["e_start"])[treated]
+        order = np.lexsort((np.arange(len(treated)), _na_last(e_start), _na_last(referral), person))
+        person, referral = person[order], referral[order]
+        first_mod = _ns(frame["first_modality_start"])[treated][order]
+        end = _ns(frame["e_end"])[treated][order]
+        end = np.where(end == _NAT, _FAR.view(np.int64), end)
+        same = np.r_[False, person[1:] == person[:-1]]
+        running = _group_cummax(end, np.cumsum(~same) - 1)  # latest discharge so far, per person
+        prev_end = np.r_[_NAT, running[:-1]]
+        overlaps = same & (referral != _NAT) & (referral <= prev_end)
+        day = np.int64(86_400_000_000_000)
+        gap = first_mod // day - prev_end // day  # whole days (dates carry no time)
+        within_gap = same & (first_mod != _NAT) & (gap <= gap_days)
+        new = ~same | ~(overlaps | within_gap)
+        out[treated[order]] = np.cumsum(new) - 1
+    ids = pd.array(out, dtype="Int64")
+    ids[out < 0] = pd.NA
+    return pd.Series(ids, index=frame.index, name="journey")
+
+
+def _group_cummax(values: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Running max of ``values`` restarting at every new ``group`` (groups contiguous, ascending).
+
+    Values are replaced by their rank and each group lifted above the previous ones, so one
+    ``np.maximum.accumulate`` over the whole array does every group at once, exactly.
+    """
+    if not len(values):
+        return values
+    uniques, rank = np.unique(values, return_inverse=True)
+    lifted = rank.astype(np.int64) + group.astype(np.int64) * (len(uniques) + 1)
+    return uniques[np.maximum.accumulate(lifted) - group.astype(np.int64) * (len(uniques) + 1)]
 
 
 def journey_table(frame: pd.DataFrame, journey: pd.Series, *, start: pd.Series,
@@ -59,29 +98,40 @@ def journey_table(frame: pd.DataFrame, journey: pd.Series, *, start: pd.Series,
     discharge; NaT if any episode is open), first_modality_start, first_pos (its first
     episode in referral order), last_pos (position of the episode
     that ends it: latest discharge, ties the later referral) and last_planned."""
-    data = pd.DataFrame({
-        "journey": journey.to_numpy(), "person": frame["person"].to_numpy(),
-        "start": start.to_numpy(), "e_end": frame["e_end"].to_numpy(),
-        "first_modality_start": frame["first_modality_start"].to_numpy(),
-        "referral_date": frame["referral_date"].to_numpy(),
-        "planned": planned.to_numpy(dtype=bool), "pos": np.arange(len(frame)),
-    })
-    data = data[data["journey"].notna()]
-    data["journey"] = data["journey"].astype("int64")
-    grouped = data.groupby("journey", sort=True)
+    ids = journey.to_numpy(dtype=np.float64, na_value=np.nan)
+    pos = np.flatnonzero(~np.isnan(ids))
+    jid = ids[pos].astype(np.int64)
+    order = pos[np.argsort(jid, kind="stable")]
+    jid_sorted = ids[order].astype(np.int64)
+    journeys_ = np.unique(jid_sorted)
+    starts = np.searchsorted(jid_sorted, journeys_)
+    has = len(order) > 0
+
+    def lowest(values: pd.Series) -> np.ndarray:
+        ns = _na_last(_ns(values)[order])
+        low = np.minimum.reduceat(ns, starts) if has else ns[:0]
+        return np.where(low == np.iinfo(np.int64).max, _NAT, low).view("datetime64[ns]")
+
+    end = _ns(frame["e_end"])[order]
+    max_end = np.maximum.reduceat(end, starts) if has else end[:0]
+    any_open = np.minimum.reduceat((end != _NAT).astype(np.int8), starts) == 0 if has else end[:0] == 0
+    j_end = np.where(any_open, _NAT, max_end).view("datetime64[ns]")
+    referral = _ns(frame["referral_date"])
+    e_end = _ns(frame["e_end"])
+    by_end = np.lexsort((pos, referral[pos], e_end[pos], jid))
+    last_rows = pos[by_end][np.r_[jid[by_end][1:] != jid[by_end][:-1], True]] if len(pos) else pos
+    by_referral = np.lexsort((pos, _na_last(referral[pos]), jid))
+    first_rows = pos[by_referral][np.r_[True, jid[by_referral][1:] != jid[by_referral][:-1]]] if len(pos) else pos
+    counts = np.diff(np.r_[starts, len(order)]) if has else np.zeros(0, dtype=np.int64)
+    person = frame["person"].to_numpy()[order[starts]] if has else frame["person"].to_numpy()[:0]
     table = pd.DataFrame({
-        "person": grouped["person"].first(),
-        "j_start": grouped["start"].min(),
-        "any_open": data["e_end"].isna().groupby(data["journey"]).any(),
-        "max_end": grouped["e_end"].max(),
-        "first_modality_start": grouped["first_modality_start"].min(),
-        "episodes": grouped["pos"].size(),
-    })
-    table["j_end"] = table["max_end"].where(~table["any_open"])
-    ordered = data.sort_values(["journey", "e_end", "referral_date", "pos"], na_position="first", kind="stable")
-    last = ordered.drop_duplicates("journey", keep="last").set_index("journey")
-    table["last_pos"] = last["pos"]
-    first = data.sort_values(["journey", "referral_date", "pos"], kind="stable").drop_duplicates("journey")
-    table["first_pos"] = first.set_index("journey")["pos"]
-    table["last_planned"] = last["planned"] & table["j_end"].notna()
-    return table.drop(columns=["max_end", "any_open"]).rename_axis(None)
+        "person": person,
+        "j_start": lowest(start),
+        "first_modality_start": lowest(frame["first_modality_start"]),
+        "episodes": counts.astype(np.int64),
+        "j_end": j_end,
+        "last_pos": last_rows.astype(np.int64),
+        "first_pos": first_rows.astype(np.int64),
+        "last_planned": planned.to_numpy(dtype=bool)[last_rows] & ~np.isnat(j_end),
+    }, index=pd.Index(journeys_.astype(np.int64)))
+    return table

@@ -26,15 +26,21 @@ class NamedCheck:
     table: str
     needs: tuple[str, ...] = ()
     doc: str = ""
+    #: (table, column) pairs the check reads beyond the record keys (for re-checking only what an edit touches).
+    reads: tuple[tuple[str, str], ...] = ()
 
 
 CHECKS: dict[str, NamedCheck] = {}
 
 
 def named(name: str, *, table: str, params: tuple[Param, ...] = (), evidence: tuple[str, ...] = (),
-          needs: tuple[str, ...] = ()) -> Callable[[Callable[[Context, Check], Hits]], Callable[[Context, Check], Hits]]:
+          needs: tuple[str, ...] = (), reads: tuple[str, ...] = ()
+          ) -> Callable[[Callable[[Context, Check], Hits]], Callable[[Context, Check], Hits]]:
+    """Register a named check; ``reads`` lists the ``table.column`` values it reads."""
     def wrap(fn: Callable[[Context, Check], Hits]) -> Callable[[Context, Check], Hits]:
-        CHECKS[name] = NamedCheck(name, fn, params, evidence, table, needs, (fn.__doc__ or "").strip())
+        pairs = tuple(tuple(r.split(".", 1)) for r in reads)
+        CHECKS[name] = NamedCheck(name, fn, params, evidence, table, needs, (fn.__doc__ or "").strip(),
+                                  pairs)  # type: ignore[arg-type]
         return fn
     return wrap
 
@@ -64,7 +70,8 @@ def _first_modality_start(ctx: Context) -> pd.Series:
     return ctx.cached("first_modality_start", make)
 
 
-@named("triage-recorded", table="episodes", evidence=("reason",))
+@named("triage-recorded", table="episodes", evidence=("reason",),
+       reads=("episodes.triage_date", "episodes.discharge_date"))
 def triage_recorded(ctx: Context, check: Check) -> Hits:
     """triage_date is given when the episode has a modality or a discharge."""
     has_modality = _children_per_episode(ctx, "modalities") > 0
@@ -75,7 +82,7 @@ def triage_recorded(ctx: Context, check: Check) -> Hits:
 
 
 @named("adult-at-referral", table="episodes", params=(Param("min_age", "days", required=False, default=18),),
-       evidence=("age", "min_age"))
+       evidence=("age", "min_age"), reads=("episodes.dob", "episodes.referral_date"))
 def adult_at_referral(ctx: Context, check: Check) -> Hits:
     """Age at referral is at least ``min_age``."""
     minimum = ctx.days(check.get("min_age", 18))
@@ -84,7 +91,8 @@ def adult_at_referral(ctx: Context, check: Check) -> Hits:
     return Hits(rows, ("dob",), {"age": age.iloc[rows].to_numpy(), "min_age": minimum})
 
 
-@named("substances-consistent", table="episodes", evidence=("problem",))
+@named("substances-consistent", table="episodes", evidence=("problem",),
+       reads=("episodes.drug1", "episodes.drug2", "episodes.drug3"))
 def substances_consistent(ctx: Context, check: Check) -> Hits:
     """drug2 and drug3 differ from drug1 (and each other); drug3 only with drug2."""
     eps = ctx.table("episodes")
@@ -112,7 +120,10 @@ def substances_consistent(ctx: Context, check: Check) -> Hits:
 
 @named("retained-12-weeks", table="episodes", params=(
     Param("min_days", "days", required=False, default="settings.retention_days"),),
-    evidence=("days", "target", "reason"))
+    evidence=("days", "target", "reason"), reads=(
+    "episodes.first_initial", "episodes.surname_initial", "episodes.dob", "episodes.sex", "episodes.consent",
+    "episodes.client_ref", "episodes.referral_date", "episodes.triage_date", "episodes.discharge_date",
+    "episodes.discharge_reason", "modalities.modality_start_date"))
 def retained_12_weeks(ctx: Context, check: Check) -> Hits:
     """A journey's last discharge that was unplanned and before day ``min_days`` of the journey.
 
@@ -144,7 +155,8 @@ def retained_12_weeks(ctx: Context, check: Check) -> Hits:
 
 @named("completion-consistent-with-top", table="episodes", needs=("tops",), params=(
     Param("reasons", "strs", required=False, default=["TCDF", "TCOU"]),),
-    evidence=("top_date", "opiate_days", "crack_days"))
+    evidence=("top_date", "opiate_days", "crack_days"),
+    reads=("episodes.discharge_reason", "tops.top_date", "tops.opiate_days", "tops.crack_days"))
 def completion_consistent_with_top(ctx: Context, check: Check) -> Hits:
     """A completed discharge whose latest TOP (by top_date, any stage) shows opiate or crack use."""
     eps = ctx.table("episodes")
@@ -172,7 +184,8 @@ def completion_consistent_with_top(ctx: Context, check: Check) -> Hits:
 
 @named("care-plan-present", table="episodes", needs=("modalities",), params=(
     Param("min_days", "days", required=False, default="settings.care_plan_grace_days"),),
-    evidence=("days", "target", "first_start"))
+    evidence=("days", "target", "first_start"),
+    reads=("episodes.discharge_date", "episodes.care_plan_date", "modalities.modality_start_date"))
 def care_plan_present(ctx: Context, check: Check) -> Hits:
     """In structured treatment ``min_days`` or more (first modality start to discharge or as_at)
     with no care_plan_date."""
@@ -190,7 +203,9 @@ def care_plan_present(ctx: Context, check: Check) -> Hits:
 @named("top-review-due", table="episodes", needs=("tops",), params=(
     Param("after_days", "days", required=False, default="settings.top_review_after_days"),
     Param("window_days", "days", required=False, default="settings.top_review_window_days"),
-), evidence=("days", "after", "window", "last_review"))
+), evidence=("days", "after", "window", "last_review"), reads=(
+    "episodes.triage_date", "episodes.discharge_date", "modalities.modality_start_date", "tops.top_stage",
+    "tops.top_date"))
 def top_review_due(ctx: Context, check: Check) -> Hits:
     """Open at as_at, in treatment ``after_days`` or more, with a start TOP and no review TOP dated
     in the last ``window_days``."""

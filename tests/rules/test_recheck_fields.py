@@ -1,0 +1,157 @@
+"""Re-checking only the rules an edit can change: the declared reads are complete, and skipping is exact."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_engine import many, same, schema_finding
+from test_rules_frames import tables
+
+from rules.catalogue import default_catalogue
+from rules.engine import evaluate, recheck
+from rules.engine import partial as partial_module
+from rules.findings import FINDING_COLUMNS, findings_frame
+from rules.kinds.reads import affected
+
+TS = pd.Timestamp
+#: Every editable column of the test tables, with values that break and mend rules.
+EDITS = [
+    ("episodes", "referral_date", [TS("2024-12-01"), TS("1975-06-01"), pd.NaT]),
+    ("episodes", "triage_date", [TS("2024-12-01"), TS("2025-03-05"), pd.NaT]),
+    ("episodes", "care_plan_date", [TS("2024-12-20"), TS("2025-06-01"), pd.NaT]),
+    ("episodes", "discharge_date", [TS("2025-02-01"), TS("2026-01-01"), pd.NaT]),
+    ("episodes", "discharge_reason", ["TCDF", "INDO", pd.NA]),
+    ("episodes", "dob", [TS("2010-02-02"), TS("1900-01-01"), pd.NaT]),
+    ("episodes", "drug1", ["HER", "ALC", pd.NA]),
+    ("episodes", "drug2", ["HER", "CRA", pd.NA]),
+    ("episodes", "drug3", ["HER", "CAN", pd.NA]),
+    ("episodes", "consent", ["Y", "N", pd.NA]),
+    ("episodes", "first_initial", ["A", "Z", pd.NA]),
+    ("episodes", "surname_initial", ["B", pd.NA]),
+    ("episodes", "sex", ["F", "M"]),
+    ("episodes", "client_ref", ["C1", "C2", pd.NA]),
+    ("episodes", "postcode", ["LS2 1AA", pd.NA]),
+    ("episodes", "ethnicity", ["B", pd.NA]),
+    ("episodes", "referral_source", ["CJIT", "GP"]),
+    ("episodes", "injecting_status", ["C", pd.NA]),
+    ("modalities", "modality_type", ["PHA", pd.NA]),
+    ("modalities", "modality_referral_date", [TS("2024-12-01"), TS("2025-06-01"), pd.NaT]),
+    ("modalities", "first_appt_offered_date", [TS("2025-01-01"), TS("2025-05-01"), pd.NaT]),
+    ("modalities", "modality_start_date", [TS("2025-01-05"), TS("2025-07-01"), pd.NaT]),
+    ("modalities", "modality_end_date", [TS("2025-03-01"), TS("2025-12-01"), pd.NaT]),
+    ("modalities", "modality_exit_status", ["CMP", pd.NA]),
+    ("tops", "top_stage", ["S", "R", "E"]),
+    ("tops", "top_date", [TS("2024-06-01"), TS("2025-07-01"), pd.NaT]),
+    ("tops", "opiate_days", [0, 20, pd.NA]),
+    ("tops", "crack_days", [0, 5, pd.NA]),
+    ("tops", "alcohol_days", [0, 28]),
+]
+
+
+def _by_rule(findings: pd.DataFrame) -> dict[str, set[tuple]]:
+    out: dict[str, set[tuple]] = {}
+    for row in findings[list(FINDING_COLUMNS)].astype(object).itertuples(index=False):
+        out.setdefault(row[0], set()).add(tuple(row))
+    return out
+
+
+def _completed(t):
+    """Episodes with a completion and a discharge, so the exit rules have something to judge."""
+    t.episodes.loc[::4, "discharge_date"] = TS("2025-05-01")
+    t.episodes.loc[::4, "discharge_reason"] = "TCDF"
+    return t
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, len(EDITS) - 1), st.integers(0, 29), st.integers(0, 2))
+def test_a_rule_whose_findings_an_edit_changes_reads_the_edited_column(which, row, pick) -> None:
+    table, column, values = EDITS[which]
+    t = _completed(many())
+    before = _by_rule(evaluate(t).findings)
+    frame = t.get(table)
+    frame.loc[frame.index[row % len(frame)], column] = values[pick % len(values)]
+    after = _by_rule(evaluate(t).findings)
+    for rule in default_catalogue():
+        if before.get(rule.id, set()) != after.get(rule.id, set()):
+            assert affected(rule.checks, {(table, column)}), f"{rule.id} changed but does not read {table}.{column}"
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, len(EDITS) - 1), st.integers(0, 29), st.integers(0, 2)),
+                min_size=1, max_size=5))
+def test_chained_rechecks_of_any_column_equal_a_full_evaluation(edits) -> None:
+    t = _completed(many())
+    report = evaluate(t)
+    for which, row, pick in edits:
+        table, column, values = EDITS[which]
+        frame = t.get(table)
+        label = frame.index[row % len(frame)]
+        frame.loc[label, column] = values[pick % len(values)]
+        report, _ = recheck(t, report, {table: [label]})
+        assert same(report, evaluate(t))
+
+
+def _rules_run(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    calls: list[set[str]] = []
+    real = partial_module.run_rules
+
+    def spy(sub, rules, **kw):
+        calls.append({r.id for r in rules})
+        return real(sub, rules, **kw)
+
+    monkeypatch.setattr(partial_module, "run_rules", spy)
+    return calls
+
+
+def test_an_edit_runs_only_the_rules_reading_the_edited_column(monkeypatch: pytest.MonkeyPatch) -> None:
+    t = many()
+    report = evaluate(t)
+    calls = _rules_run(monkeypatch)
+    t.episodes.loc[3, "postcode"] = "LS9 9ZZ"  # no rule reads it
+    report, changes = recheck(t, report, {"episodes": [3]})
+    t.episodes.loc[3, "drug2"] = "HER"  # repeats drug1
+    report, changes = recheck(t, report, {"episodes": [3]})
+    assert calls[0] == set()
+    assert "substances-consistent" in calls[1] and "triage-within-6-weeks" not in calls[1]
+    assert list(changes.added["rule"]) == ["substances-consistent"]
+    assert same(report, evaluate(t))
+
+
+def test_a_key_edit_runs_every_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    t = many()
+    report = evaluate(t)
+    calls = _rules_run(monkeypatch)
+    t.episodes.loc[5, "episode_id"] = "E6"
+    report, _ = recheck(t, report, {"episodes": [5]})
+    assert calls[0] == set(default_catalogue().ids())
+    assert same(report, evaluate(t))
+
+
+def test_a_flag_appearing_on_a_blank_cell_is_a_change_too() -> None:
+    """A blank triage date becomes an unreadable one: the value stays blank, the rules must still see it."""
+    t = tables([{"referral_date": "2025-01-01", "triage_date": None, "care_plan_date": None}],
+               [{"modality_referral_date": "2025-01-02", "first_appt_offered_date": None,
+                 "modality_start_date": "2025-01-05"}], [{"top_date": "2025-01-05"}])
+    report = evaluate(t)
+    assert "triage-recorded" in set(report.findings["rule"])
+    schema = findings_frame([schema_finding("invalid-date", 2, "triage_date", "2025-02-30")])
+    updated, changes = recheck(t, report, {"episodes": [0]}, schema_findings=schema)
+    assert "triage-recorded" in set(changes.removed["rule"])
+    assert same(updated, evaluate(t, schema_findings=schema))
+    back, _ = recheck(t, updated, {"episodes": [0]}, schema_findings=findings_frame([]))
+    assert same(back, evaluate(t))
+
+
+def test_an_old_report_can_still_be_rechecked_after_a_newer_one() -> None:
+    """Each report keeps its own view of the tables, so re-checking from an older one stays exact."""
+    t = many()
+    first = evaluate(t)
+    t.episodes.loc[2, "triage_date"] = TS("2024-01-01")
+    second, _ = recheck(t, first, {"episodes": [2]})
+    t.episodes.loc[4, "client_ref"] = "C1"
+    again, _ = recheck(t, first, {"episodes": [2, 4]})
+    assert same(again, evaluate(t))
+    third, _ = recheck(t, second, {"episodes": [4]})
+    assert same(third, evaluate(t))
