@@ -114,9 +114,32 @@ def per_episode(episodes: pd.DataFrame, child: pd.DataFrame | None, values: pd.S
     """Aggregate a child-table column (``values``, aligned to ``child``) onto the episodes rows."""
     if child is None or len(child) == 0:
         return pd.Series(pd.NaT if values.dtype.kind == "M" else pd.NA, index=episodes.index, dtype=values.dtype)
+    if how in ("min", "max") and values.dtype.kind == "M":
+        return _dates_per_episode(episodes, child, values, how)
     agg = values.groupby([_text(child["provider_code"]), _text(child["episode_id"])], dropna=True).agg(how)
     out = agg.reindex(_episode_index(episodes))
     return pd.Series(out.to_numpy(), index=episodes.index, dtype=values.dtype)
+
+
+def _dates_per_episode(episodes: pd.DataFrame, child: pd.DataFrame, values: pd.Series, how: str) -> pd.Series:
+    """``per_episode`` for the earliest or latest date, in numpy (one key code per episode, ufunc.at)."""
+    n = len(episodes)
+    parts = [pd.concat([_text(episodes[c]), _text(child[c])], ignore_index=True) for c in ("provider_code", "episode_id")]
+    key = combined_codes(parts)
+    key[(parts[0].isna() | parts[1].isna()).to_numpy()] = -1
+    ep_key, child_key = key[:n], key[n:]
+    nat = np.iinfo(np.int64).min
+    ns = values.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    ok = (child_key >= 0) & (ns != nat)
+    if how == "min":
+        best = np.full(int(key.max()) + 2, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(best, child_key[ok], ns[ok])
+        best[best == np.iinfo(np.int64).max] = nat
+    else:
+        best = np.full(int(key.max()) + 2, nat, dtype=np.int64)
+        np.maximum.at(best, child_key[ok], ns[ok])
+    out = np.where(ep_key >= 0, best[ep_key], nat).view("datetime64[ns]")
+    return pd.Series(out, index=episodes.index, dtype=values.dtype)
 
 
 def first_modality_start(episodes: pd.DataFrame, modalities: pd.DataFrame | None) -> pd.Series:

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from rules.columns import TABLES
 from rules.findings import FINDING_COLUMNS, normalise
@@ -85,22 +86,29 @@ def merge_sorted(old: pd.DataFrame, keys: tuple[np.ndarray, ...], gone: np.ndarr
         pieces.append(("old", start, len(old)))
     if not len(gone) and not len(fresh):
         return old, keys
-    frames = [old.iloc[a:b] if src == "old" else fresh.iloc[a:b] for src, a, b in pieces]
-    merged = _contiguous(pd.concat(frames, ignore_index=True)) if frames else old.iloc[:0]
+    merged = pd.DataFrame({name: _glue(old[name], fresh[name], pieces) for name in FINDING_COLUMNS})
     new_keys = tuple(np.concatenate([k[a:b] if src == "old" else f[a:b] for src, a, b in pieces])
                      if pieces else k[:0] for k, f in zip(keys, fresh_keys, strict=True))
     return merged, new_keys
 
 
-def _contiguous(frame: pd.DataFrame) -> pd.DataFrame:
-    """Arrow-backed text columns in one chunk: a take from a chunked column is ten times slower."""
-    for name in _TEXT_COLUMNS:
-        array = frame[name].array
-        if hasattr(array, "__arrow_array__"):
-            chunked = array.__arrow_array__()
-            if getattr(chunked, "num_chunks", 1) > 1:
-                frame[name] = pd.array(chunked.combine_chunks(), dtype=frame[name].dtype)
-    return frame
+def _glue(old: pd.Series, fresh: pd.Series, pieces: list[tuple[str, int, int]]) -> Any:
+    """One column of the merged findings, copied once (arrow text stays one chunk: a take from a
+    chunked column is ten times slower)."""
+    sources = {"old": old.array, "new": fresh.array}
+    if hasattr(old.array, "__arrow_array__"):
+        arrays = {k: pa.chunked_array(v.__arrow_array__()) for k, v in sources.items()}
+        arrays["new"] = arrays["new"].cast(arrays["old"].type)
+        chunks = [c for src, a, b in pieces for c in arrays[src].slice(a, b - a).chunks]
+        joined = pa.concat_arrays(chunks) if chunks else arrays["old"].combine_chunks()[:0]
+        return pd.array(joined, dtype=old.dtype)
+    if isinstance(old.dtype, pd.Int64Dtype):
+        data = {k: v.to_numpy(dtype=np.int64, na_value=0) for k, v in sources.items()}
+        mask = {k: np.asarray(v.isna(), dtype=bool) for k, v in sources.items()}
+        return pd.arrays.IntegerArray(np.concatenate([data[src][a:b] for src, a, b in pieces]),
+                                      np.concatenate([mask[src][a:b] for src, a, b in pieces]))
+    values = {k: np.asarray(v, dtype=object) for k, v in sources.items()}
+    return np.concatenate([values[src][a:b] for src, a, b in pieces])
 
 
 def minus(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:

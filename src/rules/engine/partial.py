@@ -108,8 +108,11 @@ def recheck(tables: Tables, report: Report, touched: Mapping[str, Iterable[Any]]
         parts = parts[1:]  # the schema findings stay where they are
     fresh = finish(pd.concat(parts, ignore_index=True)) if parts else _EMPTY
     before = old.iloc[gone]
-    findings, order = merge_sorted(old, keys, gone, fresh)
     changes = Changes(added=minus(fresh, before), removed=minus(before, fresh))
+    if len(changes.added) or len(changes.removed) or len(fresh) != len(before):
+        findings, order = merge_sorted(old, keys, gone, fresh)
+    else:  # the same findings as before: keep the frame (no copy)
+        findings, order = old, keys
     new = Report(findings, dict(report.not_run), report.as_at, list(report.files), tables.row_counts(),
                  catalogue, settings, snapshot_of(tables))
     if sum(len(rows) for rows in overlay.values()) <= MAX_OVERLAY:
