@@ -99,3 +99,36 @@ def test_keyboard_next_finding_delete_and_accept_a_warning(window, qtbot) -> Non
     window.panel.accept(window.panel.selected_finding(), "referral sat with the GP for 3 weeks")
     assert session.counts()["warning"] == warnings - 1
     assert window.panel.model.index(0, 8).data() == "referral sat with the GP for 3 weeks"
+
+
+def test_an_edit_patches_tints_facets_and_list_exactly_as_a_reload_would(window, qtbot) -> None:
+    import numpy as np
+
+    from app.ui.findings_panel import FindingsPanel
+    from app.ui.records_model import RecordsModel
+
+    session = window.session
+    window.panel.choose("Severity", "error")     # patching respects the chosen facets
+    seen = []
+    session.listeners.append(seen.append)
+    frame = session.table("episodes")
+    rows = [int(p) for p in frame.index[frame["triage_date"].notna()][:40:8]]
+    for i, pos in enumerate(rows):
+        result = session.change_for("episodes", pos, "triage_date", "01/01/1990" if i % 2 else "31/02/2025")
+        window.push([result])
+    window.push([session.change_for("episodes", rows[0], "sex", "Q")])
+    window.actions_["undo"].trigger()
+    assert len(seen) == 7 and not any(r.full for r in seen)              # patched, not reloaded
+    assert sum(len(r.added) + len(r.removed) for r in seen) > 5
+    fresh = FindingsPanel(session)
+    fresh.chosen = dict(window.panel.chosen)
+    fresh.refresh()
+    assert list(window.panel.model.labels) == list(fresh.model.labels) and len(fresh.model.labels) > 0
+    assert all((a == b).all() for a, b in zip(window.panel.model.cells, fresh.model.cells, strict=True))
+    assert window.panel.counts == fresh.counts
+    for table, view in window.views.items():
+        again = RecordsModel(session, table)
+        assert np.array_equal(view.model.row_rank, again.row_rank) and view.model.cell_rank == again.cell_rank
+        mine = session.findings[(session.findings["table"] == table) & ~session.findings["accepted"]]
+        for pos in mine["pos"].head(3):
+            assert view.model._messages(int(pos)) == again._messages(int(pos))

@@ -27,6 +27,8 @@ class Checking:
     accepted: dict[str, str]
     workspace: object
     _where: dict[str, pd.MultiIndex]
+    _label_of: dict[str, int]       # finding key -> its index in ``findings``
+    _counts: dict[str, int] | None
 
     def _validate(self, typed: Tables | None = None, schema_findings: pd.DataFrame | None = None,
                   progress: Progress = NO_PROGRESS) -> None:
@@ -38,15 +40,39 @@ class Checking:
     def _set_findings(self, found: pd.DataFrame) -> None:
         located = self._locate(found)
         self.findings = located[~located["key"].duplicated().to_numpy()].reset_index(drop=True)
+        self._label_of = dict(zip(self.findings["key"], self.findings.index, strict=True))
+        self._counts = None
 
-    def _recheck(self, touched: dict[str, np.ndarray]) -> None:
-        """Re-parse only the touched rows, splice them into the typed tables, re-judge their records."""
+    def _apply_changes(self, added: pd.DataFrame, removed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Findings that came and went, applied without touching the others: a finding keeps its
+        index while it lasts (the views' references stay good); returns (added, removed) located."""
+        gone_keys = finding_keys(normalise(removed)) if len(removed) else pd.Series([], dtype=object)
+        labels = list(dict.fromkeys(self._label_of[k] for k in gone_keys if k in self._label_of))
+        gone = self.findings.loc[labels]
+        for k in gone["key"]:
+            del self._label_of[k]
+        new = self._locate(added) if len(added) else self.findings.iloc[:0]
+        fresh = np.array([k not in self._label_of for k in new["key"]], dtype=bool)
+        new = new[~new["key"].duplicated().to_numpy() & fresh]
+        start = int(self.findings.index.max()) + 1 if len(self.findings) else 0
+        new.index = pd.RangeIndex(start, start + len(new))
+        self._label_of.update(zip(new["key"], new.index, strict=True))
+        kept = self.findings.drop(index=labels) if labels else self.findings
+        self.findings = pd.concat([kept, new]) if len(new) else kept
+        self._counts = None
+        return new, gone
+
+    def _recheck(self, touched: dict[str, np.ndarray], fields: dict[str, set[str]] | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+        """Re-parse only the touched rows, splice their edited ``fields`` into the typed tables, and
+        re-judge their records; returns (added, removed) findings when the validator says which."""
         part = Tables(**{t: self.raw.get(t).iloc[touched[t]] if t in touched else None for t in columns.TABLES},
                       as_at=self.raw.as_at, files=list(self.raw.files))
         typed_part, found = self.validator.check(part)
         for name, pos in touched.items():
             target, fresh = self.typed.get(name), typed_part.get(name)
-            for col in fresh.columns:
+            edited = [c for c in fresh.columns if fields is None or c in fields.get(name, ())]
+            for col in edited:  # the other cells of these rows did not change
                 target.iloc[pos, target.columns.get_loc(col)] = fresh[col].to_numpy()
         old = self.schema_findings
         touched_rows = pd.MultiIndex.from_arrays([
@@ -58,7 +84,13 @@ class Checking:
         at = pd.MultiIndex.from_arrays([old["table"].to_numpy(dtype=object), old["file"].to_numpy(dtype=object),
                                         old["row"].fillna(-1).to_numpy(dtype=np.int64)]).isin(touched_rows)
         self.schema_findings = concat_findings([old[~at], found])
-        self._set_findings(self.validator.recheck(self.typed, self.schema_findings, touched))
+        self.validator.changes = None
+        full = self.validator.recheck(self.typed, self.schema_findings, touched)
+        changes = getattr(self.validator, "changes", None)
+        if changes is None:
+            self._set_findings(full)
+            return None
+        return self._apply_changes(changes.added, changes.removed)
 
     def _locate(self, findings: pd.DataFrame) -> pd.DataFrame:
         """Findings with ``pos`` (row position in the RAW table, -1 if none), ``key`` and acceptance."""
@@ -93,11 +125,14 @@ class Checking:
                 self.workspace.accept(self.findings.loc[i, list(FINDING_COLUMNS)].to_dict(), reason.strip())
         self.findings = self.findings.copy()  # views holding the old table keep a consistent one
         self._mark_accepted(self.findings)
+        self._counts = None
 
     def counts(self) -> dict[str, int]:
-        """Open (not accepted) findings per severity."""
-        open_ = self.findings[~self.findings["accepted"]]
-        return {s: int((open_["severity"] == s).sum()) for s in SEVERITY_RANK}
+        """Open (not accepted) findings per severity (kept until the findings change)."""
+        if getattr(self, "_counts", None) is None:
+            open_ = self.findings[~self.findings["accepted"].to_numpy(dtype=bool)]
+            self._counts = {s: int((open_["severity"] == s).sum()) for s in SEVERITY_RANK}
+        return dict(self._counts)
 
     def open_findings(self) -> pd.DataFrame:
         """Findings not accepted (what excludes records from measures), in ``FINDING_COLUMNS``."""

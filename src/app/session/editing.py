@@ -79,19 +79,23 @@ class Editing:
             self.log.append((c, reason))
         self.steps.append(step)
         touched = {t: np.unique([c.pos for c in changes if c.table == t]) for t in {c.table for c in changes}}
-        before = self.findings
+        fields = {t: {c.field for c in changes if c.table == t} for t in touched}
+        before, delta = self.findings, None
         try:
             if not hasattr(self.validator, "recheck") or self.typed is None:
                 raise LookupError("no partial re-check")
-            self._recheck(touched)
+            delta = self._recheck(touched, fields)
         except Exception as exc:  # a failing partial re-check must never lose an edit: check everything
             if not isinstance(exc, LookupError):
                 log.exception("re-checking the touched records failed; validating everything instead")
             self._validate()
-        old_k, new_k = before["key"], self.findings["key"]
-        result = EditResult(changes=changes, touched=touched, added=self.findings[~among(new_k, old_k)],
-                            removed=before[~among(old_k, new_k)], step=len(self.steps) - 1,
-                            batch_id=step.batch_id)
+            delta = None
+        full = delta is None
+        if full:  # everything was judged again: compare the keys
+            old_k, new_k = before["key"], self.findings["key"]
+            delta = self.findings[~among(new_k, old_k)], before[~among(old_k, new_k)]
+        result = EditResult(changes=changes, touched=touched, added=delta[0], removed=delta[1],
+                            step=len(self.steps) - 1, batch_id=step.batch_id, full=full)
         for listener in list(self.listeners):
             listener(result)
         return result

@@ -54,6 +54,8 @@ class EditResult:
     #: The session's step number (``Session.steps``), and the workspace step (batch) when one is open.
     step: int | None = None
     batch_id: int | None = None
+    #: True when every finding was judged again (and re-indexed): views reload instead of patching.
+    full: bool = False
 
 
 @dataclass

@@ -38,6 +38,8 @@ class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
         self.typed: Tables | None = None
         self.schema_findings = empty_findings()
         self.findings = with_extra(empty_findings())
+        self._label_of: dict[str, int] = {}
+        self._counts: dict[str, int] | None = None
         self.log: list[tuple[CellChange, str]] = []  # every applied change and its reason
         self.steps: list[Step] = []                 # the same changes as the steps they were made in
         self._ws_pos: dict[str, np.ndarray] | None = None  # session -> workspace positions (None: same)

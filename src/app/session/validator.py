@@ -33,9 +33,10 @@ class RulesValidator:
         return self.report.findings
 
     def recheck(self, typed: Tables, schema_findings: pd.DataFrame, touched: dict[str, np.ndarray]) -> pd.DataFrame:
-        """All findings after an edit, re-judging only the records the touched rows belong to."""
+        """All findings after an edit, re-judging only the records the touched rows belong to;
+        ``changes`` then holds the findings that came and went (``rules.engine`` ``Changes``)."""
         from rules import engine
 
-        self.report, _ = engine.recheck(typed, self.report, touched, catalogue=self.catalogue,
-                                        settings=self.settings, schema_findings=schema_findings)
+        self.report, self.changes = engine.recheck(typed, self.report, touched, catalogue=self.catalogue,
+                                                   settings=self.settings, schema_findings=schema_findings)
         return self.report.findings

@@ -46,6 +46,7 @@ class WorkspaceIO:
         keys = self.findings["key"][marked["accepted"].to_numpy(dtype=bool)]
         self.accepted = dict(zip(keys, marked.loc[marked["accepted"], "accepted_reason"], strict=True))
         self._mark_accepted(self.findings)
+        self._counts = None
 
     def save_workspace(self, path: Path, *, year: str, progress: Progress = NO_PROGRESS) -> None:
         """Save as a new workspace: each file's rows as imported, then every step and acceptance."""

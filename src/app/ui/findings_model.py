@@ -17,34 +17,102 @@ def _joined(values: tuple) -> str:
     return ", ".join(str(v) for v in values)
 
 
+def order_rank(severity: pd.Series) -> pd.Series:
+    """Errors first, then warnings, then the rest (the list's first sort key)."""
+    return severity.map({"error": 0, "warning": 1}).fillna(2)
+
+
+def _columns(f: pd.DataFrame) -> tuple[list[np.ndarray], np.ndarray, list[np.ndarray]]:
+    """The shown texts, the accepted flags and the order keys (rank, table, file, row) of findings."""
+    if not len(f):
+        empty = np.array([], dtype=object)
+        return [empty] * len(HEADERS), np.array([], dtype=bool), [np.array([], dtype=np.int8), empty, empty,
+                                                                   np.array([], dtype=float)]
+    rows = f["row"].astype("Int64")
+    cells = [np.asarray(v, dtype=object) for v in (
+        f["severity"], f["rule"], f["record"], f["fields"].map(", ".join), f["values"].map(_joined), f["message"],
+        f["file"], rows.astype(object).map(lambda r: "" if r is pd.NA or r is None else str(r)),
+        f["accept_reason"])]
+    order = [order_rank(f["severity"]).to_numpy(dtype=np.int8), np.asarray(f["table"], dtype=object),
+             np.asarray(f["file"], dtype=object), rows.astype("Float64").fillna(np.inf).to_numpy(dtype=float)]
+    return cells, f["accepted"].to_numpy(dtype=bool), order
+
+
+def _insert(values: np.ndarray, at: list[int], new: np.ndarray) -> np.ndarray:
+    """``values`` with ``new[i]`` placed before position ``at[i]`` of the old array (``at`` ascending)."""
+    out = np.empty(len(values) + len(new), dtype=values.dtype)
+    where = np.asarray(at, dtype=np.int64) + np.arange(len(new))
+    mask = np.ones(len(out), dtype=bool)
+    mask[where] = False
+    out[where] = new
+    out[mask] = values
+    return out
+
+
 class FindingsModel(QAbstractTableModel):
     """Rows of a findings frame (``rules.findings`` columns plus ``pos``/``accepted``)."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.frame = pd.DataFrame()
+        self.source = pd.DataFrame()
+        self.labels = np.array([], dtype=np.int64)
         self.cells: list[np.ndarray] = [np.array([], dtype=object)] * len(HEADERS)
-        self.accepted = self.severity = np.array([], dtype=object)
+        self.accepted = np.array([], dtype=bool)
+        self.severity = np.array([], dtype=object)
+        self.order_cols: list[np.ndarray] = []
 
-    def set_frame(self, frame: pd.DataFrame) -> None:
+    def set_frame(self, frame: pd.DataFrame, source: pd.DataFrame | None = None) -> None:
+        """Show ``frame`` (findings in display order, indexed as in ``source``, the session's table)."""
         self.beginResetModel()
-        self.frame = frame.reset_index(names="finding")
-        f = self.frame
-        rows = f["row"].astype("Int64").astype(object) if len(f) else f["row"]
-        self.cells = [np.asarray(v, dtype=object) for v in (
-            f["severity"], f["rule"], f["record"], f["fields"].map(", ".join), f["values"].map(_joined), f["message"],
-            f["file"], rows.map(lambda r: "" if r is pd.NA or r is None else str(r)), f["accept_reason"])] \
-            if len(f) else [np.array([], dtype=object)] * len(HEADERS)
-        self.accepted = f["accepted"].to_numpy(dtype=bool) if len(f) else np.array([], dtype=bool)
+        self.source = frame if source is None else source
+        self.labels = frame.index.to_numpy(dtype=np.int64)
+        self.cells, self.accepted, self.order_cols = _columns(frame)
         self.severity = self.cells[0]
         self.endResetModel()
 
+    def apply_delta(self, source: pd.DataFrame, removed: np.ndarray, added: pd.DataFrame) -> None:
+        """Findings that went (by index) out, findings that came in at their place in the order:
+        one pass over the list's arrays, never the findings table (an edit on 100k findings stays instant)."""
+        self.source = source
+        keep = ~np.isin(self.labels, np.asarray(removed, dtype=np.int64))
+        if keep.all() and not len(added):
+            return
+        arrays = [self.labels, self.accepted, *self.cells, *self.order_cols]
+        if not keep.all():
+            arrays = [a[keep] for a in arrays]
+        if len(added):
+            added = added.assign(_rank=order_rank(added["severity"])).sort_values(
+                ["_rank", "table", "file", "row"], kind="stable")
+            cells, accepted, order_cols = _columns(added)
+            width = len(self.cells)
+            mine = arrays[2 + width:]
+            at = [self._place([c[i] for c in order_cols], mine) for i in range(len(added))]
+            new = [added.index.to_numpy(dtype=np.int64), accepted, *cells, *order_cols]
+            arrays = [_insert(a, at, v) for a, v in zip(arrays, new, strict=True)]
+        self.beginResetModel()
+        self.labels, self.accepted = arrays[0], arrays[1]
+        self.cells = arrays[2:2 + len(HEADERS)]
+        self.order_cols = arrays[2 + len(HEADERS):]
+        self.severity = self.cells[0]
+        self.endResetModel()
+
+    @staticmethod
+    def _place(key: list, order_cols: list[np.ndarray]) -> int:
+        """Where a finding goes in the list's order (severity, table, file, row), after its equals."""
+        lo, hi = 0, len(order_cols[0])
+        for values, value in zip(order_cols, key, strict=True):
+            part = values[lo:hi]
+            lo, hi = lo + int(np.searchsorted(part, value, side="left")), lo + int(np.searchsorted(part, value,
+                                                                                                   side="right"))
+        return hi
+
     def finding(self, row: int) -> pd.Series:
         """One finding; ``finding`` is its index in the session's findings table."""
-        return self.frame.iloc[row]
+        label = int(self.labels[row])
+        return pd.concat([pd.Series({"finding": label}, dtype=object), self.source.loc[label]])
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.frame)
+        return 0 if parent.isValid() else len(self.labels)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADERS)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.session import Session
-from app.ui.findings_model import FindingsModel
+from app.ui.findings_model import FindingsModel, order_rank
 
 #: Facet groups: label -> findings column (``fields`` is exploded, ``accepted`` shown as a status).
 FACETS = {"Severity": "severity", "Rule": "rule", "Provider": "provider", "Field": "fields",
@@ -108,30 +108,54 @@ class FindingsPanel(QWidget):
         return f[self._mask(f)]
 
     def refresh(self) -> None:
-        """Recount the facets and refill the list (after loading, an edit, an acceptance)."""
+        """Recount the facets and refill the list (after loading, an acceptance, a facet chosen)."""
         f = self.session.findings
+        self.counts = {group: {str(v): int(n) for v, n in facet_values(f[self._mask(f, skip=group)], column)
+                               .value_counts().items()}
+                       for group, column in FACETS.items()}
+        self._fill_facets()
+        shown = self.filtered()
+        self.model.set_frame(shown.assign(_rank=order_rank(shown["severity"]))
+                             .sort_values(["_rank", "table", "file", "row"], kind="stable").drop(columns="_rank"),
+                             source=f)
+        self._summary(len(shown))
+
+    def apply_delta(self, added: pd.DataFrame, removed: pd.DataFrame) -> None:
+        """After an edit: count the findings that came and went, and patch the list with them only."""
+        if len(added) or len(removed):
+            for frame, sign in ((added, 1), (removed, -1)):
+                if not len(frame):
+                    continue
+                for group, column in FACETS.items():
+                    counts = self.counts.setdefault(group, {})
+                    for value, n in facet_values(frame[self._mask(frame, skip=group)], column).value_counts().items():
+                        counts[str(value)] = counts.get(str(value), 0) + sign * int(n)
+                        if counts[str(value)] <= 0:
+                            del counts[str(value)]
+            self._fill_facets()
+            self.model.apply_delta(self.session.findings, removed.index.to_numpy(), added[self._mask(added)])
+        self._summary(self.model.rowCount())
+
+    def _fill_facets(self) -> None:
         self.facets.clear()
-        for group, column in FACETS.items():
-            counts = facet_values(f[self._mask(f, skip=group)], column).value_counts()
+        for group in FACETS:
             top = QTreeWidgetItem(self.facets, [group, ""])
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            for value, count in counts.items():
-                item = QTreeWidgetItem(top, [str(value), f"{count:,}"])
-                item.setData(0, Qt.ItemDataRole.UserRole, (group, str(value)))
+            for value, count in sorted(self.counts.get(group, {}).items(), key=lambda vc: -vc[1]):
+                item = QTreeWidgetItem(top, [value, f"{count:,}"])
+                item.setData(0, Qt.ItemDataRole.UserRole, (group, value))
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
-                if self.chosen.get(group) == str(value):
+                if self.chosen.get(group) == value:
                     item.setSelected(True)
                     font = item.font(0)
                     font.setBold(True)
                     item.setFont(0, font)
             top.setExpanded(group in ("Severity", "Rule", "Provider") or group in self.chosen)
-        shown = self.filtered()
-        rank = shown["severity"].map({"error": 0, "warning": 1}).fillna(2)
-        self.model.set_frame(shown.assign(_rank=rank).sort_values(["_rank", "table", "file", "row"], kind="stable")
-                             .drop(columns="_rank"))
+
+    def _summary(self, shown: int) -> None:
         c = self.session.counts()
         self.summary.setText(f"{c['error']:,} errors, {c['warning']:,} warnings open"
-                             + (f" - showing {len(shown):,}" if self.chosen else ""))
+                             + (f" - showing {shown:,}" if self.chosen else ""))
 
     def _clicked(self, item: QTreeWidgetItem) -> None:
         key = item.data(0, Qt.ItemDataRole.UserRole)

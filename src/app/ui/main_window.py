@@ -87,9 +87,16 @@ class MainWindow(Opening, Exporting, QMainWindow):
             self.show_error(command.error)
 
     def _on_edit(self, result: EditResult) -> None:
+        """Repaint what the edit changed: its cells, the rows whose findings came or went, the counts."""
         for view in self.views.values():
             view.model.update_cells(result.changes)
-        self._findings_changed()
+        if result.full:  # every finding was judged (and numbered) again
+            self._findings_changed()
+        else:
+            for view in self.views.values():
+                view.model.update_findings(result.added, result.removed)
+            self.panel.apply_delta(result.added, result.removed)
+            self._status()
         self.history_dock.refresh()
 
     def _findings_changed(self) -> None:

@@ -66,12 +66,18 @@ class RecordsModel(QAbstractTableModel):
 
         Tooltips are looked up when asked for, from the findings sorted by row position.
         """
-        f = self.session.findings
-        mine = f[(f["table"] == self.table) & (f["pos"] >= 0) & ~f["accepted"]]
-        mine = mine.iloc[np.argsort(mine["pos"].to_numpy(), kind="stable")]
+        self.row_rank = np.zeros(self._n, dtype=np.int8)
+        self.cell_rank: dict[int, int] = {}
+        self._rank(self._open_findings(self.session.findings))
+        self._mine: pd.DataFrame | None = None  # built when a tooltip is first asked for
+
+    def _open_findings(self, f: pd.DataFrame) -> pd.DataFrame:
+        return f[(f["table"] == self.table).to_numpy() & (f["pos"] >= 0).to_numpy() & ~f["accepted"].to_numpy(bool)]
+
+    def _rank(self, mine: pd.DataFrame) -> None:
+        """Raise row and cell ranks to the worst severity of ``mine`` (open findings of this table)."""
         pos = mine["pos"].to_numpy(dtype=np.int64)
         ranks = mine["severity"].map(SEVERITY_RANK).fillna(0).to_numpy(dtype=np.int8)
-        self.row_rank = np.zeros(self._n, dtype=np.int8)
         np.maximum.at(self.row_rank, pos, ranks)
         fields = mine["fields"].explode()
         cols = fields.map({name: i for i, name in enumerate(self.fields)}).to_numpy(dtype=float)
@@ -79,15 +85,53 @@ class RecordsModel(QAbstractTableModel):
         ok = ~np.isnan(cols)
         keys = pos[repeat[ok]] * len(self.fields) + cols[ok].astype(np.int64)
         order = np.argsort(ranks[repeat[ok]], kind="stable")  # the worst severity is written last
-        self.cell_rank = dict(zip(keys[order].tolist(), ranks[repeat[ok]][order].tolist(), strict=True))
-        self._mine, self._mine_pos = mine, pos
+        pairs = zip(keys[order].tolist(), ranks[repeat[ok]][order].tolist(), strict=True)
+        if not self.cell_rank:
+            self.cell_rank = dict(pairs)
+            return
+        for key, rank in pairs:
+            if rank >= self.cell_rank.get(key, 0):
+                self.cell_rank[key] = rank
+
+    def _tooltips(self) -> pd.DataFrame:
+        if self._mine is None:
+            mine = self._open_findings(self.session.findings)
+            self._mine = mine.iloc[np.argsort(mine["pos"].to_numpy(), kind="stable")]
+            self._mine_pos = self._mine["pos"].to_numpy(dtype=np.int64)
+        return self._mine
 
     def _messages(self, pos: int, name: str | None = None) -> str | None:
         """The messages of the open findings on a row (or on one cell of it)."""
+        mine = self._tooltips()
         lo, hi = np.searchsorted(self._mine_pos, [pos, pos + 1])
-        rows = self._mine.iloc[lo:hi]
+        rows = mine.iloc[lo:hi]
         texts = [m for m, f in zip(rows["message"], rows["fields"], strict=True) if name is None or name in f]
         return "\n".join(texts) or None
+
+    def update_findings(self, added: pd.DataFrame, removed: pd.DataFrame) -> None:
+        """After an edit: re-rank only the rows whose findings came or went, repaint only those."""
+        rows = np.unique(np.concatenate([
+            d.loc[(d["table"] == self.table).to_numpy() & (d["pos"] >= 0).to_numpy(), "pos"].to_numpy(dtype=np.int64)
+            for d in (added, removed)]))
+        if not len(rows):
+            return
+        self._mine = None
+        self.row_rank[rows] = 0
+        width = len(self.fields)
+        for p in rows.tolist():
+            for col in range(width):
+                self.cell_rank.pop(p * width + col, None)
+        f = self.session.findings
+        self._rank(self._open_findings(f[np.isin(f["pos"].to_numpy(dtype=np.int64), rows)]))
+        if self.flagged_only:
+            self.apply_filters()
+            return
+        for p in rows.tolist():
+            row = self.row_of(p)
+            if row >= 0:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, width - 1),
+                                      [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole])
+                self.headerDataChanged.emit(Qt.Orientation.Vertical, row, row)
 
     def refresh_findings(self) -> None:
         """Findings changed (an edit, an acceptance): re-tint; re-filter if showing flagged rows only."""
