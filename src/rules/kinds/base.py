@@ -223,6 +223,13 @@ class Context:
         keep = (pos >= 0) & values.notna().to_numpy()
         if mask is not None:
             keep &= mask
+        if how in ("min", "max") and values.dtype.kind == "M":  # numpy: no groupby on small frames
+            nat, top = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+            best = np.full(len(eps), top if how == "min" else nat, dtype=np.int64)
+            ufunc = np.minimum if how == "min" else np.maximum
+            ufunc.at(best, pos[keep], values.to_numpy(dtype="datetime64[ns]").view(np.int64)[keep])
+            best[best == top] = nat
+            return pd.Series(best.view("datetime64[ns]"), index=eps.index).astype(values.dtype)
         agg = pd.Series(values.to_numpy()[keep]).groupby(pos[keep]).agg(how)
         out = agg.reindex(np.arange(len(eps)))
         return pd.Series(out.to_numpy(), index=eps.index).astype(values.dtype)
