@@ -60,20 +60,23 @@ def client_codes(episodes: pd.DataFrame) -> np.ndarray:
     return np.where(complete, linked, -1 - local)
 
 
-def _groups(episodes: pd.DataFrame) -> pd.DataFrame:
-    """Substance group of drug1-3 (NA where blank or unknown)."""
-    mapping = dict(SUBSTANCE_GROUP)
-    return pd.DataFrame({c: _text(episodes[c]).map(mapping) for c in SUBSTANCE_COLUMNS}, index=episodes.index)
+def _any_in_groups(episodes: pd.DataFrame, groups: set[str]) -> np.ndarray:
+    """Whether any of drug1-3 is a code of one of ``groups`` (isin on the codes: no per-row mapping)."""
+    codes = [code for code, group in dict(SUBSTANCE_GROUP).items() if group in groups]
+    out = np.zeros(len(episodes), dtype=bool)
+    for column in SUBSTANCE_COLUMNS:
+        out |= _text(episodes[column]).isin(codes).to_numpy(dtype=bool, na_value=False)
+    return out
 
 
 def pdu(episodes: pd.DataFrame) -> pd.Series:
     """Opiate and/or crack user: any of drug1-3 in the OPIATE or CRACK group."""
-    return _groups(episodes).isin(["OPIATE", "CRACK"]).any(axis=1).rename("pdu")
+    return pd.Series(_any_in_groups(episodes, {"OPIATE", "CRACK"}), index=episodes.index, name="pdu")
 
 
 def opiate_client(episodes: pd.DataFrame) -> pd.Series:
     """Any of drug1-3 in the OPIATE group."""
-    return _groups(episodes).isin(["OPIATE"]).any(axis=1).rename("opiate_client")
+    return pd.Series(_any_in_groups(episodes, {"OPIATE"}), index=episodes.index, name="opiate_client")
 
 
 def alcohol_only(episodes: pd.DataFrame) -> pd.Series:
