@@ -66,9 +66,9 @@ def measure_import(app, window, files: list[Path]) -> dict:
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     set_session = window.set_session
 
-    def timed_set_session(session):
+    def timed_set_session(session, **kwargs):
         start = time.perf_counter()
-        set_session(session)
+        set_session(session, **kwargs)
         shown.extend([start, time.perf_counter()])
 
     window.set_session = timed_set_session

@@ -22,7 +22,7 @@ def order_rank(severity: pd.Series) -> pd.Series:
     return severity.map({"error": 0, "warning": 1}).fillna(2)
 
 
-def _columns(f: pd.DataFrame) -> tuple[list[np.ndarray], np.ndarray, list[np.ndarray]]:
+def columns_of(f: pd.DataFrame) -> tuple[list[np.ndarray], np.ndarray, list[np.ndarray]]:
     """The shown texts, the accepted flags and the order keys (rank, table, file, row) of findings."""
     if not len(f):
         empty = np.array([], dtype=object)
@@ -63,10 +63,14 @@ class FindingsModel(QAbstractTableModel):
 
     def set_frame(self, frame: pd.DataFrame, source: pd.DataFrame | None = None) -> None:
         """Show ``frame`` (findings in display order, indexed as in ``source``, the session's table)."""
+        self.set_prepared(frame if source is None else source, frame.index.to_numpy(dtype=np.int64),
+                          columns_of(frame))
+
+    def set_prepared(self, source: pd.DataFrame, labels: np.ndarray, columns: tuple) -> None:
+        """Show rows already turned into arrays (``columns_of``), e.g. by the opening worker."""
         self.beginResetModel()
-        self.source = frame if source is None else source
-        self.labels = frame.index.to_numpy(dtype=np.int64)
-        self.cells, self.accepted, self.order_cols = _columns(frame)
+        self.source, self.labels = source, labels
+        self.cells, self.accepted, self.order_cols = columns
         self.severity = self.cells[0]
         self.endResetModel()
 
@@ -83,7 +87,7 @@ class FindingsModel(QAbstractTableModel):
         if len(added):
             added = added.assign(_rank=order_rank(added["severity"])).sort_values(
                 ["_rank", "table", "file", "row"], kind="stable")
-            cells, accepted, order_cols = _columns(added)
+            cells, accepted, order_cols = columns_of(added)
             width = len(self.cells)
             mine = arrays[2 + width:]
             at = [self._place([c[i] for c in order_cols], mine) for i in range(len(added))]

@@ -40,6 +40,35 @@ def facet_values(findings: pd.DataFrame, column: str) -> pd.Series:
     return findings[column]
 
 
+def prepare_findings(session: Session, chosen: dict[str, str] | None = None) -> dict:
+    """Facet counts and the sorted list's arrays (Qt-free: the opening worker computes them)."""
+    from app.ui.findings_model import columns_of
+
+    f = session.findings
+    chosen = chosen or {}
+    counts = {group: {str(v): int(n) for v, n in facet_values(f[_mask(f, chosen, skip=group)], column)
+                      .value_counts().items()}
+              for group, column in FACETS.items()}
+    shown = f[_mask(f, chosen)]
+    shown = shown.assign(_rank=order_rank(shown["severity"])).sort_values(
+        ["_rank", "table", "file", "row"], kind="stable").drop(columns="_rank")
+    return {"counts": counts, "labels": shown.index.to_numpy(dtype=np.int64), "columns": columns_of(shown),
+            "shown": len(shown)}
+
+
+def _mask(findings: pd.DataFrame, chosen: dict[str, str], skip: str | None = None) -> np.ndarray:
+    keep = np.ones(len(findings), dtype=bool)
+    for group, value in chosen.items():
+        if group == skip:
+            continue
+        column = FACETS[group]
+        if column == "fields":
+            keep &= findings["fields"].map(lambda f, v=value: v in f).to_numpy(dtype=bool)
+        else:
+            keep &= (facet_values(findings, column) == value).to_numpy()
+    return keep
+
+
 class FindingsPanel(QWidget):
     """Facets tree + findings table + accept button."""
 
@@ -47,7 +76,7 @@ class FindingsPanel(QWidget):
     facet_changed = Signal(object, str)   # {table: positions} or None, description
     accepted = Signal()                   # a finding was accepted: tints and counts change
 
-    def __init__(self, session: Session, parent=None) -> None:
+    def __init__(self, session: Session, parent=None, *, prepared: dict | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.chosen: dict[str, str] = {}
@@ -87,38 +116,24 @@ class FindingsPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(buttons)
         layout.addWidget(split)
-        self.refresh()
+        self.refresh(prepared)
 
     # -- facets -------------------------------------------------------------------------------
     def _mask(self, findings: pd.DataFrame, skip: str | None = None) -> np.ndarray:
-        keep = np.ones(len(findings), dtype=bool)
-        for group, value in self.chosen.items():
-            if group == skip:
-                continue
-            column = FACETS[group]
-            if column == "fields":
-                keep &= findings["fields"].map(lambda f, v=value: v in f).to_numpy(dtype=bool)
-            else:
-                keep &= (facet_values(findings, column) == value).to_numpy()
-        return keep
+        return _mask(findings, self.chosen, skip)
 
     def filtered(self) -> pd.DataFrame:
         """The findings the chosen facets select."""
         f = self.session.findings
         return f[self._mask(f)]
 
-    def refresh(self) -> None:
+    def refresh(self, prepared: dict | None = None) -> None:
         """Recount the facets and refill the list (after loading, an acceptance, a facet chosen)."""
-        f = self.session.findings
-        self.counts = {group: {str(v): int(n) for v, n in facet_values(f[self._mask(f, skip=group)], column)
-                               .value_counts().items()}
-                       for group, column in FACETS.items()}
+        ready = prepared or prepare_findings(self.session, self.chosen)
+        self.counts = ready["counts"]
         self._fill_facets()
-        shown = self.filtered()
-        self.model.set_frame(shown.assign(_rank=order_rank(shown["severity"]))
-                             .sort_values(["_rank", "table", "file", "row"], kind="stable").drop(columns="_rank"),
-                             source=f)
-        self._summary(len(shown))
+        self.model.set_prepared(self.session.findings, ready["labels"], ready["columns"])
+        self._summary(ready["shown"])
 
     def apply_delta(self, added: pd.DataFrame, removed: pd.DataFrame) -> None:
         """After an edit: count the findings that came and went, and patch the list with them only."""

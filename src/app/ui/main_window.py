@@ -51,8 +51,10 @@ class MainWindow(Opening, Exporting, QMainWindow):
         self._restore()
 
     # -- the open document ----------------------------------------------------------------------
-    def set_session(self, session: Session) -> None:
-        """Show a (newly opened) session: one tab per table, fresh findings panel, empty history."""
+    def set_session(self, session: Session, *, prepared: dict | None = None) -> None:
+        """Show a (newly opened) session: one tab per table, fresh findings panel, empty history.
+
+        ``prepared`` (``app.ui.prepared.prepare_all``, computed by the worker) keeps this quick."""
         old = getattr(self, "session", None)
         if old is not None and old is not session:
             if self._on_edit in old.listeners:
@@ -65,10 +67,11 @@ class MainWindow(Opening, Exporting, QMainWindow):
         self.tabs.clear()
         self.views = {}
         for table in session.raw.present():
-            view = RecordsView(session, table, self.push)
+            view = RecordsView(session, table, self.push,
+                               prepared=(prepared or {}).get("tables", {}).get(table))
             self.views[table] = view
             self.tabs.addTab(view, f"{table.capitalize()} ({len(session.table(table)):,})")
-        self.panel = FindingsPanel(session)
+        self.panel = FindingsPanel(session, prepared=(prepared or {}).get("findings"))
         self.panel.jump.connect(self.go_to)
         self.panel.facet_changed.connect(self._facet)
         self.panel.accepted.connect(self._findings_changed)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from app.errors import InputError
 from app.session import Session
+from app.ui.prepared import Ready
 from app.workspace import SUFFIX as WORKSPACE_SUFFIX
 
 MAX_RECENT = 8
@@ -49,7 +50,7 @@ class Opening:
         def job(progress):
             if len(paths) == 1 and paths[0].suffix == WORKSPACE_SUFFIX:
                 session.open_workspace(paths[0], progress=progress)
-                return session
+                return ready(session)
             try:
                 opened = session.open_files(paths, progress=progress, profile=profile)
             except InputError:
@@ -63,11 +64,14 @@ class Opening:
                 return proposals(mappings, paths), None      # a required column to map by hand
             if profile is None and any(m.guessed for m in opened.mappings):
                 return proposals(opened.mappings, paths), session  # opened with guesses: confirm them
-            return session
+            return ready(session)
 
         def done(result) -> None:
-            if isinstance(result, Session):
-                self.set_session(result)
+            if isinstance(result, Session | Ready):
+                if isinstance(result, Ready):
+                    self.set_session(result.session, prepared=result.prepared)
+                else:
+                    self.set_session(result)
                 self._remember(paths)
                 return
             from app.ui.mapping_dialog import MappingDialog
@@ -178,6 +182,13 @@ class Opening:
         if paths:
             self.open_files(paths)
             event.acceptProposedAction()
+
+
+def ready(session: Session) -> Ready:
+    """The opened session with its views' arrays computed here, in the worker (not the GUI thread)."""
+    from app.ui.prepared import prepare_all
+
+    return Ready(session, prepare_all(session))
 
 
 def recent_entries() -> list[str]:

@@ -18,7 +18,8 @@ import pyarrow.compute as pc
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from app.session import SEVERITY_RANK, Session
+from app.session import Session
+from app.ui.prepared import fields_of, load_values, open_findings_of, rank_cells
 from rules import columns
 
 #: Tints blend with the palette's base colour, so they read in light and dark themes alike.
@@ -31,11 +32,11 @@ EditHandler = Callable[[str, int, str, str | None], bool]
 class RecordsModel(QAbstractTableModel):
     """Rows of one table of the session, in ``order`` (positions into the RAW frame)."""
 
-    def __init__(self, session: Session, table: str, parent=None) -> None:
+    def __init__(self, session: Session, table: str, parent=None, *, prepared: dict | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.table = table
-        self.fields = [*columns.column_names(table), *columns.SOURCE_COLUMNS]
+        self.fields = fields_of(table)
         self.editable = len(columns.column_names(table))
         self.labels = [columns.column(table, f).label if i < self.editable else SOURCE_LABELS[f]
                        for i, f in enumerate(self.fields)]
@@ -48,17 +49,19 @@ class RecordsModel(QAbstractTableModel):
         self.facet_positions: np.ndarray | None = None
         self.sort_column = -1
         self.sort_order = Qt.SortOrder.AscendingOrder
-        self._load_values()
-        self._load_findings()
+        if prepared is not None:  # computed by the worker (``prepare``): nothing heavy on the GUI thread
+            self._n, self._cols = prepared["n"], prepared["cols"]
+            self._search = [None] * len(self.fields)
+            self.row_rank, self.cell_rank, self._mine = prepared["row_rank"], prepared["cell_rank"], None
+        else:
+            self._load_values()
+            self._load_findings()
         self.order = np.arange(self._n, dtype=np.int64)
         self._inverse: np.ndarray | None = None
 
     # -- data held ---------------------------------------------------------------------------
     def _load_values(self) -> None:
-        frame = self.session.table(self.table)
-        self._n = 0 if frame is None else len(frame)
-        self._cols = [frame[f].to_numpy(dtype=object, copy=True) if frame is not None and f in frame
-                      else np.full(self._n, None, dtype=object) for f in self.fields]
+        self._n, self._cols = load_values(self.session, self.table, self.fields)
         self._search: list[pa.Array | None] = [None] * len(self.fields)
 
     def _load_findings(self) -> None:
@@ -72,26 +75,10 @@ class RecordsModel(QAbstractTableModel):
         self._mine: pd.DataFrame | None = None  # built when a tooltip is first asked for
 
     def _open_findings(self, f: pd.DataFrame) -> pd.DataFrame:
-        return f[(f["table"] == self.table).to_numpy() & (f["pos"] >= 0).to_numpy() & ~f["accepted"].to_numpy(bool)]
+        return open_findings_of(f, self.table)
 
     def _rank(self, mine: pd.DataFrame) -> None:
-        """Raise row and cell ranks to the worst severity of ``mine`` (open findings of this table)."""
-        pos = mine["pos"].to_numpy(dtype=np.int64)
-        ranks = mine["severity"].map(SEVERITY_RANK).fillna(0).to_numpy(dtype=np.int8)
-        np.maximum.at(self.row_rank, pos, ranks)
-        fields = mine["fields"].explode()
-        cols = fields.map({name: i for i, name in enumerate(self.fields)}).to_numpy(dtype=float)
-        repeat = np.repeat(np.arange(len(mine)), mine["fields"].map(lambda t: max(len(t), 1)).to_numpy(dtype=np.int64))
-        ok = ~np.isnan(cols)
-        keys = pos[repeat[ok]] * len(self.fields) + cols[ok].astype(np.int64)
-        order = np.argsort(ranks[repeat[ok]], kind="stable")  # the worst severity is written last
-        pairs = zip(keys[order].tolist(), ranks[repeat[ok]][order].tolist(), strict=True)
-        if not self.cell_rank:
-            self.cell_rank = dict(pairs)
-            return
-        for key, rank in pairs:
-            if rank >= self.cell_rank.get(key, 0):
-                self.cell_rank[key] = rank
+        self.cell_rank = rank_cells(mine, self.fields, self.row_rank, self.cell_rank)
 
     def _tooltips(self) -> pd.DataFrame:
         if self._mine is None:

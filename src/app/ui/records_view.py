@@ -34,10 +34,11 @@ Push = Callable[[list[CellChange], str, str], None]
 class RecordsView(QWidget):
     """A ``RecordsModel`` in a ``QTableView`` with its filter bar."""
 
-    def __init__(self, session: Session, table: str, push: Push, parent=None) -> None:
+    def __init__(self, session: Session, table: str, push: Push, parent=None, *,
+                 prepared: dict | None = None) -> None:
         super().__init__(parent)
         self.session, self.table, self.push = session, table, push
-        self.model = RecordsModel(session, table, self)
+        self.model = RecordsModel(session, table, self, prepared=prepared)
         self.model.edit_handler = self._typed
         self.filter_box = QLineEdit(placeholderText="Filter rows (any column contains...)")
         self.filter_box.setClearButtonEnabled(True)
@@ -88,7 +89,7 @@ class RecordsView(QWidget):
     def size_columns(self) -> None:
         """Widths from the header and a sample of values (never resizeColumnsToContents on big tables)."""
         metrics = self.grid.fontMetrics()
-        sample = min(self.model.rowCount(), 200)
+        sample = min(self.model.rowCount(), 60)
         for col, label in enumerate(self.model.labels):
             values = [self.model.index(r, col).data() or "" for r in range(sample)]
             widest = max([metrics.horizontalAdvance(label) + 28,
