@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -22,31 +24,21 @@ def order_rank(severity: pd.Series) -> pd.Series:
     return severity.map({"error": 0, "warning": 1}).fillna(2)
 
 
-def columns_of(f: pd.DataFrame) -> tuple[list[np.ndarray], np.ndarray, list[np.ndarray]]:
-    """The shown texts, the accepted flags and the order keys (rank, table, file, row) of findings."""
+def columns_of(f: pd.DataFrame) -> tuple[list[list], np.ndarray, list]:
+    """The shown texts (lists: an edit inserts into them without copying), the accepted flags and the
+    order keys (rank array, table list, file list, row array) of findings."""
     if not len(f):
-        empty = np.array([], dtype=object)
-        return [empty] * len(HEADERS), np.array([], dtype=bool), [np.array([], dtype=np.int8), empty, empty,
-                                                                   np.array([], dtype=float)]
+        return [[] for _ in HEADERS], np.array([], dtype=bool), [np.array([], dtype=np.int8), [], [],
+                                                                  np.array([], dtype=float)]
     rows = f["row"].astype("Int64")
-    cells = [np.asarray(v, dtype=object) for v in (
+    cells = [np.asarray(v, dtype=object).tolist() for v in (
         f["severity"], f["rule"], f["record"], f["fields"].map(", ".join), f["values"].map(_joined), f["message"],
         f["file"], rows.astype(object).map(lambda r: "" if r is pd.NA or r is None else str(r)),
         f["accept_reason"])]
-    order = [order_rank(f["severity"]).to_numpy(dtype=np.int8), np.asarray(f["table"], dtype=object),
-             np.asarray(f["file"], dtype=object), rows.astype("Float64").fillna(np.inf).to_numpy(dtype=float)]
+    order = [order_rank(f["severity"]).to_numpy(dtype=np.int8), np.asarray(f["table"], dtype=object).tolist(),
+             np.asarray(f["file"], dtype=object).tolist(),
+             rows.astype("Float64").fillna(np.inf).to_numpy(dtype=float)]
     return cells, f["accepted"].to_numpy(dtype=bool), order
-
-
-def _insert(values: np.ndarray, at: list[int], new: np.ndarray) -> np.ndarray:
-    """``values`` with ``new[i]`` placed before position ``at[i]`` of the old array (``at`` ascending)."""
-    out = np.empty(len(values) + len(new), dtype=values.dtype)
-    where = np.asarray(at, dtype=np.int64) + np.arange(len(new))
-    mask = np.ones(len(out), dtype=bool)
-    mask[where] = False
-    out[where] = new
-    out[mask] = values
-    return out
 
 
 class FindingsModel(QAbstractTableModel):
@@ -56,7 +48,7 @@ class FindingsModel(QAbstractTableModel):
         super().__init__(parent)
         self.source = pd.DataFrame()
         self.labels = np.array([], dtype=np.int64)
-        self.cells: list[np.ndarray] = [np.array([], dtype=object)] * len(HEADERS)
+        self.cells: list[list] = [[] for _ in HEADERS]
         self.accepted = np.array([], dtype=bool)
         self.severity = np.array([], dtype=object)
         self.order_cols: list[np.ndarray] = []
@@ -76,38 +68,47 @@ class FindingsModel(QAbstractTableModel):
 
     def apply_delta(self, source: pd.DataFrame, removed: np.ndarray, added: pd.DataFrame) -> None:
         """Findings that went (by index) out, findings that came in at their place in the order:
-        one pass over the list's arrays, never the findings table (an edit on 100k findings stays instant)."""
+        a few list inserts and deletes, never the findings table (an edit on 100k findings stays instant)."""
         self.source = source
-        keep = ~np.isin(self.labels, np.asarray(removed, dtype=np.int64))
-        if keep.all() and not len(added):
+        gone = np.flatnonzero(np.isin(self.labels, np.asarray(removed, dtype=np.int64)))
+        if not len(gone) and not len(added):
             return
-        arrays = [self.labels, self.accepted, *self.cells, *self.order_cols]
-        if not keep.all():
-            arrays = [a[keep] for a in arrays]
+        self.beginResetModel()
+        lists = [*self.cells, self.order_cols[1], self.order_cols[2]]
+        for row in gone[::-1].tolist():
+            for values in lists:
+                del values[row]
+        rank, rows = np.delete(self.order_cols[0], gone), np.delete(self.order_cols[3], gone)
+        labels, accepted = np.delete(self.labels, gone), np.delete(self.accepted, gone)
         if len(added):
             added = added.assign(_rank=order_rank(added["severity"])).sort_values(
                 ["_rank", "table", "file", "row"], kind="stable")
-            cells, accepted, order_cols = columns_of(added)
-            width = len(self.cells)
-            mine = arrays[2 + width:]
-            at = [self._place([c[i] for c in order_cols], mine) for i in range(len(added))]
-            new = [added.index.to_numpy(dtype=np.int64), accepted, *cells, *order_cols]
-            arrays = [_insert(a, at, v) for a, v in zip(arrays, new, strict=True)]
-        self.beginResetModel()
-        self.labels, self.accepted = arrays[0], arrays[1]
-        self.cells = arrays[2:2 + len(HEADERS)]
-        self.order_cols = arrays[2 + len(HEADERS):]
+            cells, flags, order = columns_of(added)
+            for i, label in enumerate(added.index.to_numpy(dtype=np.int64).tolist()):
+                key = [order[0][i], order[1][i], order[2][i], order[3][i]]
+                at = self._place(key, [rank, self.order_cols[1], self.order_cols[2], rows])
+                for values, new in zip(self.cells, cells, strict=True):
+                    values.insert(at, new[i])
+                self.order_cols[1].insert(at, key[1])
+                self.order_cols[2].insert(at, key[2])
+                rank, rows = np.insert(rank, at, key[0]), np.insert(rows, at, key[3])
+                labels, accepted = np.insert(labels, at, label), np.insert(accepted, at, flags[i])
+        self.labels, self.accepted = labels, accepted
+        self.order_cols[0], self.order_cols[3] = rank, rows
         self.severity = self.cells[0]
         self.endResetModel()
 
     @staticmethod
-    def _place(key: list, order_cols: list[np.ndarray]) -> int:
+    def _place(key: list, order_cols: list) -> int:
         """Where a finding goes in the list's order (severity, table, file, row), after its equals."""
         lo, hi = 0, len(order_cols[0])
         for values, value in zip(order_cols, key, strict=True):
-            part = values[lo:hi]
-            lo, hi = lo + int(np.searchsorted(part, value, side="left")), lo + int(np.searchsorted(part, value,
-                                                                                                   side="right"))
+            if isinstance(values, list):
+                lo, hi = bisect.bisect_left(values, value, lo, hi), bisect.bisect_right(values, value, lo, hi)
+            else:
+                part = values[lo:hi]
+                lo, hi = (lo + int(np.searchsorted(part, value, side="left")),
+                          lo + int(np.searchsorted(part, value, side="right")))
         return hi
 
     def finding(self, row: int) -> pd.Series:
