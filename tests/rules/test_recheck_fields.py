@@ -155,3 +155,21 @@ def test_an_old_report_can_still_be_rechecked_after_a_newer_one() -> None:
     assert same(again, evaluate(t))
     third, _ = recheck(t, second, {"episodes": [4]})
     assert same(third, evaluate(t))
+
+
+@pytest.mark.parametrize("drop, add", [("all", "none"), ("none", "some"), ("some", "some"), ("all", "some")])
+def test_merging_findings_keeps_reading_order_and_dtypes(drop, add) -> None:
+    from rules.engine.order import merge_sorted, order_keys, sort_findings
+
+    report = evaluate(_completed(many()))
+    old = report.findings
+    n = len(old)
+    gone = {"all": list(range(n)), "none": [], "some": list(range(0, n, 3))}[drop]
+    extra = old.iloc[1::2] if add == "some" else old.iloc[:0]
+    kept = old.drop(index=gone)
+    merged, keys = merge_sorted(old, report.order_keys(), pd.Index(gone).to_numpy(dtype="int64"),
+                                extra.reset_index(drop=True))
+    expected = sort_findings(pd.concat([kept, extra], ignore_index=True))
+    assert merged.astype(object).equals(expected.astype(object))
+    assert list(merged.dtypes) == list(old.dtypes)
+    assert all((a == b).all() for a, b in zip(keys, order_keys(merged), strict=True))

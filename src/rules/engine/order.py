@@ -86,6 +86,8 @@ def merge_sorted(old: pd.DataFrame, keys: tuple[np.ndarray, ...], gone: np.ndarr
         pieces.append(("old", start, len(old)))
     if not len(gone) and not len(fresh):
         return old, keys
+    if not pieces:  # every finding went away
+        return old.iloc[:0].reset_index(drop=True), tuple(k[:0] for k in keys)
     merged = pd.DataFrame({name: _glue(old[name], fresh[name], pieces) for name in FINDING_COLUMNS})
     new_keys = tuple(np.concatenate([k[a:b] if src == "old" else f[a:b] for src, a, b in pieces])
                      if pieces else k[:0] for k, f in zip(keys, fresh_keys, strict=True))
