@@ -21,24 +21,23 @@ KEY_COLUMNS = ("provider_code", "episode_id", "client_ref", "first_initial", "su
                "sex", "consent")
 
 
-def row_keys(table: str, frame: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Each row's record key (and, for episodes, its client and client_key) as object arrays."""
+def row_keys(table: str, frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """Each row's record key (and, for episodes, its client and client_key) as text Series (no blanks)."""
     record = (frame["provider_code"].astype("string").fillna("") + "/"
-              + frame["episode_id"].astype("string").fillna("")).to_numpy(dtype=object)
+              + frame["episode_id"].astype("string").fillna(""))
     out = {"record": record}
     if table == "episodes":
         out["client"] = (frame["provider_code"].astype("string").fillna("") + "|"
-                         + frame["client_ref"].astype("string").fillna("")).to_numpy(dtype=object)
-        out["client_key"] = derived.client_key(frame).fillna("").to_numpy(dtype=object)
+                         + frame["client_ref"].astype("string").fillna(""))
+        out["client_key"] = derived.client_key(frame).fillna("")
     return out
 
 
 class _Lookup:
     """Rows per value of one key column: value -> code by hash, code -> rows by one sorted array."""
 
-    def __init__(self, values: np.ndarray) -> None:
-        self.values = values
-        codes, uniques = pd.factorize(values)
+    def __init__(self, values: pd.Series) -> None:
+        codes, uniques = pd.factorize(values)  # arrow-backed text: dictionary encoding, no Python strings
         self.uniques = pd.Index(uniques)
         self.order = np.argsort(codes, kind="stable")
         self.starts = np.searchsorted(codes[self.order], np.arange(len(uniques) + 1))
@@ -70,12 +69,12 @@ class KeyIndex:
 
     def value(self, table: str, column: str, pos: int, overlay: Overlay) -> str:
         moved = overlay.get(table, {}).get(pos)
-        return moved[column] if moved is not None else self._keys[table][column][pos]
+        return moved[column] if moved is not None else self._keys[table][column].iat[pos]
 
     def keys_at(self, table: str, pos: int, overlay: Overlay) -> dict[str, str]:
         """Every key of one row (with the overlay applied)."""
         moved = overlay.get(table, {}).get(pos)
-        return dict(moved) if moved is not None else {k: v[pos] for k, v in self._keys[table].items()}
+        return dict(moved) if moved is not None else {k: v.iat[pos] for k, v in self._keys[table].items()}
 
     def rows(self, table: str, column: str, values: Iterable[str], overlay: Overlay) -> set[int]:
         """Positions in ``table`` whose ``column`` is one of ``values`` (with the overlay applied)."""

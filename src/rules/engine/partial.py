@@ -74,12 +74,12 @@ def recheck(tables: Tables, report: Report, touched: Mapping[str, Iterable[Any]]
     changed: set[tuple[str, str]] = set()
     old_keys: dict[str, dict[int, dict[str, str]]] = {}
     for table, pos in positions.items():
-        now, was = tables.get(table).iloc[pos], report.snapshot[table].iloc[pos]
-        cols = _changed_columns(now, was)
+        cols = _changed_columns(tables.get(table), report.snapshot[table], pos)
         changed |= {(table, c) for c in cols}
         old_keys[table] = {int(p): index.keys_at(table, int(p), report._overlay) for p in pos}
         if cols & set(KEY_COLUMNS):  # re-keyed: the rows' record or client may have changed
-            fresh = row_keys(table, now)
+            now = tables.get(table).iloc[pos]
+            fresh = {k: v.to_numpy(dtype=object) for k, v in row_keys(table, now).items()}
             mine = overlay.setdefault(table, {})
             for i, p in enumerate(int(x) for x in pos):
                 mine[p] = {k: v[i] for k, v in fresh.items()}
@@ -147,15 +147,37 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _changed_columns(now: pd.DataFrame, was: pd.DataFrame) -> set[str]:
-    """Columns whose value differs in any row of two aligned small frames."""
-    out = set(was.columns) ^ set(now.columns)
-    names = [c for c in now.columns if c in was.columns]
-    a, b = now[names].to_numpy(dtype=object), was[names].to_numpy(dtype=object)
-    for j, name in enumerate(names):
-        if any(not _same(x, y) for x, y in zip(a[:, j], b[:, j], strict=True)):
+def _changed_columns(frame: pd.DataFrame, snap: pd.DataFrame, pos: np.ndarray) -> set[str]:
+    """Columns whose value at ``pos`` differs between the tables now and as evaluated.
+
+    A column still sharing its storage with the snapshot was not written to (copy-on-write copies
+    storage before any write), so only the columns an edit wrote are compared, at ``pos`` only.
+    """
+    out = set(frame.columns) ^ set(snap.columns)
+    for name in frame.columns:
+        if name not in snap.columns:
+            continue
+        a, b = frame[name], snap[name]
+        if _same_storage(a, b):
+            continue
+        x = np.asarray(a.array[pos], dtype=object)
+        y = np.asarray(b.array[pos], dtype=object)
+        if any(not _same(u, v) for u, v in zip(x, y, strict=True)):
             out.add(name)
     return out
+
+
+def _same_storage(a: pd.Series, b: pd.Series) -> bool:
+    """Whether two columns still share their (immutable arrow, or numpy) storage."""
+    if a.dtype != b.dtype:
+        return False
+    if hasattr(a.array, "__arrow_array__"):  # arrow arrays are immutable: a write makes a new one
+        return a.array.__arrow_array__() is b.array.__arrow_array__()
+    if not isinstance(a.dtype, np.dtype):
+        return False
+    x, y = a.to_numpy(copy=False), b.to_numpy(copy=False)
+    return (x.__array_interface__["data"][0] == y.__array_interface__["data"][0]
+            and x.strides == y.strides and x.shape == y.shape)
 
 
 def _flag_changes(old: pd.DataFrame, new: pd.DataFrame) -> set[tuple[str, str]]:
