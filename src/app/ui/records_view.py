@@ -74,7 +74,13 @@ class RecordsView(QWidget):
         self.clear_facet.clicked.connect(lambda: self.set_facet(None, ""))
         self.model.modelReset.connect(self._count)
         self._count()
-        self.size_columns()
+        self._sized = False  # column widths are worked out when the tab is first shown
+
+    def showEvent(self, event) -> None:
+        if not self._sized:
+            self._sized = True
+            self.size_columns()
+        super().showEvent(event)
 
     # -- filters ------------------------------------------------------------------------------
     def set_facet(self, positions: np.ndarray | None, text: str) -> None:
