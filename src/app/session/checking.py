@@ -83,7 +83,9 @@ class Checking:
                             for n, p in touched.items()])])
         at = pd.MultiIndex.from_arrays([old["table"].to_numpy(dtype=object), old["file"].to_numpy(dtype=object),
                                         old["row"].fillna(-1).to_numpy(dtype=np.int64)]).isin(touched_rows)
-        self.schema_findings = concat_findings([old[~at], found])
+        parts = [f for f in (old[~at], found) if len(f)]  # both already normalised findings tables
+        self.schema_findings = (pd.concat(parts, ignore_index=True) if len(parts) == 2
+                                else parts[0].reset_index(drop=True) if parts else concat_findings([]))
         self.validator.changes = None
         full = self.validator.recheck(self.typed, self.schema_findings, touched)
         changes = getattr(self.validator, "changes", None)
