@@ -112,8 +112,10 @@ def partnership(tmp_path_factory) -> list[Path]:
     return synthetic_extracts(tmp_path_factory, "partnership", episodes=300, seed=11)
 
 
-def test_open_real_extracts_and_fix_a_warning_by_typing(partnership, caplog) -> None:
-    from app.session import finding_keys
+def test_open_real_extracts_and_fix_a_warning_by_typing(partnership, caplog, monkeypatch) -> None:
+    from app.session import checking, finding_keys
+
+    monkeypatch.setattr(checking, "COMPACT_EVERY", 2)   # the findings table is compacted during the test
 
     session = Session()
     session.open_files(partnership)
@@ -138,6 +140,8 @@ def test_open_real_extracts_and_fix_a_warning_by_typing(partnership, caplog) -> 
     full.load(session.raw)
     assert set(finding_keys(full.findings)) == set(finding_keys(session.findings))
     assert "re-checking the touched records failed" not in caplog.text   # the partial path was used
+    assert session.findings.index.is_unique and set(session.findings["key"]) == set(session._label_of)
+    assert all(session.findings.at[label, "key"] == key for key, label in session._label_of.items())
 
 
 def test_demo_files_are_made_once(tmp_path, monkeypatch) -> None:

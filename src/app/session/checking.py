@@ -15,6 +15,9 @@ from rules.findings import FINDING_COLUMNS, concat_findings, normalise
 from rules.progress import NO_PROGRESS, Progress
 from rules.tables import Tables
 
+#: Edits between two compactions of the findings table's text columns.
+COMPACT_EVERY = 200
+
 
 class Checking:
     """Typed tables, schema findings and located findings of the session's RAW tables."""
@@ -57,10 +60,26 @@ class Checking:
         start = int(self.findings.index.max()) + 1 if len(self.findings) else 0
         new.index = pd.RangeIndex(start, start + len(new))
         self._label_of.update(zip(new["key"], new.index, strict=True))
-        kept = self.findings.drop(index=labels) if labels else self.findings
-        self.findings = pd.concat([kept, new]) if len(new) else kept
+        self.findings = self._spliced(labels, new)
         self._counts = None
         return new, gone
+
+    def _spliced(self, labels: list[int], new: pd.DataFrame) -> pd.DataFrame:
+        """The findings without ``labels``, plus ``new``: joined from slices (a tenth of ``drop``'s
+        cost on 100k findings); text columns are compacted now and then (slices add arrow chunks)."""
+        f = self.findings
+        pieces, start = [], 0
+        for p in np.sort(f.index.get_indexer(labels)).tolist():
+            pieces.append(f.iloc[start:p])
+            start = p + 1
+        pieces = [p for p in (*pieces, f.iloc[start:], new) if len(p)]
+        out = pd.concat(pieces) if len(pieces) > 1 else (pieces[0] if pieces else f.iloc[:0])
+        self._splices = getattr(self, "_splices", 0) + 1
+        if self._splices >= COMPACT_EVERY:
+            self._splices = 0
+            text = {c: out[c].dtype for c in out.columns if isinstance(out[c].dtype, pd.StringDtype)}
+            out = out.astype(dict.fromkeys(text, object)).astype(text)
+        return out
 
     def _recheck(self, touched: dict[str, np.ndarray], fields: dict[str, set[str]] | None = None
                  ) -> tuple[pd.DataFrame, pd.DataFrame] | None:
