@@ -13,7 +13,7 @@ import pandas as pd
 from rules.catalogue import Catalogue
 from rules.engine.keyindex import KeyIndex, Overlay
 from rules.engine.order import order_keys
-from rules.findings import SEVERITIES, finding_to_json
+from rules.findings import SEVERITIES, findings_to_json
 from rules.settings import Settings
 
 
@@ -85,7 +85,7 @@ class Report:
                         "rows": dict(self.row_counts if row_counts is None else row_counts),
                         "errors": summary["errors"], "warnings": summary["warnings"],
                         "by_rule": summary["by_rule"], "not_run": summary["not_run"]},
-            "findings": [finding_to_json(r) for r in self.findings.to_dict("records")],
+            "findings": findings_to_json(self.findings),
         }
 
 
