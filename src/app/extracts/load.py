@@ -8,8 +8,11 @@ mapped, concatenates, and parses + validates with ``rules.schema.check``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -222,11 +225,24 @@ def open_extracts(paths: Sequence[Path], *, as_at: dt.date | None = None, profil
     if not paths:
         raise InputError("no extract files given")
     labels = _labels(paths)
-    extracts: list[RawExtract] = []
-    for i, (path, label) in enumerate(zip(paths, labels, strict=True)):
+    done: list[str] = []
+    lock = threading.Lock()
+
+    def read_one(path: Path, label: str) -> RawExtract:
         check_cancelled(progress)
-        progress.report(0.8 * i / len(paths), f"Reading {label}")
         extract = read_extract(path, profile=profile, use_guesses=confirm_guesses, label=label)
+        with lock:
+            done.append(label)
+            progress.report(0.8 * len(done) / len(paths), f"Read {label}")
+        return extract
+
+    progress.report(0.0, f"Reading {labels[0]}" if len(paths) == 1 else f"Reading {len(paths)} extracts")
+    if len(paths) == 1:
+        extracts = [read_one(paths[0], labels[0])]
+    else:  # the readers release the GIL while they inflate and parse: read files side by side
+        with ThreadPoolExecutor(max_workers=min(len(paths), os.cpu_count() or 1, 4)) as pool:
+            extracts = list(pool.map(read_one, paths, labels))
+    for extract in extracts:
         for m in extract.mappings:
             if m.missing_required:
                 proposed = {t: h for h, t in m.guessed.items()}
@@ -234,7 +250,6 @@ def open_extracts(paths: Sequence[Path], *, as_at: dt.date | None = None, profil
                                   for c in m.missing_required)
                 raise InputError(f"required column(s) not found in the header: {names}; map them in a "
                                  "mapping profile", file=m.file, sheet=m.sheet, row=m.header_row)
-        extracts.append(extract)
     _rename_clashes(extracts, labels)
     progress.report(0.8, "Checking values")
     raw = _concat(extracts, as_at)
