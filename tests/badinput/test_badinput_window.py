@@ -38,3 +38,13 @@ def test_opening_a_bad_file_shows_its_line_in_a_message_box(qtbot, tmp_path: Pat
     assert window.session is before                   # nothing half-opened
     out, err = capfd.readouterr()
     assert "Traceback" not in out + err
+
+
+def test_an_unexpected_error_is_named_in_words_not_a_bare_repr(qtbot) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_error(KeyError("referral_date"))
+    box = window.findChild(QMessageBox, "error-box")
+    assert box is not None
+    assert box.text().startswith("Something went wrong that the app did not expect (KeyError: 'referral_date')")
+    assert "log" in box.text()

@@ -188,9 +188,12 @@ class MainWindow(Opening, Exporting, QMainWindow):
 
     def show_error(self, exc: BaseException) -> None:
         """Bad input gets its one clear line; anything else its message (and a traceback on stderr)."""
+        text = str(exc)
         if not isinstance(exc, InputError):
             print(getattr(exc, "__traceback_text__", repr(exc)), file=sys.stderr)
-        box = QMessageBox(QMessageBox.Icon.Warning, "Treatment Returns", str(exc) or type(exc).__name__,
+            text = (f"Something went wrong that the app did not expect ({type(exc).__name__}: {exc}). "
+                    "The details were written to the log.")
+        box = QMessageBox(QMessageBox.Icon.Warning, "Treatment Returns", text or type(exc).__name__,
                           parent=self)
         box.setObjectName("error-box")
         box.open()
