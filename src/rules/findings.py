@@ -51,14 +51,22 @@ class Finding:
     message: str
 
 
+_EMPTY: pd.DataFrame | None = None
+
+
 def empty_findings() -> pd.DataFrame:
-    """A findings table with no rows and the right columns and dtypes."""
-    return findings_frame([])
+    """A findings table with no rows and the right columns and dtypes (built once: re-checks ask often)."""
+    global _EMPTY
+    if _EMPTY is None:
+        _EMPTY = normalise(pd.DataFrame.from_records([], columns=list(FINDING_COLUMNS)))
+    return _EMPTY.copy()
 
 
 def findings_frame(rows: Iterable[Finding | dict[str, Any]]) -> pd.DataFrame:
     """Build a findings table from ``Finding`` objects or dicts with the same keys."""
     records = [r.__dict__ if isinstance(r, Finding) else r for r in rows]
+    if not records:
+        return empty_findings()
     frame = pd.DataFrame.from_records(records, columns=list(FINDING_COLUMNS))
     return normalise(frame)
 
