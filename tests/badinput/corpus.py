@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO
 from xml.sax.saxutils import escape
 
-import openpyxl
+from workbook_files import write_xlsx  # noqa: F401  (re-exported for the tests here)
 
 HEADER = ["provider_code", "episode_id", "client_ref", "first_initial", "surname_initial", "dob", "sex",
           "ethnicity", "consent", "referral_date", "drug1"]
@@ -38,19 +38,6 @@ def rows(n: int) -> list[list[object]]:
 
 # ---- workbooks through openpyxl --------------------------------------------------------------------
 
-def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[object]]], edit=None) -> Path:  # noqa: ANN001
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, cells in sheets.items():
-        ws = wb.create_sheet(name)
-        for r, values in enumerate(cells, start=1):
-            for c, value in enumerate(values, start=1):
-                if value is not None:
-                    ws.cell(row=r, column=c, value=value)
-    if edit:
-        edit(wb)
-    wb.save(path)
-    return path
 
 
 # ---- raw SpreadsheetML ----------------------------------------------------------------------------

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-import openpyxl
+from workbook_files import write_xlsx  # noqa: F401  (re-exported for the tests here)
 
 EPISODE_HEADER = ["provider_code", "episode_id", "client_ref", "first_initial", "surname_initial", "dob",
                   "sex", "ethnicity", "consent", "referral_date", "drug1", "discharge_date",
@@ -24,21 +24,6 @@ def episode_row(i: int, **values: object) -> list[object]:
     return [base[c] for c in EPISODE_HEADER]
 
 
-def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[object]]],
-               edit: Callable[[openpyxl.Workbook], None] | None = None) -> Path:
-    """A workbook with one sheet per entry (rows as given; None = empty cell)."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is not None:
-                    ws.cell(row=r, column=c, value=value)
-    if edit:
-        edit(wb)
-    wb.save(path)
-    return path
 
 
 def write_csv(path: Path, rows: Sequence[Sequence[object]], *, encoding: str = "utf-8",
