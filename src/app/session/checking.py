@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from app.session.frames import among, with_extra
+from app.session.frames import among, one_chunk, with_extra
 from app.session.model import SEVERITY_RANK, Validator, finding_keys
 from rules import columns
 from rules.findings import FINDING_COLUMNS, concat_findings, normalise
@@ -37,6 +37,8 @@ class Checking:
                   progress: Progress = NO_PROGRESS) -> None:
         if typed is None or schema_findings is None:
             typed, schema_findings = self.validator.check(self.raw)
+        typed = Tables(**{t: one_chunk(typed.get(t)) for t in columns.TABLES}, as_at=typed.as_at,
+                       files=list(typed.files))
         self.typed, self.schema_findings = typed, schema_findings
         self._set_findings(self.validator.evaluate(typed, schema_findings, progress))
 

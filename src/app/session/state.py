@@ -12,7 +12,7 @@ import pandas as pd
 
 from app.session.checking import Checking
 from app.session.editing import Editing
-from app.session.frames import empty_raw, with_extra
+from app.session.frames import empty_raw, one_chunk, with_extra
 from app.session.model import CellChange, EditResult, Step, Validator
 from app.session.returns_io import ReturnsIO
 from app.session.validator import RulesValidator
@@ -51,7 +51,7 @@ class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
     def load(self, raw: Tables, *, files: Sequence[Path] = (), typed: Tables | None = None,
              schema_findings: pd.DataFrame | None = None, progress: Progress = NO_PROGRESS) -> None:
         """Take RAW tables as the working tables and validate them all (reusing a parse already made)."""
-        frames = {t: f.reset_index(drop=True) for t in columns.TABLES if (f := raw.get(t)) is not None}
+        frames = {t: one_chunk(f.reset_index(drop=True)) for t in columns.TABLES if (f := raw.get(t)) is not None}
         self.raw = Tables(**{t: frames.get(t) for t in columns.TABLES}, as_at=raw.as_at, files=list(raw.files))
         if self.raw.episodes is None:
             self.raw.episodes = empty_raw("episodes")
