@@ -9,6 +9,7 @@ Blank means empty or only spaces; text is stripped; codes are stripped and upper
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -56,14 +57,23 @@ class Parsed:
     month_first: list[tuple[str, str, str]] = field(default_factory=list)  # (file, column, example)
 
 
-def parse_table(raw: pd.DataFrame, table: str, *, today: dt.date | None = None) -> Parsed:
-    """Parse one raw table; columns missing from ``raw`` come out all-NA."""
+#: Columns every typed frame keeps, even one parsed for a few edited columns: findings name the record.
+IDENTITY = ("provider_code", "episode_id")
+
+
+def parse_table(raw: pd.DataFrame, table: str, *, today: dt.date | None = None,
+                only: Collection[str] | None = None) -> Parsed:
+    """Parse one raw table; columns missing from ``raw`` come out all-NA. ``only``: parse just these
+    columns (and ``IDENTITY``), as a re-check of edited cells does."""
     index = pd.RangeIndex(len(raw))
     raw = raw.reset_index(drop=True)
     typed: dict[str, pd.Series] = {}
     out = Parsed(pd.DataFrame(index=index))
     files = raw[SOURCE_FILE].astype(TEXT) if SOURCE_FILE in raw else pd.Series("", index=index, dtype=TEXT)
+    wanted = None if only is None else {*only, *IDENTITY}
     for col in COLUMNS[table]:
+        if wanted is not None and col.name not in wanted:
+            continue
         source = raw[col.name] if col.name in raw else pd.Series(pd.NA, index=index, dtype=TEXT)
         text = clean_text(source)
         if col.type == "date":

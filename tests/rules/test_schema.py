@@ -123,3 +123,25 @@ def test_pandera_schema_really_checks_code_lists() -> None:
     frame["sex"] = pd.array(["Z"], dtype="string")
     with pytest.raises(pa.errors.SchemaError):
         SCHEMAS["episodes"].validate(frame)
+
+
+@pytest.mark.parametrize("fields", [{"episodes": {"sex"}}, {"episodes": {"referral_date", "drug1"}},
+                                    {"tops": {"opiate_days", "top_stage"}}, {"episodes": {"sex"}, "tops": {"alcohol_days"}}])
+def test_checking_a_few_columns_finds_what_checking_everything_finds_in_them(fields) -> None:
+    episodes = _episodes(sex=["M", "Q", None, "f"], referral_date=["2025-04-01", "31/02/2025", None, "x"],
+                         drug1=["HER", "NOPE", "ALC", None])
+    tops = _tops(opiate_days=["0", "29", "3.5", None], top_stage=["S", "Z", None, "R"], alcohol_days=["28", "-1", "x", "7"])
+    raw = Tables(episodes=episodes, tops=tops, as_at=dt.date(2025, 7, 1), files=["a.xlsx"])
+    full_typed, everything = check(raw)
+    typed, some = check(raw, fields=fields)
+    wanted = {(t, c) for t, names in fields.items() for c in names}
+    expected = everything[[(t, f[0]) in wanted for t, f in zip(everything["table"], everything["fields"], strict=True)]]
+    assert len(expected) >= len(fields)  # the example has something wrong in every column picked
+
+    def rows(frame: pd.DataFrame) -> list[tuple]:
+        return sorted(frame[list(FINDING_COLUMNS)].astype(str).itertuples(index=False, name=None))
+    assert rows(some) == rows(expected)
+    for table, names in fields.items():
+        assert set(typed.get(table).columns) == {*names, "provider_code", "episode_id", "_file", "_sheet", "_row"}
+        for name in names:
+            assert typed.get(table)[name].equals(full_typed.get(table)[name])

@@ -12,6 +12,7 @@ from app.session.frames import among, one_chunk, with_extra
 from app.session.model import SEVERITY_RANK, Validator, finding_keys
 from rules import columns
 from rules.findings import FINDING_COLUMNS, concat_findings, normalise
+from rules.parse import IDENTITY
 from rules.progress import NO_PROGRESS, Progress
 from rules.tables import Tables
 
@@ -85,16 +86,32 @@ class Checking:
 
     def _recheck(self, touched: dict[str, np.ndarray], fields: dict[str, set[str]] | None = None
                  ) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-        """Re-parse only the touched rows, splice their edited ``fields`` into the typed tables, and
-        re-judge their records; returns (added, removed) findings when the validator says which."""
+        """Re-parse only the touched rows (only their edited ``fields``, unless the edit changed
+        whose record a row is), splice the edited cells into the typed tables, and re-judge their
+        records; returns (added, removed) findings when the validator says which."""
+        if fields is not None and any(set(names) & set(IDENTITY) for names in fields.values()):
+            fields = None  # every schema finding of these rows names the record: check whole rows
         part = Tables(**{t: self.raw.get(t).iloc[touched[t]] if t in touched else None for t in columns.TABLES},
                       as_at=self.raw.as_at, files=list(self.raw.files))
-        typed_part, found = self.validator.check(part)
+        typed_part, found = self.validator.check(part, fields)
         for name, pos in touched.items():
             target, fresh = self.typed.get(name), typed_part.get(name)
             edited = [c for c in fresh.columns if fields is None or c in fields.get(name, ())]
             for col in edited:  # the other cells of these rows did not change
                 target.iloc[pos, target.columns.get_loc(col)] = fresh[col].to_numpy()
+        self.schema_findings = self._replaced_schema_findings(touched, found, fields)
+        self.validator.changes = None
+        full = self.validator.recheck(self.typed, self.schema_findings, touched)
+        changes = getattr(self.validator, "changes", None)
+        if changes is None:
+            self._set_findings(full)
+            return None
+        return self._apply_changes(changes.added, changes.removed)
+
+    def _replaced_schema_findings(self, touched: dict[str, np.ndarray], found: pd.DataFrame,
+                                  fields: dict[str, set[str]] | None) -> pd.DataFrame:
+        """The schema findings with those on the touched rows (only of the edited ``fields``, when
+        given) replaced by ``found``, the touched rows' findings checked again."""
         old = self.schema_findings
         touched_rows = pd.MultiIndex.from_arrays([
             np.concatenate([np.full(len(p), n, dtype=object) for n, p in touched.items()]),
@@ -104,16 +121,14 @@ class Checking:
                             for n, p in touched.items()])])
         at = pd.MultiIndex.from_arrays([old["table"].to_numpy(dtype=object), old["file"].to_numpy(dtype=object),
                                         old["row"].fillna(-1).to_numpy(dtype=np.int64)]).isin(touched_rows)
+        if fields is not None:  # a schema finding is about one cell: fields == (column,)
+            edited = {(t, c) for t, names in fields.items() for c in names}
+            rows = np.flatnonzero(at)
+            at[rows] = _cells_in(old.iloc[rows], edited)
+            found = found[_cells_in(found, edited)]
         parts = [f for f in (old[~at], found) if len(f)]  # both already normalised findings tables
-        self.schema_findings = (pd.concat(parts, ignore_index=True) if len(parts) == 2
-                                else parts[0].reset_index(drop=True) if parts else concat_findings([]))
-        self.validator.changes = None
-        full = self.validator.recheck(self.typed, self.schema_findings, touched)
-        changes = getattr(self.validator, "changes", None)
-        if changes is None:
-            self._set_findings(full)
-            return None
-        return self._apply_changes(changes.added, changes.removed)
+        return (pd.concat(parts, ignore_index=True) if len(parts) == 2
+                else parts[0].reset_index(drop=True) if parts else concat_findings([]))
 
     def _locate(self, findings: pd.DataFrame) -> pd.DataFrame:
         """Findings with ``pos`` (row position in the RAW table, -1 if none), ``key`` and acceptance."""
@@ -165,3 +180,10 @@ class Checking:
         """Accepted findings with their ``reason``, as the returns list them."""
         rows = self.findings[self.findings["accepted"]]
         return rows[list(FINDING_COLUMNS)].assign(reason=rows["accept_reason"].to_numpy())
+
+
+def _cells_in(findings: pd.DataFrame, cells: set[tuple[str, str]]) -> np.ndarray:
+    """Which findings are about one of ``cells`` ((table, column) pairs) by their first field."""
+    return np.fromiter(((t, f[0] if len(f) else "") in cells
+                        for t, f in zip(findings["table"], findings["fields"], strict=True)),
+                       dtype=bool, count=len(findings))

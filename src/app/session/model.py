@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -21,8 +22,9 @@ SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 class Validator(Protocol):
     """Turns RAW tables into typed tables and findings (schema, then the rule catalogue)."""
 
-    def check(self, raw: Tables) -> tuple[Tables, pd.DataFrame]:
-        """Parse RAW -> typed, with the schema findings."""
+    def check(self, raw: Tables, fields: Mapping[str, Collection[str]] | None = None) -> tuple[Tables, pd.DataFrame]:
+        """Parse RAW -> typed, with the schema findings; ``fields``: per table, the columns that
+        must be checked (an edit's), the others may be left out."""
 
     def evaluate(self, typed: Tables, schema_findings: pd.DataFrame,
                  progress: Progress = NO_PROGRESS) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -19,10 +20,10 @@ class RulesValidator:
         self.settings = settings
         self.catalogue = catalogue
 
-    def check(self, raw: Tables) -> tuple[Tables, pd.DataFrame]:
+    def check(self, raw: Tables, fields: Mapping[str, Collection[str]] | None = None) -> tuple[Tables, pd.DataFrame]:
         from rules import schema
 
-        return schema.check(raw)
+        return schema.check(raw, fields=fields)
 
     def evaluate(self, typed: Tables, schema_findings: pd.DataFrame,
                  progress: Progress = NO_PROGRESS) -> pd.DataFrame:
