@@ -112,10 +112,8 @@ def partnership(tmp_path_factory) -> list[Path]:
     return synthetic_extracts(tmp_path_factory, "partnership", episodes=300, seed=11)
 
 
-def test_open_real_extracts_and_fix_a_warning_by_typing(partnership, caplog, monkeypatch) -> None:
-    from app.session import checking, finding_keys
-
-    monkeypatch.setattr(checking, "COMPACT_EVERY", 2)   # the findings table is compacted during the test
+def test_open_real_extracts_and_fix_a_warning_by_typing(partnership, caplog) -> None:
+    from app.session import finding_keys
 
     session = Session()
     session.open_files(partnership)
@@ -141,6 +139,8 @@ def test_open_real_extracts_and_fix_a_warning_by_typing(partnership, caplog, mon
     assert set(finding_keys(full.findings)) == set(finding_keys(session.findings))
     assert "re-checking the touched records failed" not in caplog.text   # the partial path was used
     assert session.findings.index.is_unique and set(session.findings["key"]) == set(session._label_of)
+    text = [c for c in session.findings.columns if hasattr(session.findings[c].array, "_pa_array")]
+    assert text and all(session.findings[c].array._pa_array.num_chunks == 1 for c in text)  # picks stay cheap
     assert all(session.findings.at[label, "key"] == key for key, label in session._label_of.items())
 
 

@@ -69,6 +69,7 @@ edit = st.tuples(st.integers(0, len(TYPED) - 1), st.integers(0, 10_000), st.inte
 def test_findings_after_edits_equal_checking_everything_again(opened: Tables, steps) -> None:
     session = Session()
     session.load(_copy(opened))
+    session.counts()
     for step in steps:
         changes = []
         for which, row, pick in step:
@@ -83,3 +84,4 @@ def test_findings_after_edits_equal_checking_everything_again(opened: Tables, st
         again.load(_copy(session.raw))
         assert _as_set(session.findings) == _as_set(again.findings)
         assert session.findings["key"].is_unique
+        assert session.counts() == again.counts()  # kept up to date edit by edit

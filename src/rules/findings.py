@@ -76,7 +76,9 @@ def normalise(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.reindex(columns=list(FINDING_COLUMNS))
     frame["row"] = pd.array(frame["row"], dtype="Int64")
     for name in ("rule", "severity", "category", "provider", "file", "table", "record", "message"):
-        frame[name] = frame[name].astype(object).where(frame[name].notna(), "").astype(str)
+        column = frame[name]
+        if not (column.dtype == "str" and not column.hasnans):  # text already (the engine's): kept
+            frame[name] = column.astype(object).where(column.notna(), "").astype(str)
     for name in ("fields", "values"):
         frame[name] = [tuple(v) if isinstance(v, (list, tuple)) else (v,) for v in frame[name]]
     return frame.reset_index(drop=True)

@@ -167,8 +167,9 @@ def test_merging_findings_keeps_reading_order_and_dtypes(drop, add) -> None:
     gone = {"all": list(range(n)), "none": [], "some": list(range(0, n, 3))}[drop]
     extra = old.iloc[1::2] if add == "some" else old.iloc[:0]
     kept = old.drop(index=gone)
-    merged, keys = merge_sorted(old, report.order_keys(), pd.Index(gone).to_numpy(dtype="int64"),
-                                extra.reset_index(drop=True))
+    rows, keys = merge_sorted(old, report.order_keys(), pd.Index(gone).to_numpy(dtype="int64"),
+                              extra.reset_index(drop=True))
+    merged = rows.frame
     expected = sort_findings(pd.concat([kept, extra], ignore_index=True))
     assert merged.astype(object).equals(expected.astype(object))
     assert list(merged.dtypes) == list(old.dtypes)

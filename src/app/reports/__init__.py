@@ -16,6 +16,7 @@ from app.reports.redact import redact_json
 from app.reports.text import format_table
 from app.reports.xlsx import write_xlsx
 from rules.engine import Report
+from rules.engine.order import FindingRows
 
 SUFFIXES: tuple[str, ...] = (".html", ".xlsx", ".json")
 
@@ -23,7 +24,7 @@ SUFFIXES: tuple[str, ...] = (".html", ".xlsx", ".json")
 def for_provider(report: Report, provider: str) -> Report:
     """A copy of ``report`` holding only one provider's findings (for the report sent to that provider)."""
     findings = report.findings[report.findings["provider"] == provider].reset_index(drop=True)
-    return dataclasses.replace(report, findings=findings, _index=None, _order=None)
+    return dataclasses.replace(report, rows=FindingRows(findings), _index=None, _order=None)
 
 
 def write_json(path: Path, report: Report, *, files_count: int | None = None,

@@ -33,11 +33,11 @@ class RulesValidator:
                                       schema_findings=schema_findings, progress=progress)
         return self.report.findings
 
-    def recheck(self, typed: Tables, schema_findings: pd.DataFrame, touched: dict[str, np.ndarray]) -> pd.DataFrame:
-        """All findings after an edit, re-judging only the records the touched rows belong to;
-        ``changes`` then holds the findings that came and went (``rules.engine`` ``Changes``)."""
+    def recheck(self, typed: Tables, schema_findings: pd.DataFrame, touched: dict[str, np.ndarray]) -> Any:
+        """Re-judge only the records the touched rows belong to; the findings that came and went
+        (``rules.engine`` ``Changes``). ``report`` then holds all of them."""
         from rules import engine
 
-        self.report, self.changes = engine.recheck(typed, self.report, touched, catalogue=self.catalogue,
-                                                   settings=self.settings, schema_findings=schema_findings)
-        return self.report.findings
+        self.report, changes = engine.recheck(typed, self.report, touched, catalogue=self.catalogue,
+                                              settings=self.settings, schema_findings=schema_findings)
+        return changes

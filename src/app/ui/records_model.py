@@ -26,6 +26,12 @@ from rules import columns
 TINTS = {3: QColor(230, 60, 50, 110), 2: QColor(245, 170, 20, 110), 1: QColor(70, 130, 220, 70)}
 SOURCE_LABELS = {"_file": "Source file", "_sheet": "Sheet", "_row": "Source row"}
 
+#: A cell's flags, made once (the view asks for every cell it paints; enum arithmetic is slow in Python).
+READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+EDITABLE = READ_ONLY | Qt.ItemFlag.ItemIsEditable
+#: The findings' columns that tint cells (a few rows of only these are picked after an edit).
+RANKED_BY = ("table", "pos", "accepted", "severity", "fields")
+
 EditHandler = Callable[[str, int, str, str | None], bool]
 
 
@@ -109,7 +115,8 @@ class RecordsModel(QAbstractTableModel):
             for col in range(width):
                 self.cell_rank.pop(p * width + col, None)
         f = self.session.findings
-        self._rank(self._open_findings(f[np.isin(f["pos"].to_numpy(dtype=np.int64), rows)]))
+        picked = np.flatnonzero(np.isin(f["pos"].to_numpy(dtype=np.int64), rows))
+        self._rank(self._open_findings(f[list(RANKED_BY)].iloc[picked]))
         if self.flagged_only:
             self.apply_filters()
             return
@@ -275,8 +282,7 @@ class RecordsModel(QAbstractTableModel):
     def flags(self, index):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return base | Qt.ItemFlag.ItemIsEditable if index.column() < self.editable else base
+        return EDITABLE if index.column() < self.editable else READ_ONLY
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.EditRole or index.column() >= self.editable:

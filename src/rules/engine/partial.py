@@ -4,7 +4,8 @@ The report keeps a shallow copy of the tables as evaluated (copy-on-write keeps 
 the caller edits in place), so the touched rows are compared with it to learn which cells changed.
 A rule runs again only if it reads one of them (``rules.kinds.reads``); a key edit runs every rule.
 Record and client look-ups use the report's ``KeyIndex`` plus a small overlay of re-keyed rows, and
-the new findings are glued into the sorted old ones by slices. Result: the same report as a full
+the new findings are spliced into the sorted old ones as slices (``order.FindingRows``: nothing
+else is copied). Result: the same report as a full
 ``evaluate`` (a property test checks it), in milliseconds.
 """
 
@@ -91,15 +92,16 @@ def recheck(tables: Tables, report: Report, touched: Mapping[str, Iterable[Any]]
                for t in tables.present()}
     sub = Tables(**{t: tables.get(t).iloc[p] for t, p in sub_pos.items()}, as_at=tables.as_at,
                  files=list(tables.files))
-    old = report.findings
+    old = report.rows
     keys = report.order_keys()
     at = np.flatnonzero(_located(keys, sub))
     old_rules = keys[3][at]
     old_schema = at[[r in SCHEMA_RULES for r in old_rules]]
-    schema = (old.iloc[old_schema] if schema_findings is None
+    old_schema_rows = old.take(old_schema)
+    schema = (old_schema_rows if schema_findings is None
               else schema_findings[_located(_keys_of(schema_findings), sub)])
     if schema_findings is not None:
-        changed |= _flag_changes(old.iloc[old_schema], schema)
+        changed |= _flag_changes(old_schema_rows, schema)
     rules = [r for r in catalogue if r.enabled and affected(r.checks, changed)]
     ids = {r.id for r in rules}
     gone = at[[r in ids or (schema_findings is not None and r in SCHEMA_RULES) for r in old_rules]]
@@ -107,13 +109,13 @@ def recheck(tables: Tables, report: Report, touched: Mapping[str, Iterable[Any]]
     if schema_findings is None and len(schema):
         parts = parts[1:]  # the schema findings stay where they are
     fresh = finish(pd.concat(parts, ignore_index=True)) if parts else _EMPTY
-    before = old.iloc[gone]
+    before = old.take(gone)
     changes = Changes(added=minus(fresh, before), removed=minus(before, fresh))
     if len(changes.added) or len(changes.removed) or len(fresh) != len(before):
-        findings, order = merge_sorted(old, keys, gone, fresh)
+        rows, order = merge_sorted(old, keys, gone, fresh)
     else:  # the same findings as before: keep the frame (no copy)
-        findings, order = old, keys
-    new = Report(findings, dict(report.not_run), report.as_at, list(report.files), tables.row_counts(),
+        rows, order = old, keys
+    new = Report(rows, dict(report.not_run), report.as_at, list(report.files), tables.row_counts(),
                  catalogue, settings, snapshot_of(tables))
     if sum(len(rows) for rows in overlay.values()) <= MAX_OVERLAY:
         new._index, new._overlay = index, overlay

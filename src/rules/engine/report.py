@@ -12,7 +12,7 @@ import pandas as pd
 
 from rules.catalogue import Catalogue
 from rules.engine.keyindex import KeyIndex, Overlay
-from rules.engine.order import order_keys
+from rules.engine.order import FindingRows, order_keys
 from rules.findings import SEVERITIES, findings_to_json
 from rules.settings import Settings
 
@@ -21,7 +21,7 @@ from rules.settings import Settings
 class Report:
     """The findings of one evaluation, which rules could not run, and what is needed to re-check."""
 
-    findings: pd.DataFrame
+    rows: FindingRows  #: the findings; ``findings`` gives them as one frame
     not_run: dict[str, str]
     as_at: dt.date
     files: list[str] = field(default_factory=list)
@@ -34,6 +34,11 @@ class Report:
     _index: KeyIndex | None = field(default=None, repr=False)
     _overlay: Overlay = field(default_factory=dict, repr=False)
     _order: tuple[np.ndarray, ...] | None = field(default=None, repr=False)
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        """The findings in reading order (``findings.FINDING_COLUMNS``)."""
+        return self.rows.frame
 
     def order_keys(self) -> tuple[np.ndarray, ...]:
         """Per finding: file, table rank, row, rule - the reading order ``findings`` is sorted in."""
