@@ -132,3 +132,22 @@ def test_an_edit_patches_tints_facets_and_list_exactly_as_a_reload_would(window,
         mine = session.findings[(session.findings["table"] == table) & ~session.findings["accepted"]]
         for pos in mine["pos"].head(3):
             assert view.model._messages(int(pos)) == again._messages(int(pos))
+
+
+@pytest.mark.parametrize("chosen", [{}, {"Severity": "error"}, {"Field": "triage_date"},
+                                    {"Status": "open", "Rule": "triage-within-6-weeks"},
+                                    {"Provider": "N9002", "Field": "sex", "Table": "episodes"}])
+def test_counting_an_edits_findings_row_by_row_agrees_with_the_vectorised_count(chosen) -> None:
+    from ui_data import TinyValidator, small_raw
+
+    from app.session import Session
+    from app.ui.findings_panel import delta_counts, facet_counts
+
+    session = Session(validator=TinyValidator())
+    session.load(small_raw())
+    session.edit("episodes", 4, "sex", "Q")
+    session.accept(int(session.findings.index[session.findings["rule"] == "triage-within-6-weeks"][0]), "known")
+    f = session.findings
+    assert len(f) >= 4
+    rows = {g: {k: n for k, n in c.items() if n} for g, c in delta_counts(f, chosen).items()}
+    assert rows == facet_counts(f, chosen)

@@ -31,6 +31,7 @@ class RulesValidator:
 
         self.report = engine.evaluate(typed, catalogue=self.catalogue, settings=self.settings,
                                       schema_findings=schema_findings, progress=progress)
+        self.report.prepare_recheck()  # now, in the opening worker, not on the first edit
         return self.report.findings
 
     def recheck(self, typed: Tables, schema_findings: pd.DataFrame, touched: dict[str, np.ndarray]) -> Any:

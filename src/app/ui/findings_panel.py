@@ -6,6 +6,8 @@ Double-click a finding to jump to its cell; accept the selected finding with a r
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import Qt, Signal
@@ -46,14 +48,38 @@ def prepare_findings(session: Session, chosen: dict[str, str] | None = None) -> 
 
     f = session.findings
     chosen = chosen or {}
-    counts = {group: {str(v): int(n) for v, n in facet_values(f[_mask(f, chosen, skip=group)], column)
-                      .value_counts().items()}
-              for group, column in FACETS.items()}
+    counts = facet_counts(f, chosen)
     shown = f[_mask(f, chosen)]
     shown = shown.assign(_rank=order_rank(shown["severity"])).sort_values(
         ["_rank", "table", "file", "row"], kind="stable").drop(columns="_rank")
     return {"counts": counts, "labels": shown.index.to_numpy(dtype=np.int64), "columns": columns_of(shown),
             "shown": len(shown)}
+
+
+def facet_counts(findings: pd.DataFrame, chosen: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Per facet group, value -> how many findings have it among those the other chosen facets select."""
+    return {group: {str(v): int(n) for v, n in facet_values(findings[_mask(findings, chosen, skip=group)], column)
+                    .value_counts().items()}
+            for group, column in FACETS.items()}
+
+
+def delta_counts(findings: pd.DataFrame, chosen: dict[str, str]) -> dict[str, Counter]:
+    """The facet counts of a few findings (an edit's), as ``prepare_findings`` counts them: each
+    group counts the findings the other chosen facets select. Row by row: on a handful of
+    findings this is a hundred times quicker than the vectorised count."""
+    out: dict[str, Counter] = {group: Counter() for group in FACETS}
+    if not len(findings):
+        return out
+    columns = {c: findings[c].tolist() for c in set(FACETS.values())}
+    for i in range(len(findings)):
+        values = {group: [str(v) for v in columns["fields"][i]] if column == "fields"
+                  else ["accepted" if columns["accepted"][i] else "open"] if column == "accepted"
+                  else [str(columns[column][i])] for group, column in FACETS.items()}
+        misses = [group for group, value in chosen.items() if value not in values[group]]
+        for group in FACETS:
+            if not [g for g in misses if g != group]:
+                out[group].update(values[group])
+    return out
 
 
 def _mask(findings: pd.DataFrame, chosen: dict[str, str], skip: str | None = None) -> np.ndarray:
@@ -139,14 +165,12 @@ class FindingsPanel(QWidget):
         """After an edit: count the findings that came and went, and patch the list with them only."""
         if len(added) or len(removed):
             for frame, sign in ((added, 1), (removed, -1)):
-                if not len(frame):
-                    continue
-                for group, column in FACETS.items():
+                for group, found in delta_counts(frame, self.chosen).items():
                     counts = self.counts.setdefault(group, {})
-                    for value, n in facet_values(frame[self._mask(frame, skip=group)], column).value_counts().items():
-                        counts[str(value)] = counts.get(str(value), 0) + sign * int(n)
-                        if counts[str(value)] <= 0:
-                            del counts[str(value)]
+                    for value, n in found.items():
+                        counts[value] = counts.get(value, 0) + sign * n
+                        if counts[value] <= 0:
+                            del counts[value]
             self._fill_facets()
             self.model.apply_delta(self.session.findings, removed.index.to_numpy(), added[self._mask(added)])
         self._summary(self.model.rowCount())

@@ -29,6 +29,10 @@ SOURCE_LABELS = {"_file": "Source file", "_sheet": "Sheet", "_row": "Source row"
 #: A cell's flags, made once (the view asks for every cell it paints; enum arithmetic is slow in Python).
 READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 EDITABLE = READ_ONLY | Qt.ItemFlag.ItemIsEditable
+#: The roles the records answer (as ints: Qt asks for seven roles per painted cell, most of them not ours).
+DISPLAY, EDIT = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole)
+BACKGROUND, TOOLTIP = int(Qt.ItemDataRole.BackgroundRole), int(Qt.ItemDataRole.ToolTipRole)
+CELL_ROLES = frozenset({DISPLAY, EDIT, BACKGROUND, TOOLTIP})
 #: The findings' columns that tint cells (a few rows of only these are picked after an edit).
 RANKED_BY = ("table", "pos", "accepted", "severity", "fields")
 
@@ -246,36 +250,36 @@ class RecordsModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.fields)
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+    def data(self, index, role=DISPLAY):
+        if role not in CELL_ROLES or not index.isValid():  # most roles a view asks for are not ours
             return None
         pos = int(self.order[index.row()])
         col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == DISPLAY or role == EDIT:
             value = self._cols[col][pos]
             return "" if value is None or value is pd.NA or value != value else str(value)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            rank = self.cell_rank.get(pos * len(self.fields) + col)
+        rank = self.cell_rank.get(pos * len(self.fields) + col)
+        if role == BACKGROUND:
             return TINTS[rank] if rank else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._messages(pos, self.fields[col]) if pos * len(self.fields) + col in self.cell_rank else None
-        return None
+        return self._messages(pos, self.fields[col]) if rank is not None else None
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section, orientation, role=DISPLAY):
+        if role not in CELL_ROLES:
+            return None
         if orientation == Qt.Orientation.Horizontal:
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == DISPLAY:
                 return self.labels[section]
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == TOOLTIP:
                 return self.fields[section]
             return None
         if not 0 <= section < len(self.order):
             return None
         pos = int(self.order[section])
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return self.record_label(pos)
-        if role == Qt.ItemDataRole.BackgroundRole and self.row_rank[pos]:
+        if role == BACKGROUND and self.row_rank[pos]:
             return TINTS[int(self.row_rank[pos])]
-        if role == Qt.ItemDataRole.ToolTipRole and self.row_rank[pos]:
+        if role == TOOLTIP and self.row_rank[pos]:
             return self._messages(pos)
         return None
 

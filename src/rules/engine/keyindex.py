@@ -39,6 +39,7 @@ class _Lookup:
     def __init__(self, values: pd.Series) -> None:
         codes, uniques = pd.factorize(values)  # arrow-backed text: dictionary encoding, no Python strings
         self.uniques = pd.Index(uniques)
+        self.uniques.get_indexer(self.uniques[:1])  # its hash table, built now rather than on the first look-up
         self.order = np.argsort(codes, kind="stable")
         self.starts = np.searchsorted(codes[self.order], np.arange(len(uniques) + 1))
 
@@ -58,6 +59,12 @@ class KeyIndex:
         self.size = {t: len(f) for t, f in frames.items()}
         self._keys = {t: row_keys(t, f) for t, f in frames.items()}
         self._lookups: dict[tuple[str, str], _Lookup] = {}
+
+    def build(self) -> None:
+        """Make every look-up now rather than on first use."""
+        for table, keys in self._keys.items():
+            for column in keys:
+                self._lookup(table, column)
 
     def tables(self) -> list[str]:
         return list(self._keys)

@@ -54,6 +54,12 @@ class Report:
             self._overlay = {}
         return self._index
 
+    def prepare_recheck(self) -> None:
+        """Build now what the first ``recheck`` would otherwise build (a quarter of a second at
+        100,000 episodes): the key index with its look-ups, and the order keys."""
+        self.key_index.build()
+        self.order_keys()
+
     @property
     def errors(self) -> int:
         return int((self.findings["severity"] == "error").sum())
