@@ -81,8 +81,7 @@ class FindingsModel(QAbstractTableModel):
             self.endRemoveRows()
         if not len(added):
             return
-        added = added.assign(_rank=order_rank(added["severity"])).sort_values(
-            ["_rank", "table", "file", "row"], kind="stable")
+        # each goes after its equals, in the order the session appended them: as a stable sort would
         cells, flags, order = columns_of(added)
         for i, label in enumerate(added.index.to_numpy(dtype=np.int64).tolist()):
             key = [order[0][i], order[1][i], order[2][i], order[3][i]]

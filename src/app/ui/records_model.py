@@ -107,9 +107,7 @@ class RecordsModel(QAbstractTableModel):
 
     def update_findings(self, added: pd.DataFrame, removed: pd.DataFrame) -> None:
         """After an edit: re-rank only the rows whose findings came or went, repaint only those."""
-        rows = np.unique(np.concatenate([
-            d.loc[(d["table"] == self.table).to_numpy() & (d["pos"] >= 0).to_numpy(), "pos"].to_numpy(dtype=np.int64)
-            for d in (added, removed)]))
+        rows = np.unique(np.concatenate([_positions_in(d, self.table) for d in (added, removed)]))
         if not len(rows):
             return
         self._mine = None
@@ -299,3 +297,9 @@ class RecordsModel(QAbstractTableModel):
         self.update_cells(result.changes)
         self.refresh_findings()
         return True
+
+
+def _positions_in(findings: pd.DataFrame, table: str) -> np.ndarray:
+    """The RAW positions of ``table`` that findings are located on (numpy: an edit's few findings)."""
+    pos = findings["pos"].to_numpy(dtype=np.int64)
+    return pos[(findings["table"].to_numpy(dtype=object) == table) & (pos >= 0)]

@@ -158,7 +158,11 @@ class FindingRows:
         return out
 
     def _glued(self, pieces: list[tuple[int, int, int]]) -> pd.DataFrame:
-        return pd.DataFrame({name: glue([s[name] for s in self._sources], pieces) for name in FINDING_COLUMNS},
+        used = [0, *sorted({src for src, _, _ in pieces} - {0})]  # the first source gives the dtypes
+        at = {src: i for i, src in enumerate(used)}
+        pieces = [(at[src], a, b) for src, a, b in pieces]
+        sources = [self._sources[i] for i in used]
+        return pd.DataFrame({name: glue([s[name] for s in sources], pieces) for name in FINDING_COLUMNS},
                             copy=False)  # the glued arrays are new: no second copy
 
 
@@ -170,7 +174,7 @@ def glue(columns: list[pd.Series], pieces: list[tuple[int, int, int]]) -> Any:
     used = {src for src, _, _ in pieces}
     arrays = {i: columns[i].array if type(columns[i].dtype) is type(dtype)
               else pd.array(columns[i].to_numpy(dtype=object), dtype=dtype) for i in used}
-    if hasattr(columns[0].array, "__arrow_array__"):
+    if hasattr(columns[0].array, "_pa_array"):  # arrow-backed text
         chunked = {i: pa.chunked_array(a.__arrow_array__()) for i, a in arrays.items()}
         first = pa.chunked_array(columns[0].array.__arrow_array__()).type
         chunked = {i: a if a.type == first else a.cast(first) for i, a in chunked.items()}
