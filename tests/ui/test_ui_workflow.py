@@ -151,3 +151,27 @@ def test_counting_an_edits_findings_row_by_row_agrees_with_the_vectorised_count(
     assert len(f) >= 4
     rows = {g: {k: n for k, n in c.items() if n} for g, c in delta_counts(f, chosen).items()}
     assert rows == facet_counts(f, chosen)
+
+
+def test_an_edit_updates_facet_counts_in_place_keeping_what_the_user_opened(qtbot) -> None:
+    from ui_data import TinyValidator, small_raw
+
+    from app.session import Session
+    from app.ui.findings_panel import FindingsPanel
+
+    session = Session(validator=TinyValidator())
+    session.load(small_raw())
+    panel = FindingsPanel(session)
+    qtbot.addWidget(panel)
+    session.listeners.append(lambda r: panel.apply_delta(r.added, r.removed))
+    rule_group = next(panel.facets.topLevelItem(i) for i in range(panel.facets.topLevelItemCount())
+                      if panel.facets.topLevelItem(i).text(0) == "Rule")
+    rule_group.setExpanded(False)          # the user folded the rules away
+    late = panel._facet_items[("Rule", "triage-within-6-weeks")]
+    assert late.text(1) == "1"
+    session.edit("episodes", 21, "triage_date", "01/09/2025")   # a second late triage: no new facet value
+    assert panel._facet_items[("Rule", "triage-within-6-weeks")] is late and late.text(1) == "2"
+    assert not rule_group.isExpanded()
+    session.edit("episodes", 20, "sex", "Q")                    # a new provider among the facets: built again
+    assert panel._facet_items[("Field", "sex")].text(1) == "2"
+    assert panel.counts["Rule"]["invalid-code"] == 2

@@ -164,6 +164,7 @@ class FindingsPanel(QWidget):
     def apply_delta(self, added: pd.DataFrame, removed: pd.DataFrame) -> None:
         """After an edit: count the findings that came and went, and patch the list with them only."""
         if len(added) or len(removed):
+            touched = set()
             for frame, sign in ((added, 1), (removed, -1)):
                 for group, found in delta_counts(frame, self.chosen).items():
                     counts = self.counts.setdefault(group, {})
@@ -171,18 +172,31 @@ class FindingsPanel(QWidget):
                         counts[value] = counts.get(value, 0) + sign * n
                         if counts[value] <= 0:
                             del counts[value]
-            self._fill_facets()
+                        touched.add((group, value))
+            self._update_facets(touched)
             self.model.apply_delta(self.session.findings, removed.index.to_numpy(), added[self._mask(added)])
         self._summary(self.model.rowCount())
 
+    def _update_facets(self, touched: set[tuple[str, str]]) -> None:
+        """New counts written into the facet items in place (the tree keeps its order, what is open
+        and where it is scrolled); built again only when a value appears or goes."""
+        if any((key in self._facet_items) != (key[1] in self.counts.get(key[0], {})) for key in touched):
+            self._fill_facets()
+            return
+        for group, value in touched:
+            if (item := self._facet_items.get((group, value))) is not None:
+                item.setText(1, f"{self.counts[group][value]:,}")
+
     def _fill_facets(self) -> None:
         self.facets.clear()
+        self._facet_items: dict[tuple[str, str], QTreeWidgetItem] = {}
         for group in FACETS:
             top = QTreeWidgetItem(self.facets, [group, ""])
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for value, count in sorted(self.counts.get(group, {}).items(), key=lambda vc: -vc[1]):
                 item = QTreeWidgetItem(top, [value, f"{count:,}"])
                 item.setData(0, Qt.ItemDataRole.UserRole, (group, value))
+                self._facet_items[(group, value)] = item
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
                 if self.chosen.get(group) == value:
                     item.setSelected(True)

@@ -128,7 +128,7 @@ def _to_findings(ctx: Context, rule: Rule, check: Check, hits: Hits) -> pd.DataF
         "fields": pd.Series(fields, dtype=object), "values": pd.Series(values, dtype=object),
         "message": render(check.message, hits.evidence, frame, rows),
         "_pos": rows,
-    })
+    }, copy=False)
     return out[keep].reset_index(drop=True) if not keep.all() else out
 
 
@@ -181,6 +181,9 @@ def render(template: str, evidence: Mapping[str, Any], frame: pd.DataFrame, rows
 
 def _one_per_row(found: pd.DataFrame) -> pd.DataFrame:
     """Several failed checks of one rule on one row become one finding naming every field."""
+    pos = found["_pos"].to_numpy()
+    if len(np.unique(pos)) == len(pos) and found["table"].nunique() <= 1:  # the usual case, cheaply
+        return found
     dup = found.duplicated(["table", "_pos"], keep=False).to_numpy()
     if not dup.any():
         return found
