@@ -241,7 +241,7 @@ def test_dates_sort_as_dates_whatever_way_they_were_written() -> None:
     session.load(raw)
     model = RecordsModel(session, "episodes")
     model.sort(model.column_of("referral_date"), Qt.SortOrder.AscendingOrder)
-    assert [model.index(r, model.column_of("referral_date")).data() for r in range(2)] == ["01/01/2025", "2025-01-02"]
+    assert [model.index(r, model.column_of("referral_date")).data() for r in range(2)] == ["01/01/2025", "02/01/2025"]
 
 
 def test_audit_trail_lists_changes_with_their_reasons(window, qtmodeltester) -> None:
@@ -255,3 +255,16 @@ def test_audit_trail_lists_changes_with_their_reasons(window, qtmodeltester) -> 
     row = {model.headerData(c, Qt.Orientation.Horizontal): model.index(0, c).data() for c in range(model.columnCount())}
     assert row["Record"] == "N9002/E00007" and row["Was"] == "X" and row["Now"] == "U"
     assert row["Reason"] == "provider confirmed"
+
+
+def test_dates_kept_as_iso_are_shown_and_found_day_first(session) -> None:
+    model = RecordsModel(session, "episodes")
+    assert session.table("episodes").at[0, "referral_date"] == "2025-04-01"       # kept as ISO
+    cell = model.index(model.row_of(0), model.column_of("referral_date"))
+    assert cell.data() == "01/04/2025" and cell.data(Qt.ItemDataRole.EditRole) == "01/04/2025"
+    model.set_filters(text="01/04/2025")
+    assert [model.position(r) for r in range(model.rowCount())] == [0]
+    session.edit("episodes", 1, "referral_date", "31/02/2025")                     # not a date: as typed
+    model.update_cells(session.steps[-1].changes)
+    model.set_filters(text="")
+    assert model.index(model.row_of(1), model.column_of("referral_date")).data() == "31/02/2025"

@@ -61,7 +61,8 @@ class Checking:
         start = int(self.findings.index.max()) + 1 if len(self.findings) else 0
         new.index = pd.RangeIndex(start, start + len(new))
         self._label_of.update(zip(new["key"], new.index, strict=True))
-        self.findings = self._spliced(labels, new)
+        if labels or len(new):
+            self.findings = self._spliced(labels, new)
         if self._counts is not None:  # kept up to date: counting 100k findings again costs more than the edit
             for frame, sign in ((gone, -1), (new, 1)):
                 for severity in frame["severity"].to_numpy(dtype=object)[~frame["accepted"].to_numpy(dtype=bool)]:

@@ -53,6 +53,7 @@ class RecordsModel(QAbstractTableModel):
         self.numeric = {i for i, f in enumerate(self.fields)
                         if f == "_row" or (i < self.editable and columns.column(table, f).type == "int")}
         self.by_value = {f for f in self.fields[:self.editable] if columns.column(table, f).type in ("date", "int")}
+        self.dates = {i for i, f in enumerate(self.fields[:self.editable]) if columns.column(table, f).type == "date"}
         self.edit_handler: EditHandler | None = None
         self.quick_filter = ""
         self.flagged_only = False
@@ -213,6 +214,8 @@ class RecordsModel(QAbstractTableModel):
         """A column as an Arrow string array (made once, again only after an edit of that column)."""
         if self._search[col] is None:
             values = self._cols[col]
+            if col in self.dates:  # searched as shown
+                values = np.array([v if v is None or v != v else day_first(v) for v in values], dtype=object)
             try:
                 self._search[col] = pa.array(values, type=pa.string(), from_pandas=True)
             except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers (source rows)
@@ -255,7 +258,9 @@ class RecordsModel(QAbstractTableModel):
         col = index.column()
         if role == DISPLAY or role == EDIT:
             value = self._cols[col][pos]
-            return "" if value is None or value is pd.NA or value != value else str(value)
+            if value is None or value is pd.NA or value != value:
+                return ""
+            return day_first(value) if col in self.dates else str(value)
         rank = self.cell_rank.get(pos * len(self.fields) + col)
         if role == BACKGROUND:
             return TINTS[rank] if rank else None
@@ -303,3 +308,13 @@ def _positions_in(findings: pd.DataFrame, table: str) -> np.ndarray:
     """The RAW positions of ``table`` that findings are located on (numpy: an edit's few findings)."""
     pos = findings["pos"].to_numpy(dtype=np.int64)
     return pos[(findings["table"].to_numpy(dtype=object) == table) & (pos >= 0)]
+
+
+def day_first(value: object) -> str:
+    """A date cell as shown: ISO text (how typed dates are kept) as dd/mm/yyyy, like the providers'
+    own; anything else exactly as written, so a bad value is seen as it is."""
+    text = str(value)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit() and text[5:7].isdigit() \
+            and text[8:].isdigit():
+        return f"{text[8:]}/{text[5:7]}/{text[:4]}"
+    return text
