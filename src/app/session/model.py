@@ -82,9 +82,12 @@ def finding_keys(findings: pd.DataFrame) -> pd.Series:
     """One text key per finding (see ``FINDING_KEY``)."""
     if not len(findings):
         return pd.Series([], dtype=object)
-    row = findings["row"].astype("string").fillna("")
-    return (findings["rule"] + "|" + findings["table"] + "|" + findings["file"] + "|" + row.astype(object) + "|"
-            + findings["fields"].map(_joined) + "|" + findings["values"].map(_joined)).astype(object)
+    columns = [findings[c].tolist() for c in ("rule", "table", "file", "row", "fields", "values")]
+    # joined row by row: quicker than column arithmetic for an edit's few findings and for 100k alike
+    return pd.Series(["|".join((rule, table, file, "" if row is None or row is pd.NA else str(row),
+                                _joined(fields), _joined(values)))
+                      for rule, table, file, row, fields, values in zip(*columns, strict=True)],
+                     dtype=object, index=findings.index)
 
 
 def _joined(values: tuple) -> str:
