@@ -11,7 +11,7 @@ from ui_data import synthetic_extracts
 
 from app.cli import main as cli_main
 from app.ui.main_window import MainWindow
-from app.ui.worker import JobRunner
+from app.ui.worker import Job, JobRunner
 from rules.progress import Cancelled
 
 
@@ -218,3 +218,18 @@ def test_exports_of_the_open_workspace_run_in_the_worker(window, qtbot, messy, t
     assert list(audit["edits"]["reason"]) == ["provider's correction"]
     assert audit["edits"]["new"].iat[0] != "FIXED-1"                   # client references are withheld
     window.close()
+
+
+def test_opening_another_partnership_frees_the_previous_one(window, qtbot, extracts) -> None:
+    import gc
+    import weakref
+
+    window.open_files(extracts)
+    qtbot.waitUntil(lambda: len(window.session.files) == len(extracts), timeout=30000)
+    first = weakref.ref(window.session)
+    window.open_files(extracts[:1])
+    qtbot.waitUntil(lambda: len(window.session.files) == 1, timeout=30000)
+    qtbot.wait(50)                                      # Qt deletes the finished job on the next turn
+    gc.collect()
+    assert first() is None                              # no old view or job keeps its tables alive
+    assert window.findChildren(Job) == []              # finished jobs are deleted, not kept by the window

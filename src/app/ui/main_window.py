@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 
 import numpy as np
+import shiboken6
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QTabWidget, QToolBar
@@ -64,6 +65,10 @@ class MainWindow(Opening, Exporting, QMainWindow):
         self.session = session
         session.listeners.append(self._on_edit)
         self.undo_stack.clear()
+        # the old session's views are deleted now, not only taken out: a widget Qt still owns keeps
+        # its session (all its tables) alive as long as the window, and the opening job then
+        # freezes what is alive for the collector (``opening._settled``)
+        old_widgets = [*getattr(self, "views", {}).values(), getattr(self, "panel", None)]
         self.tabs.clear()
         self.views = {}
         for table in session.raw.present():
@@ -76,6 +81,9 @@ class MainWindow(Opening, Exporting, QMainWindow):
         self.panel.facet_changed.connect(self._facet)
         self.panel.accepted.connect(self._findings_changed)
         self.findings_dock.setWidget(self.panel)
+        for widget in old_widgets:
+            if widget is not None:
+                shiboken6.delete(widget)
         self.history_dock.show_session(session)
         names = ", ".join(p.name for p in session.files)
         self.setWindowTitle(f"Treatment Returns - {names}" if names else "Treatment Returns")

@@ -138,6 +138,9 @@ class JobRunner(QObject):
         job.close()
         if job in self.jobs:
             self.jobs.remove(job)
+        # deleted once its callbacks have run: its connections hold the job's closures (and through
+        # them the session they opened), which would otherwise live as long as the window
+        job.finished.connect(job.deleteLater)
 
     def busy(self) -> bool:
         return bool(self.jobs)
