@@ -233,3 +233,13 @@ def test_opening_another_partnership_frees_the_previous_one(window, qtbot, extra
     gc.collect()
     assert first() is None                              # no old view or job keeps its tables alive
     assert window.findChildren(Job) == []              # finished jobs are deleted, not kept by the window
+
+
+def test_a_closed_dialog_is_deleted_not_kept_by_the_window(window, qtbot) -> None:
+    from app.ui.help import HelpDialog
+
+    for _ in range(3):
+        dialog = window.show_help()
+        qtbot.waitExposed(dialog)
+        dialog.close()
+    qtbot.waitUntil(lambda: window.findChildren(HelpDialog) == [], timeout=2000)

@@ -92,9 +92,11 @@ class Exporting:
             return
         if path is None:
             dialog = ExportDialog(sorted(ws.sources()["provider_code"].astype(str).unique()), self)
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
             options = dialog.options()
+            dialog.deleteLater()
+            if not accepted:
+                return
             suffix = f".{options['fmt']}"
             default = Path(QSettings().value("export/folder", str(Path.home()))) / (
                 f"{ws.path.stem} corrected{' ' + options['provider'] if options['provider'] else ''}{suffix}")

@@ -192,7 +192,9 @@ class MainWindow(Opening, Exporting, QMainWindow):
 
         view = self.current_view()
         if view is not None:
-            ReplaceDialog(view, self).open()
+            dialog = ReplaceDialog(view, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
 
     def show_error(self, exc: BaseException) -> None:
         """Bad input gets its one clear line; anything else its message (and a traceback on stderr)."""
@@ -231,6 +233,7 @@ class MainWindow(Opening, Exporting, QMainWindow):
             self.show_error(RuntimeError(f"Not available in this version ({exc})"))
             return None
         dialog = cls(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # not kept (with what it holds) by the window
         dialog.show()
         return dialog
 

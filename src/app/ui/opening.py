@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog
 
 from app.errors import InputError
@@ -95,6 +95,7 @@ class Opening:
                     self.open_files(paths, profile=chosen)
 
             dialog.confirmed.connect(confirmed)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its closures hold the opened session
             dialog.open()
             self.mapping_dialog = dialog
 
