@@ -13,7 +13,15 @@ import numpy as np
 import shiboken6
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMessageBox, QTabWidget, QToolBar
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDockWidget,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QToolBar,
+)
 
 from app.errors import InputError
 from app.session import CellChange, EditResult, Session
@@ -209,22 +217,22 @@ class MainWindow(Opening, Exporting, QMainWindow):
         box.open()
 
     # -- other windows --------------------------------------------------------------------------
-    def show_rules(self) -> None:
-        self._dialog("app.ui.rules_dialog", "RulesDialog")
+    def show_rules(self) -> QDialog | None:
+        return self._dialog("app.ui.rules_dialog", "RulesDialog")
 
-    def show_settings(self) -> None:
-        self._dialog("app.ui.settings_dialog", "SettingsDialog")
+    def show_settings(self) -> QDialog | None:
+        return self._dialog("app.ui.settings_dialog", "SettingsDialog")
 
-    def show_dashboard(self) -> None:
-        self._dialog("app.ui.dashboard", "Dashboard")
+    def show_dashboard(self) -> QDialog | None:
+        return self._dialog("app.ui.dashboard", "Dashboard")
 
-    def show_generate(self) -> None:
-        self._dialog("app.ui.generate_dialog", "GenerateDialog")
+    def show_generate(self) -> QDialog | None:
+        return self._dialog("app.ui.generate_dialog", "GenerateDialog")
 
-    def show_help(self) -> None:
-        self._dialog("app.ui.help", "HelpDialog")
+    def show_help(self) -> QDialog | None:
+        return self._dialog("app.ui.help", "HelpDialog")
 
-    def _dialog(self, module: str, name: str):
+    def _dialog(self, module: str, name: str) -> QDialog | None:
         import importlib
 
         try:
