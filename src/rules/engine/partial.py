@@ -112,10 +112,10 @@ def recheck(tables: Tables, report: Report, touched: Mapping[str, Iterable[Any]]
     before = old.take(gone)
     changes = Changes(added=minus(fresh, before), removed=minus(before, fresh))
     if len(changes.added) or len(changes.removed) or len(fresh) != len(before):
-        rows, order = merge_sorted(old, keys, gone, fresh)
+        merged, order = merge_sorted(old, keys, gone, fresh)
     else:  # the same findings as before: keep the frame (no copy)
-        rows, order = old, keys
-    new = Report(rows, dict(report.not_run), report.as_at, list(report.files), tables.row_counts(),
+        merged, order = old, keys
+    new = Report(merged, dict(report.not_run), report.as_at, list(report.files), tables.row_counts(),
                  catalogue, settings, snapshot_of(tables))
     if sum(len(rows) for rows in overlay.values()) <= MAX_OVERLAY:
         new._index, new._overlay = index, overlay
