@@ -117,11 +117,10 @@ class Checking:
         rows = np.concatenate([pd.to_numeric(self.raw.get(n)[columns.SOURCE_ROW].iloc[p]).to_numpy(dtype=np.int64)
                                for n, p in touched.items()])
         at = np.isin(old["row"].to_numpy(dtype=np.float64, na_value=-1).astype(np.int64), rows)
-        maybe = np.flatnonzero(at)  # same row number; now the same table and file too
+        maybe = np.flatnonzero(at)  # same row number; now the same table and file too (a few: a set)
+        wanted = set(zip(tables.tolist(), files.tolist(), rows.tolist(), strict=True))
         near = old.iloc[maybe]
-        at[maybe] = pd.MultiIndex.from_arrays([near["table"].to_numpy(dtype=object), near["file"].to_numpy(dtype=object),
-                                               near["row"].to_numpy(dtype=np.int64)]).isin(
-            pd.MultiIndex.from_arrays([tables, files, rows]))
+        at[maybe] = [(t, f, int(r)) in wanted for t, f, r in zip(near["table"], near["file"], near["row"], strict=True)]
         if fields is not None:  # a schema finding is about one cell: fields == (column,)
             edited = {(t, c) for t, names in fields.items() for c in names}
             rows = np.flatnonzero(at)
