@@ -139,7 +139,8 @@ class FindingRows:
                     pieces[-1] = (piece[0], pieces[-1][1], piece[2])  # contiguous: one slice
                 else:
                     pieces.append(piece)
-        out = FindingRows(self._sources[0], sources=[*self._sources, fresh], pieces=pieces)
+        sources = [*self._sources, fresh] if len(fresh) else self._sources
+        out = FindingRows(self._sources[0], sources=sources, pieces=pieces)
         if len(pieces) > MAX_PIECES or len(out._sources) > MAX_PIECES:
             return FindingRows(out.frame)
         return out
