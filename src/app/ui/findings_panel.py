@@ -66,7 +66,7 @@ def facet_counts(findings: pd.DataFrame, chosen: dict[str, str]) -> dict[str, di
 def delta_counts(findings: pd.DataFrame, chosen: dict[str, str]) -> dict[str, Counter]:
     """The facet counts of a few findings (an edit's), as ``prepare_findings`` counts them: each
     group counts the findings the other chosen facets select. Row by row: on a handful of
-    findings this is a hundred times quicker than the vectorised count."""
+    findings this takes microseconds where the vectorised count takes milliseconds."""
     out: dict[str, Counter] = {group: Counter() for group in FACETS}
     if not len(findings):
         return out
