@@ -259,10 +259,15 @@ EDITS = [
 @given(st.lists(st.tuples(st.integers(0, len(EDITS) - 1), st.integers(0, 29), st.integers(0, 2)),
                 min_size=1, max_size=4))
 def test_chained_rechecks_always_equal_a_full_evaluation(edits) -> None:
-    t = many()
+    assert_chained_rechecks_equal_full_evaluations(many(), edits, EDITS)
+
+
+def assert_chained_rechecks_equal_full_evaluations(t, edits, choices) -> None:
+    """Apply each (which, row, pick) edit of ``choices`` = [(table, column, values)], re-check only
+    the edited row, and compare with evaluating everything again after every step."""
     report = evaluate(t)
     for which, row, pick in edits:
-        table, column, values = EDITS[which]
+        table, column, values = choices[which]
         frame = t.get(table)
         label = frame.index[row % len(frame)]
         frame.loc[label, column] = values[pick % len(values)]

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_engine import many, same, schema_finding
+from test_engine import assert_chained_rechecks_equal_full_evaluations, many, same, schema_finding
 from test_rules_frames import tables
 
 from rules.catalogue import default_catalogue
@@ -82,15 +82,7 @@ def test_a_rule_whose_findings_an_edit_changes_reads_the_edited_column(which, ro
 @given(st.lists(st.tuples(st.integers(0, len(EDITS) - 1), st.integers(0, 29), st.integers(0, 2)),
                 min_size=1, max_size=5))
 def test_chained_rechecks_of_any_column_equal_a_full_evaluation(edits) -> None:
-    t = _completed(many())
-    report = evaluate(t)
-    for which, row, pick in edits:
-        table, column, values = EDITS[which]
-        frame = t.get(table)
-        label = frame.index[row % len(frame)]
-        frame.loc[label, column] = values[pick % len(values)]
-        report, _ = recheck(t, report, {table: [label]})
-        assert same(report, evaluate(t))
+    assert_chained_rechecks_equal_full_evaluations(_completed(many()), edits, EDITS)
 
 
 def _rules_run(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
