@@ -16,7 +16,8 @@ from app import __version__
 from app.errors import InputError
 
 #: Sub-command modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("gui", "validate", "measures", "generate", "synth", "demo", "selftest")
+COMMANDS: tuple[str, ...] = (
+    "gui", "validate", "measures", "generate", "audit", "synth", "demo", "selftest")
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
