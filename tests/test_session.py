@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent / "ui"))
 from ui_data import TinyValidator, small_raw, synthetic_extracts  # noqa: E402
 
 from app.session import Session, convert_input  # noqa: E402
+from app.workspace import Workspace  # noqa: E402
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def test_fixing_a_cell_by_typing_removes_its_finding_and_undo_brings_it_back(ses
     undo = session.apply([c.inverse() for c in result.changes], reason="undo")
     assert list(undo.added["rule"]) == ["triage-not-before-referral"]
     assert session.table("episodes").at[bad["pos"], "triage_date"] == "2025-03-01"
-    assert [reason for _, reason in session.log] == ["typo", "undo"]
+    assert [step.reason for step in session.steps] == ["typo", "undo"]
 
 
 def test_typing_a_bad_date_gives_an_invalid_date_finding(session: Session) -> None:
@@ -102,7 +103,7 @@ def test_accepting_a_warning_needs_a_reason_and_lasts_while_values_stay(session:
 def test_no_op_edit_changes_nothing(session: Session) -> None:
     value = session.table("episodes").at[0, "sex"]
     result = session.edit("episodes", 0, "sex", value.lower())
-    assert result.changes == [] and session.log == []
+    assert result.changes == [] and session.steps == []
 
 
 # ----------------------------------------------------------------- with the real services
@@ -156,31 +157,74 @@ def test_demo_files_are_made_once(tmp_path, monkeypatch) -> None:
     assert [p.stat().st_mtime_ns for p in first] == stamp
 
 
-def test_save_as_workspace_then_reopen_keeps_edits_acceptances_and_settings(partnership, tmp_path) -> None:
-    pytest.importorskip("app.workspace")
+def test_opening_makes_the_workspace_and_everything_is_in_it_without_saving(partnership, tmp_path) -> None:
     from dataclasses import replace
+
+    from app.workspace import default_folder
 
     session = Session()
     session.open_files(partnership)
+    made = session.workspace.path
+    assert made.parent == default_folder() and made.name == "Partnership 2025-26 Q2.trworkspace"
     late = session.findings.query("rule == 'triage-within-6-weeks' and table == 'episodes'")
     fix, keep = int(late.iloc[0]["pos"]), late.index[1]
     session.edit("episodes", fix, "client_ref", "NEW-REF", reason="provider's correction")
     session.accept(keep, "client was in hospital")
-    session.settings = replace(session.settings, partnership_name="Testshire")
-    path = tmp_path / "testshire.sqlite"
-    session.save_workspace(path, year="2025-26")
-    session.edit("episodes", fix, "postcode", "ZZ1 1ZZ", reason="after saving: goes to the workspace too")
+    session.set_rules(settings=replace(session.settings, partnership_name="Testshire", triage_target_days=35))
+    counts = session.counts()
+    copy = session.save_as(tmp_path / "elsewhere" / "testshire.trworkspace")
+    session.edit("episodes", fix, "postcode", "ZZ1 1ZZ", reason="after Save As: goes to the copy")
+    session.workspace.close()
+
+    again = Session()
+    again.open_workspace(copy)
+    rows = again.table("episodes")
+    assert rows.at[fix, "client_ref"] == "NEW-REF" and rows.at[fix, "postcode"] == "ZZ1 1ZZ"
+    assert again.counts() == counts
+    assert again.findings["accepted"].sum() == 1
+    assert again.settings.partnership_name == "Testshire" and again.settings.triage_target_days == 35
+    history = again.workspace.history()
+    assert {"provider's correction", "after Save As: goes to the copy"} <= set(history["reason"])
+    assert {"accept", "settings"} <= set(history["kind"])
+    assert [again.steps[i].description for i in again.restored[0]] == [
+        f"Edit client_ref of {rows.at[fix, 'provider_code']}/{rows.at[fix, 'episode_id']}",
+        f"Accept triage-within-6-weeks on {session.findings.at[keep, 'record']}",
+        f"Edit postcode of {rows.at[fix, 'provider_code']}/{rows.at[fix, 'episode_id']}"]
+    again.workspace.close()
+    with Workspace.open(made) as original:  # the first file has what was done before Save As
+        assert original.tables().episodes.at[fix, "client_ref"] == "NEW-REF"
+        assert original.tables().episodes.at[fix, "postcode"] != "ZZ1 1ZZ"
+
+
+def test_undo_and_redo_go_on_after_reopening(partnership, tmp_path) -> None:
+    path = tmp_path / "undo.trworkspace"
+    session = Session()
+    session.open_files(partnership, workspace_path=path)
+    a = session.edit("episodes", 0, "client_ref", "FIRST", reason="one")
+    b = session.edit("episodes", 1, "client_ref", "SECOND", reason="two")
+    late = session.findings.index[session.findings["severity"] == "warning"][0]
+    c = session.accept(late, "fine as it is")
+    session.set_acceptance(session.steps[c.step].findings, "undo", accept=False, kind="undo", ref_step=c.step)
+    session.apply([ch.inverse() for ch in b.changes], reason="undo", kind="undo", ref_step=b.step)
     session.workspace.close()
 
     again = Session()
     again.open_workspace(path)
-    rows = again.table("episodes")
-    assert rows.at[fix, "client_ref"] == "NEW-REF" and rows.at[fix, "postcode"] == "ZZ1 1ZZ"
-    assert again.counts() == session.counts()
-    assert again.findings["accepted"].sum() == 1
-    assert again.settings.partnership_name == "Testshire"
-    history = again.workspace.history()
-    assert {"provider's correction", "after saving: goes to the workspace too"} <= set(history["reason"])
+    done, undone = again.restored
+    assert [again.steps[i].reason for i in done] == ["one"]
+    assert [again.steps[i].kind for i in undone] == ["accept", "edit"]   # the last is redone first
+    assert again.table("episodes").at[1, "client_ref"] == b.changes[0].old and not again.findings.at[late, "accepted"]
+    redo = again.steps[undone[-1]]
+    again.apply(redo.changes, reason="two", kind="redo", ref_step=undone[-1])
+    accept = again.steps[undone[0]]
+    again.set_acceptance(accept.findings, "fine as it is", accept=True, kind="redo", ref_step=undone[0])
+    assert again.table("episodes").at[1, "client_ref"] == "SECOND" and again.findings.at[late, "accepted"]
+    assert not again.workspace.can_redo and again.workspace.can_undo
+    first = again.steps[done[0]]
+    again.apply([ch.inverse() for ch in first.changes], reason="undo", kind="undo", ref_step=done[0])
+    assert again.table("episodes").at[0, "client_ref"] == a.changes[0].old
+    kinds = again.workspace.history().query("kind != 'settings'")["kind"].tolist()
+    assert kinds == ["edit", "edit", "accept", "withdraw", "undo", "redo", "accept", "undo"]
     again.workspace.close()
 
 
@@ -211,9 +255,8 @@ def test_a_bulk_replace_is_one_workspace_step_and_one_undo_restores_it(partnersh
     from app.workspace import Workspace
 
     session = Session()
-    session.open_files(partnership)
     path = tmp_path / "steps.trworkspace"
-    session.save_workspace(path, year="2025-26")
+    session.open_files(partnership, workspace_path=path)
     rows, result = _bulk(session, 25)
     ws = session.workspace
     history = ws.history()
@@ -236,20 +279,19 @@ def test_a_bulk_replace_is_one_workspace_step_and_one_undo_restores_it(partnersh
     assert (saved.loc[mine.index[rows], "sex"] == "M").all() and (saved.loc[mine.index, "sex"] == mine["sex"]).all()
 
 
-def test_steps_made_before_saving_are_saved_as_the_same_steps(partnership, tmp_path) -> None:
-    pytest.importorskip("app.workspace")
+def test_every_step_is_in_the_workspace_as_it_is_made(partnership) -> None:
     session = Session()
     session.open_files(partnership)
     rows, result = _bulk(session, 12)
     session.edit("episodes", int(rows[0]), "client_ref", "NEW-REF", reason="typed")
-    session.save_workspace(tmp_path / "later.trworkspace", year="2025-26")
     history = session.workspace.history()
     assert history.groupby("batch_id").size().tolist() == [12, 1]
     assert list(history.groupby("batch_id")["step"].first()) == ["bulk-replace", "edit"]
-    saved = session.workspace.tables().episodes.set_index(["provider_code", "episode_id"])
-    mine = session.table("episodes").set_index(["provider_code", "episode_id"])
-    assert (saved.loc[mine.index, "sex"] == mine["sex"]).all()
-    assert saved.at[mine.index[rows[0]], "client_ref"] == "NEW-REF"
+    saved = session.workspace.tables().episodes
+    assert saved is not session.table("episodes")   # a copy for the caller ...
+    assert session.workspace.working().frames["episodes"] is session.table("episodes")   # ... one working copy
+    assert (saved["sex"] == session.table("episodes")["sex"]).all()
+    assert saved.at[int(rows[0]), "client_ref"] == "NEW-REF"
     session.workspace.close()
 
 
@@ -275,8 +317,7 @@ def test_generate_in_a_workspace_uses_its_acceptances_and_keeps_a_snapshot(tmp_p
 
     files = synthetic_extracts(tmp_path_factory, "with-defects", episodes=200, seed=5, defects=0.02)
     session = Session()
-    session.open_files(files)
-    session.save_workspace(tmp_path / "returns.trworkspace", year="2025-26")
+    session.open_files(files, workspace_path=tmp_path / "returns.trworkspace")
     assert session.counts()["error"] > 0
     assert session.generate("2025-26 Q2", tmp_path / "out", check_only=True) == []
     with pytest.raises(ReturnRefused) as refused:

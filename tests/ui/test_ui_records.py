@@ -215,7 +215,7 @@ def test_replace_dialog_fixes_the_shown_rows_with_a_reason(window) -> None:
     assert dialog.apply() == 20
     drugs = session.table("episodes").groupby("provider_code")["drug1"].agg(set)
     assert drugs["N9002"] == {"CRK"} and drugs["N9001"] == {"HER"}
-    assert {reason for _, reason in session.log} == {"provider recoded"}
+    assert {step.reason for step in session.steps} == {"provider recoded"}
 
 
 def test_closing_with_unsaved_changes_asks_first(window) -> None:

@@ -107,8 +107,12 @@ def test_schema_version_and_a_newer_file(path):
         Workspace.open(path)
 
 
-def test_default_folder_is_in_the_users_documents():
+def test_workspaces_are_made_in_the_users_data_folder_under_new_names(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     folder = default_folder()
-    assert folder.name == "Treatment Returns"
-    assert default_path("Any/town", "2025-26") == folder / "Any_town 2025-26.trworkspace"
+    assert folder == tmp_path / "data" / "Treatment Returns" / "Workspaces"
+    first = default_path("Any/town", "2025-26 Q2")
+    assert first == folder / "Any_town 2025-26 Q2.trworkspace"
+    Workspace.create(first, partnership="Any/town", year="2025-26").close()
+    assert default_path("Any/town", "2025-26 Q2") == folder / "Any_town 2025-26 Q2 (2).trworkspace"
     assert isinstance(folder, Path)

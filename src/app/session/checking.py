@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from app.session.frames import among, one_chunk, with_extra
-from app.session.model import SEVERITY_RANK, Validator, finding_keys
+from app.session.model import SEVERITY_RANK, EditResult, Step, Validator, finding_keys
 from rules import columns
 from rules.engine.order import glue
 from rules.findings import FINDING_COLUMNS, concat_findings, normalise
@@ -31,6 +31,8 @@ class Checking:
     _where: dict[str, pd.MultiIndex]
     _label_of: dict[str, int]       # finding key -> its index in ``findings``
     _counts: dict[str, int] | None
+    steps: list[Step]
+    listeners: list
 
     def _validate(self, typed: Tables | None = None, schema_findings: pd.DataFrame | None = None,
                   progress: Progress = NO_PROGRESS) -> None:
@@ -148,22 +150,58 @@ class Checking:
         return out
 
     def _mark_accepted(self, out: pd.DataFrame) -> None:
-        if self.accepted:
-            out["accepted"] = among(out["key"], list(self.accepted))
-            out["accept_reason"] = out["key"].map(self.accepted).fillna("").to_numpy()
+        out["accepted"] = among(out["key"], list(self.accepted)) if self.accepted else False
+        out["accept_reason"] = out["key"].map(self.accepted).fillna("").to_numpy() if self.accepted else ""
 
     # -- findings as the user sees them -------------------------------------------------------
-    def accept(self, index: int | Sequence[int], reason: str) -> None:
-        """Accept findings (by their index in ``findings``) with one reason."""
+    def accept(self, index: int | Sequence[int], reason: str) -> EditResult:
+        """Accept findings (by their index in ``findings``) with one reason, as one step."""
         if not reason.strip():
             raise ValueError("an accepted finding needs a reason")
-        for i in [index] if isinstance(index, int | np.integer) else index:
-            self.accepted[self.findings.at[i, "key"]] = reason.strip()
-            if self.workspace is not None:
-                self.workspace.accept(self.findings.loc[i, list(FINDING_COLUMNS)].to_dict(), reason.strip())
+        return self.set_acceptance(self._chosen(index), reason.strip(), accept=True)
+
+    def withdraw(self, index: int | Sequence[int], reason: str = "") -> EditResult:
+        """Withdraw the acceptance of findings (by index), as one step: they count as open again."""
+        chosen = self._chosen(index)
+        return self.set_acceptance(chosen[chosen["accepted"].to_numpy(dtype=bool)],
+                                   reason.strip() or "acceptance withdrawn", accept=False)
+
+    def _chosen(self, index: int | Sequence[int]) -> pd.DataFrame:
+        return self.findings.loc[[index] if isinstance(index, int | np.integer) else list(index)]
+
+    def set_acceptance(self, findings: pd.DataFrame | list[dict], reason: str, *, accept: bool,
+                       kind: str | None = None, description: str = "", ref_step: int | None = None) -> EditResult:
+        """Accept findings (or withdraw their acceptance) as one step, saved in the workspace first.
+
+        ``kind``/``ref_step`` as in ``Editing.apply``: ``undo`` or ``redo`` of the session step given.
+        """
+        rows = (findings[list(FINDING_COLUMNS)].to_dict("records") if isinstance(findings, pd.DataFrame)
+                else [{c: r.get(c) for c in FINDING_COLUMNS} for r in findings])
+        if not rows:
+            return EditResult(changes=[])
+        keys = finding_keys(normalise(pd.DataFrame(rows))).tolist()
+        step = Step(kind or ("accept" if accept else "withdraw"),
+                    description or describe_acceptance(rows, accept), reason, [], ref_step,
+                    findings=rows, accept=accept)
+        if self.workspace is not None:
+            ref = self.steps[ref_step] if ref_step is not None else None
+            step.batch_id = self.workspace.acceptance_step(
+                rows, reason, accept=accept, kind=step.kind if ref is None or ref.batch_id is not None
+                else ("accept" if accept else "withdraw"),
+                description=step.description, ref_batch=ref.batch_id if ref is not None else None)
+        for key in keys:
+            if accept:
+                self.accepted[key] = reason
+            else:
+                self.accepted.pop(key, None)
         self.findings = self.findings.copy()  # views holding the old table keep a consistent one
         self._mark_accepted(self.findings)
         self._counts = None
+        self.steps.append(step)
+        result = EditResult(changes=[], step=len(self.steps) - 1, batch_id=step.batch_id, acceptances=True)
+        for listener in list(self.listeners):
+            listener(result)
+        return result
 
     def counts(self) -> dict[str, int]:
         """Open (not accepted) findings per severity (kept until the findings change)."""
@@ -180,6 +218,12 @@ class Checking:
         """Accepted findings with their ``reason``, as the returns list them."""
         rows = self.findings[self.findings["accepted"]]
         return rows[list(FINDING_COLUMNS)].assign(reason=rows["accept_reason"].to_numpy())
+
+
+def describe_acceptance(rows: list[dict], accept: bool) -> str:
+    """``Accept triage-within-6-weeks on N9001/E00011`` or ``Withdraw acceptance of 3 findings``."""
+    what = (f"{rows[0]['rule']} on {rows[0]['record']}" if len(rows) == 1 else f"{len(rows):,} findings")
+    return f"Accept {what}" if accept else f"Withdraw acceptance of {what}"
 
 
 def _cells_in(findings: pd.DataFrame, cells: set[tuple[str, str]]) -> np.ndarray:

@@ -22,7 +22,6 @@ log = logging.getLogger("app.session")
 class Editing:
     """Cell edits and bulk edits through one ``apply``."""
 
-    log: list[tuple[CellChange, str]]
     steps: list[Step]
     listeners: list[Callable[[EditResult], None]]
     workspace: Any
@@ -73,10 +72,11 @@ class Editing:
         step = Step(kind or ("edit" if len(changes) == 1 else "bulk-replace"),
                     description or self._describe(changes), reason, changes, ref_step)
         if self.workspace is not None:  # saved first: an edit the file refused is not shown as made
-            self._commit_step(self.workspace, step)
+            self._commit_step(self.workspace, step)  # ... and applied to its working tables, ours
         for c in changes:
-            self.raw.get(c.table).at[c.pos, c.field] = c.new
-            self.log.append((c, reason))
+            frame = self.raw.get(c.table)
+            if self.workspace is None or self.workspace.working().frames.get(c.table) is not frame:
+                frame.at[c.pos, c.field] = c.new
         self.steps.append(step)
         touched = {t: np.unique([c.pos for c in changes if c.table == t]) for t in {c.table for c in changes}}
         fields = {t: {c.field for c in changes if c.table == t} for t in touched}

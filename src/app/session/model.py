@@ -58,13 +58,16 @@ class EditResult:
     batch_id: int | None = None
     #: True when every finding was judged again (and re-indexed): views reload instead of patching.
     full: bool = False
+    #: True when the step accepted findings or withdrew acceptances (no cell changed).
+    acceptances: bool = False
 
 
 @dataclass
 class Step:
     """One undoable step as the user made it: one workspace batch, one line of the undo history.
 
-    ``kind`` is the workspace's batch kind (edit, bulk-replace, bulk-fill, undo, redo); an undo or
+    ``kind`` is the workspace's batch kind (edit, bulk-replace, bulk-fill, accept, withdraw, undo,
+    redo); an undo or
     redo names the session step it undoes or redoes (``ref_step``). ``batch_id`` and ``edit_ids``
     (parallel to ``changes``) are set once the step is saved in a workspace.
     """
@@ -76,6 +79,9 @@ class Step:
     ref_step: int | None = None
     batch_id: int | None = None
     edit_ids: list[int] = field(default_factory=list)
+    #: An acceptance step: the findings (``FINDING_COLUMNS`` values) accepted, or withdrawn when not ``accept``.
+    findings: list[dict] = field(default_factory=list)
+    accept: bool = True
 
 
 def finding_keys(findings: pd.DataFrame) -> pd.Series:

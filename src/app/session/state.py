@@ -13,10 +13,10 @@ import pandas as pd
 from app.session.checking import Checking
 from app.session.editing import Editing
 from app.session.frames import empty_raw, one_chunk, with_extra
-from app.session.model import CellChange, EditResult, Step, Validator
+from app.session.model import EditResult, Step, Validator
 from app.session.returns_io import ReturnsIO
 from app.session.validator import RulesValidator
-from app.session.workspace_io import WorkspaceIO
+from app.session.workspace_io import WorkspaceIO, position_map
 from rules import columns
 from rules.findings import empty_findings
 from rules.progress import NO_PROGRESS, Progress
@@ -34,47 +34,66 @@ class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
         self.workspace = workspace
         self.raw = Tables(episodes=empty_raw("episodes"))
         self._where: dict[str, pd.MultiIndex] = {}
-        self.original = self.raw  # the tables as opened, before any edit (what a workspace imports)
         self.typed: Tables | None = None
         self.schema_findings = empty_findings()
         self.findings = with_extra(empty_findings())
         self._label_of: dict[str, int] = {}
         self._counts: dict[str, int] | None = None
-        self.log: list[tuple[CellChange, str]] = []  # every applied change and its reason
-        self.steps: list[Step] = []                 # the same changes as the steps they were made in
-        self._ws_pos: dict[str, np.ndarray] | None = None  # session -> workspace positions (None: same)
+        #: The steps of this session's undo history (restored from the workspace on open), in order
+        #: made; ``restored`` lists which are done and which undone, as the workspace's stacks say.
+        self.steps: list[Step] = []
+        self.restored: tuple[list[int], list[int]] = ([], [])
         self.accepted: dict[str, str] = {}          # finding key -> reason
-        self.files: list[Path] = []
+        self.files: list[Path] = []    # what is open: the workspace file (or the files loaded)
+        self.sources: list[Path] = []  # the extracts the workspace was made from, when opened here
         self.mappings: list[Any] = []  # how each opened sheet's headers mapped (``MappingResult``)
         self.listeners: list[Callable[[EditResult], None]] = []
 
     def load(self, raw: Tables, *, files: Sequence[Path] = (), typed: Tables | None = None,
              schema_findings: pd.DataFrame | None = None, progress: Progress = NO_PROGRESS) -> None:
-        """Take RAW tables as the working tables and validate them all (reusing a parse already made)."""
-        frames = {t: one_chunk(f.reset_index(drop=True)) for t in columns.TABLES if (f := raw.get(t)) is not None}
+        """Take RAW tables as the working tables (the frames themselves: a workspace's working
+        tables stay shared with it) and validate them all (reusing a parse already made)."""
+        frames = {t: one_chunk(_numbered(f)) for t in columns.TABLES if (f := raw.get(t)) is not None}
         self.raw = Tables(**{t: frames.get(t) for t in columns.TABLES}, as_at=raw.as_at, files=list(raw.files))
         if self.raw.episodes is None:
             self.raw.episodes = empty_raw("episodes")
-        self.original = Tables(**{t: f.copy() if (f := self.raw.get(t)) is not None else None
-                                  for t in columns.TABLES}, as_at=raw.as_at, files=list(raw.files))
         self.files = [Path(p) for p in files]
-        self.log.clear()
+        self.sources = []
         self.mappings = []
         self.steps = []
-        self._ws_pos = None
+        self.restored = ([], [])
         self._where = {}
         self._validate(typed, schema_findings, progress)
 
-    def open_files(self, paths: Sequence[Path | str], *, as_at: dt.date | None = None,
-                   progress: Progress = NO_PROGRESS, **options: Any) -> Any:
-        """Read provider extracts (``app.extracts.open_extracts``), validate, and return the ``Opened``."""
+    def open_files(self, paths: Sequence[Path | str], *, workspace_path: Path | None = None,
+                   as_at: dt.date | None = None, progress: Progress = NO_PROGRESS, **options: Any) -> Any:
+        """Read provider extracts (``app.extracts.open_extracts``) into a new workspace, validate, and
+        return the ``Opened``.
+
+        The workspace is made at once (``workspace_path``, else a new file in the user's data folder
+        named from the partnership and period), so every change from the first one is saved in it.
+        """
         from app.extracts import open_extracts
 
         files = [Path(p) for p in paths]
         opened = open_extracts(files, as_at=as_at, progress=progress, **options)
-        self.load(opened.raw, files=files, typed=opened.tables, schema_findings=opened.findings,
-                  progress=progress)
         self.mappings = list(opened.mappings)
+        progress.report(0.85, "Saving the extracts in the workspace")
+        ws = self._new_workspace(opened, files, workspace_path)
+        try:
+            shared = ws.working_tables()
+            order = {t: np.argsort(position_map(opened.raw.get(t), shared.get(t)), kind="stable")
+                     for t in columns.TABLES if shared.get(t) is not None}
+            typed = Tables(**{t: opened.tables.get(t).iloc[order[t]].reset_index(drop=True)
+                              for t in order}, as_at=opened.tables.as_at, files=list(opened.tables.files))
+            mappings, self.workspace = self.mappings, ws
+            self.load(shared, files=[ws.path], typed=typed, schema_findings=opened.findings, progress=progress)
+            self.mappings = mappings
+            self.sources = files
+        except BaseException:
+            ws.close()
+            self.workspace = None
+            raise
         return opened
 
     def table(self, name: str) -> pd.DataFrame | None:
@@ -99,3 +118,11 @@ class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
 
             self.workspace.set_settings(self.settings)
             self.workspace.set_catalogue_toml(to_toml(self.validator.catalogue))
+
+
+def _numbered(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with rows numbered 0..n-1: itself when they already are (so it stays shared)."""
+    index = frame.index
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return frame
+    return frame.reset_index(drop=True)

@@ -1,20 +1,21 @@
-"""The session and its SQLite workspace: open one, save what is open as one, and save each step of
-edits into it as ONE workspace step (a mixin of ``Session``; see ``app.workspace``).
+"""The session and its SQLite workspace (a mixin of ``Session``; see ``app.workspace``).
 
-Session positions are the RAW tables' row positions. A workspace opened here has the same order;
-one saved from opened files stores each file as a source, so its working order can differ: the
-session keeps a map from its positions to the workspace's (matched on file, row and order).
+Opening extracts makes a workspace at once and the session works on it from the first edit: its
+RAW tables are the workspace's working tables (one copy), every step is committed as it is made
+(one log: the workspace's), and the undo history is read back from the workspace on open, so
+undo and redo survive closing the app, a crash and a reopen. "Save as" copies the file.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from app.session.model import Step
+from app.session.model import CellChange, Step
 from app.session.validator import RulesValidator
 from rules import columns
 from rules.findings import FINDING_COLUMNS
@@ -23,63 +24,105 @@ from rules.tables import Tables
 
 
 class WorkspaceIO:
-    """``open_workspace``, ``save_workspace`` and the saving of steps."""
+    """``open_workspace``, ``save_as``, making the workspace of opened extracts, and committing steps."""
 
     workspace: Any
     steps: list[Step]
-    _ws_pos: dict[str, np.ndarray] | None
 
     def open_workspace(self, path: Path, *, progress: Progress = NO_PROGRESS) -> None:
-        """Work on a saved workspace: its working tables, settings, catalogue and acceptances."""
+        """Work on a workspace: its working tables, settings, catalogue, acceptances and undo history."""
         from app.workspace import Workspace
         from rules.catalogue import default_catalogue, parse
 
         ws = Workspace.open(path)
-        text = ws.catalogue_toml
-        self.settings = ws.settings
-        self.validator = RulesValidator(self.settings, parse(text, source=Path(path).name,
-                                                             base=default_catalogue()) if text else None)
-        self.workspace = None  # loading is not an edit
-        self.load(ws.tables(), files=[Path(path)], progress=progress)
-        self.workspace = ws
-        marked = ws.mark_accepted(self.findings[list(FINDING_COLUMNS)])
-        keys = self.findings["key"][marked["accepted"].to_numpy(dtype=bool)]
-        self.accepted = dict(zip(keys, marked.loc[marked["accepted"], "accepted_reason"], strict=True))
-        self._mark_accepted(self.findings)
-        self._counts = None
+        try:
+            text = ws.catalogue_toml
+            self.settings = ws.settings
+            self.validator = RulesValidator(self.settings, parse(text, source=Path(path).name,
+                                                                 base=default_catalogue()) if text else None)
+            self.workspace = ws
+            self.load(ws.working_tables(), files=[Path(path)], progress=progress)
+            marked = ws.mark_accepted(self.findings[list(FINDING_COLUMNS)])
+            keys = self.findings["key"][marked["accepted"].to_numpy(dtype=bool)]
+            self.accepted = dict(zip(keys, marked.loc[marked["accepted"], "accepted_reason"], strict=True))
+            self._mark_accepted(self.findings)
+            self._counts = None
+            self._restore_steps(ws)
+            self.sources = [Path(name) for name in ws.sources()["file_name"]]
+        except BaseException:
+            ws.close()
+            self.workspace = None
+            raise
 
-    def save_workspace(self, path: Path, *, year: str, progress: Progress = NO_PROGRESS) -> None:
-        """Save as a new workspace: each file's rows as imported, then every step and acceptance."""
-        from app.workspace import Workspace
+    def save_as(self, path: Path) -> Path:
+        """Copy the workspace to ``path`` (SQLite's backup API) and carry on working in the copy."""
+        from app.errors import InputError
 
-        ws = Workspace.create(path, partnership=self.settings.partnership_name, year=year)
-        by_name = {p.name: p for p in self.files}
-        for name in dict.fromkeys(self.original.episodes[columns.SOURCE_FILE]):
-            part = {t: f[f[columns.SOURCE_FILE] == name] for t in columns.TABLES
-                    if (f := self.original.get(t)) is not None}
-            ws.import_source(Tables(**part, as_at=self.raw.as_at, files=[name]), file_path=by_name.get(name, name),
-                             profile=self._profile_of(name))
-        working = ws.working()
-        self._ws_pos = {t: position_map(frame, working.frame(t)) for t in columns.TABLES
-                        if (frame := self.raw.get(t)) is not None and working.frames.get(t) is not None}
-        for step in self.steps:  # in order: each the same single workspace step it was in the app
-            self._commit_step(ws, step)
-        for _, row in self.findings[self.findings["accepted"]].iterrows():
-            ws.accept(row[list(FINDING_COLUMNS)], row["accept_reason"])
-        ws.set_settings(self.settings)
-        self.workspace = ws
-        self.files = [Path(path)]
+        if self.workspace is None:
+            raise InputError("nothing is open to save yet: open your providers' extracts first")
+        path = Path(path)
+        if path.resolve() == Path(self.workspace.path).resolve():
+            return path  # already there: every change is saved as it is made
+        self.workspace = self.workspace.save_as(path)
+        self.files = [path]
+        return path
 
-    def _profile_of(self, name: str) -> Any:
+    def _new_workspace(self, opened: Any, files: list[Path], path: Path | None) -> Any:
+        """A new workspace holding each opened file as a source, exactly as read."""
+        from app.workspace import Workspace, default_path
+        from rules.periods import quarter_containing
+
+        period = quarter_containing(opened.raw.as_at or dt.date.today()).previous()
+        year = period.label.split()[0]
+        target = Path(path) if path is not None else default_path(self.settings.partnership_name, period.label)
+        ws = Workspace.create(target, partnership=self.settings.partnership_name, year=year)
+        try:
+            for source, names in _sources(opened.raw, files):
+                part = {t: f[f[columns.SOURCE_FILE].isin(names)] for t in columns.TABLES
+                        if (f := opened.raw.get(t)) is not None}
+                ws.import_source(Tables(**part, as_at=opened.raw.as_at, files=sorted(names)), file_path=source,
+                                 profile=self._profile_of(names))
+            ws.set_settings(self.settings)
+        except BaseException:
+            ws.close()
+            Path(target).unlink(missing_ok=True)
+            raise
+        return ws
+
+    def _profile_of(self, names: set[str]) -> Any:
         """The mapping a file was opened with (every header, and the code values mapped), for the
         workspace's sources: an export with the provider's own headers needs it."""
         from app.extracts import MappingProfile
 
-        mine = [m for m in getattr(self, "mappings", []) if name in (m.file, Path(str(m.file)).name)]
+        mine = [m for m in getattr(self, "mappings", []) if m.file in names or Path(str(m.file)).name in names]
         if not mine:
             return None
+        name = sorted(names)[0]
         headers = {h: t for m in mine for h, t in m.columns.items()}
         return MappingProfile(Path(name).stem, headers=headers, codes=MappingProfile.from_mappings(name, mine).codes)
+
+    def _restore_steps(self, ws: Any) -> None:
+        """The undo history as the workspace's stacks have it: each step done (or undone) with the
+        cells it changed (or the findings it accepted), so undo and redo go on where they stopped."""
+        done, undone = ws.undo_steps()
+        self.steps = []
+        for batch_id, label in [*done, *undone]:
+            edits = ws.batch_edits(batch_id)
+            if len(edits):
+                changes = [CellChange(t, int(p), f, o, n) for t, p, f, o, n in zip(
+                    edits["table_name"], edits["position"], edits["field"], edits["old_value"],
+                    edits["new_value"], strict=True)]
+                self.steps.append(Step("edit" if len(changes) == 1 else "bulk-replace", label,
+                                       str(edits["reason"].iat[0]), changes, batch_id=batch_id,
+                                       edit_ids=[int(i) for i in edits["id"]]))
+                continue
+            made = ws.batch_acceptances(batch_id)
+            rows = [{c: r[c] for c in ("rule", "severity", "table", "record", "provider", "file", "row",
+                                       "fields", "values", "message")} for _, r in made.iterrows()]
+            withdrawn = bool(len(made)) and bool(made["withdrawn"].iat[0])
+            self.steps.append(Step("withdraw" if withdrawn else "accept", label, "", [], batch_id=batch_id,
+                                   findings=rows, accept=not withdrawn))
+        self.restored = (list(range(len(done))), list(range(len(done), len(done) + len(undone))))
 
     def _commit_step(self, ws: Any, step: Step) -> None:
         """Append ``step`` to the workspace as one batch (grouped by table and field)."""
@@ -92,10 +135,9 @@ class WorkspaceIO:
         groups, order = [], []
         for (table, name), idx in by_field.items():
             pos = np.array([step.changes[i].pos for i in idx], dtype=np.int64)
-            mapped = pos if self._ws_pos is None or table not in self._ws_pos else self._ws_pos[table][pos]
             values = np.array([step.changes[i].new for i in idx], dtype=object)
             refs = (np.array([ref_ids.get((table, p, name)) for p in pos], dtype=object) if ref_ids else None)
-            groups.append((table, name, mapped, values, refs))
+            groups.append((table, name, pos, values, refs))
             order.extend(idx)
         kind = step.kind
         if kind in ("undo", "redo") and (ref is None or ref.batch_id is None):
@@ -107,6 +149,29 @@ class WorkspaceIO:
         for at, edit in zip(order, change.edits, strict=True):
             ids[at] = edit.id
         step.batch_id, step.edit_ids = change.batch_id, ids
+
+
+def _sources(raw: Tables, files: list[Path]) -> list[tuple[Path | list[Path], set[str]]]:
+    """Each opened path (a workbook, a CSV, or a folder of CSV files) with the ``_file`` names its rows carry."""
+    present = set().union(*(set(f[columns.SOURCE_FILE].astype(str)) for t in columns.TABLES
+                            if (f := raw.get(t)) is not None))
+    names = [p.name for p in files]
+    out, taken = [], set()
+    for p in files:
+        label = f"{p.parent.name}/{p.name}" if names.count(p.name) > 1 else p.name
+        if p.is_dir():
+            inside = sorted(f for f in p.iterdir() if f.is_file())
+            mine = {n for n in present if n in {f.name for f in inside} or n.startswith(f"{label}/")} - taken
+            used = [f for f in inside if f.name in mine or f"{label}/{f.name}" in mine] or inside
+            out.append((used, mine))
+        else:
+            mine = {label} & present - taken
+            out.append((p, mine))
+        taken |= mine
+    left = present - taken
+    if left:  # rows whose file could not be told apart: kept with the first path, never dropped
+        out[0] = (out[0][0], out[0][1] | left)
+    return [(source, mine) for source, mine in out if mine]
 
 
 def position_map(mine: pd.DataFrame, theirs: pd.DataFrame) -> np.ndarray:

@@ -24,8 +24,10 @@ def build(window) -> dict[str, QAction]:
         "open": _act(window, "&Open extracts...", window.choose_files, Key.Open, "Open provider extracts"),
         "open_profile": _act(window, "Open extracts with a mapping &profile...", window.open_with_profile),
         "open_workspace": _act(window, "Open &workspace...", window.choose_workspace),
-        "save_workspace": _act(window, "&Save as workspace...", window.save_workspace, Key.Save,
-                               "Keep the files, every edit and acceptance in one workspace file"),
+        "save_workspace": _act(window, "Save workspace &as...", window.save_workspace, Key.SaveAs,
+                               "Copy the workspace (the files, every edit and acceptance) where you choose "
+                               "and carry on there; every change is already saved as you make it"),
+        "save": _act(window, "&Save", window.say_saved, Key.Save, "Every change is already saved as you make it"),
         "demo": _act(window, "Open the &demo partnership", window.open_demo),
         "export_corrected": _act(window, "&Export corrected extract...", window.export_corrected,
                                  tip="The providers' extracts with every correction, as .xlsx or .csv"),
@@ -55,7 +57,7 @@ def build(window) -> dict[str, QAction]:
     a["redo"].setShortcut(Key.Redo)
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
-    file_menu.addActions([a["open"], a["open_profile"], a["open_workspace"], a["save_workspace"], a["demo"]])
+    file_menu.addActions([a["open"], a["open_profile"], a["open_workspace"], a["save"], a["save_workspace"], a["demo"]])
     window.recent_menu = QMenu("Open &recent", window)
     file_menu.addMenu(window.recent_menu)
     file_menu.addSeparator()

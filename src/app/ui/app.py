@@ -8,10 +8,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
 from app.ui.main_window import MainWindow
+from app.ui.opening import UNFINISHED, last_changed, recent_entries
+from app.workspace import SUFFIX as WORKSPACE_SUFFIX
 
 ICON = "treatment_returns.png"
 
@@ -37,18 +39,66 @@ def application() -> QApplication:
 
 
 def start(paths: Sequence[Path] = (), *, demo: bool = False) -> MainWindow:
-    """Show the window; open the given extracts, or the demo when asked or on the very first start."""
+    """Show the window; open the given extracts, or the demo when asked or on the very first start.
+
+    Otherwise offer the work left open when the app last stopped without closing (a crash), or else
+    the most recent workspace.
+    """
     application()
+    settings = QSettings()
+    unfinished = settings.value(UNFINISHED, "") or ""
     window = MainWindow()
     window.show()
-    settings = QSettings()
     first_start = not settings.value("app/started", False, type=bool)
     settings.setValue("app/started", True)
     if paths:
         QTimer.singleShot(0, lambda: window.open_files(list(paths)))
-    elif demo or first_start:
+    elif demo:
+        QTimer.singleShot(0, window.open_demo)
+    elif unfinished and Path(unfinished).is_file():
+        QTimer.singleShot(0, lambda: offer_reopen(window, Path(unfinished), unfinished=True))
+    elif (recent := recent_workspace()) is not None:
+        QTimer.singleShot(0, lambda: offer_reopen(window, recent, unfinished=False))
+    elif first_start:
         QTimer.singleShot(0, window.open_demo)
     return window
+
+
+def recent_workspace() -> Path | None:
+    """The most recently opened workspace that still exists."""
+    for entry in recent_entries():
+        path = Path(entry)
+        if "\n" not in entry and path.suffix == WORKSPACE_SUFFIX and path.is_file():
+            return path
+    return None
+
+
+def offer_reopen(window: MainWindow, path: Path, *, unfinished: bool) -> QMessageBox:
+    """Ask (without blocking) whether to reopen a workspace, saying when it was last changed."""
+    when = last_changed(path)
+    stamp = when.strftime("%d/%m/%Y at %H:%M") if when else "an unknown time"
+    if unfinished:
+        text = (f"Treatment Returns stopped last time without closing. Your work is safe: every change up to "
+                f"{stamp} is saved in {path.name}.\n\nReopen it now?")
+    else:
+        text = f"Reopen {path.name}? It was last changed on {stamp}."
+    box = QMessageBox(QMessageBox.Icon.Question, "Treatment Returns", text,
+                      QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close, window)
+    box.setObjectName("reopen-box")
+    box.button(QMessageBox.StandardButton.Open).setText("Reopen")
+    box.button(QMessageBox.StandardButton.Close).setText("Not now")
+    box.setDefaultButton(QMessageBox.StandardButton.Open)
+
+    def answered(button) -> None:
+        if box.standardButton(button) == QMessageBox.StandardButton.Open:
+            window.open_files([path])
+        elif unfinished:
+            QSettings().remove(UNFINISHED)  # asked once; the workspace stays in File > Open recent
+
+    box.buttonClicked.connect(answered)
+    box.open()
+    window.reopen_box = box
+    return box
 
 
 def main(paths: Sequence[Path] = (), *, demo: bool = False) -> int:

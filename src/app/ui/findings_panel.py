@@ -7,6 +7,7 @@ Double-click a finding to jump to its cell; accept the selected finding with a r
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -127,10 +128,15 @@ class FindingsPanel(QWidget):
         self.summary = QLabel()
         self.accept_button = QPushButton("Accept finding...")
         self.accept_button.clicked.connect(self.accept_selected)
+        self.withdraw_button = QPushButton("Withdraw acceptance")
+        self.withdraw_button.setToolTip("The selected accepted findings count as open again (one step: undo restores them)")
+        self.withdraw_button.clicked.connect(self.withdraw_selected)
+        #: How an acceptance is made: the window's undoable step (index, reason, accept) when shown in one.
+        self.push_acceptance: Callable[..., None] | None = None
         self.clear_button = QPushButton("Clear facets")
         self.clear_button.clicked.connect(self.clear_facets)
         buttons = QHBoxLayout()
-        for w in (self.summary, self.clear_button, self.accept_button):
+        for w in (self.summary, self.clear_button, self.withdraw_button, self.accept_button):
             buttons.addWidget(w)
         buttons.setStretch(0, 1)
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -263,5 +269,19 @@ class FindingsPanel(QWidget):
             self.accept(chosen, reason)
 
     def accept(self, index: int | list[int], reason: str) -> None:
-        self.session.accept(index, reason)
+        if self.push_acceptance is not None:
+            self.push_acceptance(index, reason, True)
+        else:
+            self.session.accept(index, reason)
+        self.accepted.emit()
+
+    def withdraw_selected(self) -> None:
+        """Withdraw the acceptance of the selected findings that are accepted (one undoable step)."""
+        chosen = [i for i in self.selected_findings() if bool(self.session.findings.at[i, "accepted"])]
+        if not chosen:
+            return
+        if self.push_acceptance is not None:
+            self.push_acceptance(chosen, "", False)
+        else:
+            self.session.withdraw(chosen)
         self.accepted.emit()

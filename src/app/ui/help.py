@@ -22,8 +22,11 @@ A final return needs every error fixed or accepted; a draft can always be made.<
 <li><b>Check performance</b> (Tools &gt; Performance dashboard): pick a period; click a figure to see
 the records behind it.</li>
 <li><b>Generate</b> the national return and the committee report (Tools &gt; Generate returns).</li>
-<li><b>Save as a workspace</b> (File &gt; Save as workspace) to keep the files, every change and
-acceptance in one file; from then on each change is saved as you make it.</li>
+<li><b>Nothing to save.</b> Opening extracts makes the partnership's workspace (in your data folder)
+and every change, acceptance and setting is saved in it the moment you make it. Close the app when
+you like: File &gt; Open recent brings the workspace back, with its undo history. If the app ever
+stops without closing, it offers your work back at the next start. File &gt; Save workspace as
+copies the workspace where you choose (a shared drive, say) and carries on there.</li>
 </ol>
 <h3>Keys</h3>
 <table cellpadding="3">

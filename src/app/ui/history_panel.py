@@ -1,7 +1,7 @@
 """The history dock: this session's undo steps (click one to go back to it) and the audit trail.
 
-The audit trail lists every change with its reason: from the workspace (who, when, old, new,
-undo and redo included) when one is open, else the changes made since the files were opened.
+The audit trail lists every change with its reason, from the workspace: who, when, old, new, undo
+and redo, acceptances and their withdrawal, and settings changes.
 """
 
 from __future__ import annotations
@@ -19,13 +19,14 @@ def audit_frame(session) -> pd.DataFrame:
     """The audit trail of a session, newest first, with ``AUDIT_COLUMNS``."""
     if session.workspace is not None:
         frame = session.workspace.history()
-    else:
+    else:  # a session loaded without a workspace (scripts and tests; the app always has one)
         rows = []
-        for change, reason in session.log:
-            table = session.table(change.table)
-            rows.append({"time": "not saved", "user": "", "field": change.field, "old": change.old,
-                         "new": change.new, "reason": reason, "kind": "edit",
-                         "record": "/".join(str(table.at[change.pos, k]) for k in ("provider_code", "episode_id"))})
+        for step in session.steps:
+            for change in step.changes:
+                table = session.table(change.table)
+                rows.append({"time": "not saved", "user": "", "field": change.field, "old": change.old,
+                             "new": change.new, "reason": step.reason, "kind": step.kind,
+                             "record": "/".join(str(table.at[change.pos, k]) for k in ("provider_code", "episode_id"))})
         frame = pd.DataFrame(rows, columns=[c for c, _ in AUDIT_COLUMNS])
     return frame.reindex(columns=[c for c, _ in AUDIT_COLUMNS]).iloc[::-1].reset_index(drop=True)
 

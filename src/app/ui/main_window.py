@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import shiboken6
@@ -25,14 +26,16 @@ from PySide6.QtWidgets import (
 
 from app.errors import InputError
 from app.session import CellChange, EditResult, Session
+from app.session.checking import describe_acceptance
 from app.ui import actions
-from app.ui.commands import EditCommand, describe
+from app.ui.commands import AcceptCommand, EditCommand, describe, restore
 from app.ui.exporting import Exporting
 from app.ui.findings_panel import FindingsPanel
 from app.ui.history_panel import HistoryDock
-from app.ui.opening import Opening
+from app.ui.opening import UNFINISHED, Opening
 from app.ui.records_view import RecordsView
 from app.ui.worker import JobRunner
+from rules.findings import FINDING_COLUMNS
 
 
 class MainWindow(Opening, Exporting, QMainWindow):
@@ -53,7 +56,6 @@ class MainWindow(Opening, Exporting, QMainWindow):
         self.history_dock = HistoryDock(self.undo_stack, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
         self.views: dict[str, RecordsView] = {}
-        self._discard = False  # the user chose to close without saving their changes
         self.actions_ = actions.build(self)
         self.session = session or make_session()
         self.set_session(self.session)
@@ -72,7 +74,7 @@ class MainWindow(Opening, Exporting, QMainWindow):
                 old.workspace.close()  # release its lock
         self.session = session
         session.listeners.append(self._on_edit)
-        self.undo_stack.clear()
+        restore(self.undo_stack, session)  # the workspace's undo history, where it was left
         # the old session's views are deleted now, not only taken out: a widget Qt still owns keeps
         # its session (all its tables) alive as long as the window, and the opening job then
         # freezes what is alive for the collector (``opening._settled``)
@@ -87,16 +89,32 @@ class MainWindow(Opening, Exporting, QMainWindow):
         self.panel = FindingsPanel(session, prepared=(prepared or {}).get("findings"))
         self.panel.jump.connect(self.go_to)
         self.panel.facet_changed.connect(self._facet)
-        self.panel.accepted.connect(self._findings_changed)
+        self.panel.push_acceptance = self.push_acceptance
         self.findings_dock.setWidget(self.panel)
         for widget in old_widgets:
             if widget is not None:
                 shiboken6.delete(widget)
         self.history_dock.show_session(session)
-        names = ", ".join(p.name for p in session.files)
-        self.setWindowTitle(f"Treatment Returns - {names}" if names else "Treatment Returns")
+        self._title()
         self.update_actions()
         self._status()
+        self._mark_open(session)
+
+    def say_saved(self) -> None:
+        """Ctrl+S out of habit: there is nothing to do, and the person is told so."""
+        ws = self.session.workspace
+        self.statusBar().showMessage(f"Every change is already saved in {Path(ws.path).name}" if ws is not None
+                                     else "Nothing is open yet")
+
+    def _title(self) -> None:
+        """The workspace's name, with the extracts it holds: "Treatment Returns - Anytown 2025-26 Q2 (a.xlsx, b.xlsx)"."""
+        ws, names = self.session.workspace, ", ".join(p.name for p in self.session.sources)
+        title = "Treatment Returns"
+        if ws is not None:
+            title += f" - {Path(ws.path).stem}" + (f" ({names})" if names else "")
+        elif self.session.files:
+            title += " - " + ", ".join(p.name for p in self.session.files)
+        self.setWindowTitle(title)
 
     def push(self, changes: list[CellChange], text: str = "", reason: str = "") -> None:
         """One undo step for these changes (applied now by the command's first redo)."""
@@ -105,8 +123,28 @@ class MainWindow(Opening, Exporting, QMainWindow):
         if command.error is not None:
             self.show_error(command.error)
 
+    def push_acceptance(self, index, reason: str, accept: bool = True) -> None:
+        """One undo step accepting findings (by index) with a reason, or withdrawing their acceptance."""
+        chosen = self.session.findings.loc[[index] if isinstance(index, int | np.integer) else list(index)]
+        if not accept:
+            chosen = chosen[chosen["accepted"].to_numpy(dtype=bool)]
+        if not reason.strip() and accept:
+            raise ValueError("an accepted finding needs a reason")
+        rows = chosen[list(FINDING_COLUMNS)].to_dict("records")
+        if not rows:
+            return
+        command = AcceptCommand(self.session, rows, reason.strip() or "acceptance withdrawn",
+                                describe_acceptance(rows, accept), accept=accept)
+        self.undo_stack.push(command)
+        if command.error is not None:
+            self.show_error(command.error)
+
     def _on_edit(self, result: EditResult) -> None:
         """Repaint what the edit changed: its cells, the rows whose findings came or went, the counts."""
+        if result.acceptances:
+            self._findings_changed()
+            self.history_dock.refresh()
+            return
         for view in self.views.values():
             view.model.update_cells(result.changes)
         if result.full:  # every finding was judged (and numbered) again
@@ -245,25 +283,6 @@ class MainWindow(Opening, Exporting, QMainWindow):
         dialog.show()
         return dialog
 
-    def _ask_to_save(self) -> None:
-        """Edits made without a workspace would be lost: offer to save them first."""
-        box = QMessageBox(QMessageBox.Icon.Question, "Treatment Returns",
-                          f"{len(self.session.log):,} changes are not saved in a workspace. Save them first?",
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                          | QMessageBox.StandardButton.Cancel, self)
-        box.setObjectName("save-box")
-
-        def answered(button) -> None:
-            choice = box.standardButton(button)
-            if choice == QMessageBox.StandardButton.Save:
-                self.save_workspace()
-            elif choice == QMessageBox.StandardButton.Discard:
-                self._discard = True
-                self.close()
-
-        box.buttonClicked.connect(answered)
-        box.open()
-
     # -- window state ---------------------------------------------------------------------------
     def _restore(self) -> None:
         settings = QSettings()
@@ -281,14 +300,12 @@ class MainWindow(Opening, Exporting, QMainWindow):
         self._fill_recent()
 
     def closeEvent(self, event) -> None:
-        if self.session.log and self.session.workspace is None and not self._discard:
-            event.ignore()  # asked without blocking; the answer closes the window (or not)
-            self._ask_to_save()
-            return
+        """Nothing to ask: every change is already in the workspace. The window forgets it was open."""
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         self.runner.wait()
         if self.session.workspace is not None:
             self.session.workspace.close()
+        settings.remove(UNFINISHED)
         super().closeEvent(event)

@@ -20,6 +20,9 @@ from app.ui.prepared import Ready
 from app.workspace import SUFFIX as WORKSPACE_SUFFIX
 
 MAX_RECENT = 8
+#: QSettings key holding the workspace open in a window until it is closed properly: still set at
+#: the next start means the app did not close (a crash, a kill, a power cut), so its work is offered back.
+UNFINISHED = "session/unfinished"
 EXTRACT_FILTER = "Extracts (*.xlsx *.xlsm *.csv);;Workspaces (*.trworkspace);;All files (*)"
 WORKSPACE_FILTER = "Workspaces (*.trworkspace)"
 
@@ -72,7 +75,10 @@ class Opening:
                     self.set_session(result.session, prepared=result.prepared)
                 else:
                     self.set_session(result)
-                self._remember(paths)
+                self._remember([Path(self.session.workspace.path)] if self.session.workspace is not None else paths)
+                if self.session.sources:
+                    self.statusBar().showMessage(
+                        f"Opened into {Path(self.session.workspace.path).name}: every change is saved as you make it")
                 return
             from app.ui.mapping_dialog import MappingDialog
             from app.ui.profiles_store import remember, saved_profiles
@@ -92,9 +98,11 @@ class Opening:
                 if opened is not None and same:  # the guesses were right
                     done(opened)
                 else:
+                    discard(opened)  # read with guesses the person changed: that workspace is not wanted
                     self.open_files(paths, profile=chosen)
 
             dialog.confirmed.connect(confirmed)
+            dialog.rejected.connect(lambda: discard(opened))
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its closures hold the opened session
             dialog.open()
             self.mapping_dialog = dialog
@@ -109,28 +117,41 @@ class Opening:
             self.open_files([Path(path)])
 
     def save_workspace(self, path: Path | None = None) -> None:
-        """Save what is open (files as imported, every edit, acceptances, settings) as a workspace."""
-        from app.workspace import default_path
-        from rules.periods import quarter_containing
-
+        """Save As: copy the open workspace where the person wants it and carry on there."""
         session = self.session
-        year = quarter_containing(session.raw.as_at or dt.date.today()).label.split()[0]
+        if session.workspace is None:
+            return
         if path is None:
-            default = default_path(session.settings.partnership_name, year)
-            chosen, _ = QFileDialog.getSaveFileName(self, "Save as workspace", str(default), WORKSPACE_FILTER)
+            folder = Path(QSettings().value("files/last_folder", str(Path.home())))
+            default = folder / Path(session.workspace.path).name
+            chosen, _ = QFileDialog.getSaveFileName(self, "Save workspace as", str(default), WORKSPACE_FILTER,
+                                                    options=QFileDialog.Option.DontConfirmOverwrite)
             if not chosen:
                 return
             path = Path(chosen).with_suffix(WORKSPACE_SUFFIX)
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(path)
+        if path.exists() and path.resolve() != Path(session.workspace.path).resolve():
+            self.show_error(InputError("a file with this name already exists; choose another name", file=str(path)))
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
 
         def done(_result) -> None:
-            self._remember([Path(path)])
-            self.setWindowTitle(f"Treatment Returns - {Path(path).name}")
-            self.statusBar().showMessage(f"Saved {Path(path).name}: every change from now on is saved as you make it")
+            self._remember([path])
+            self._mark_open(session)
+            self._title()
+            self.statusBar().showMessage(f"Saved as {path.name}: every change from now on is saved there as you make it")
             self.update_actions()
 
-        self.runner.run("Saving the workspace", lambda progress: session.save_workspace(Path(path), year=year),
-                        done, self.show_error, lock=self.set_busy)
+        self.runner.run("Saving the workspace", lambda progress: session.save_as(path), done, self.show_error,
+                        lock=self.set_busy)
+
+    def _mark_open(self, session: Session) -> None:
+        """Note which workspace is open until the window closes properly (see ``UNFINISHED``)."""
+        settings = QSettings()
+        if session.workspace is not None:
+            settings.setValue(UNFINISHED, str(session.workspace.path))
+        else:
+            settings.remove(UNFINISHED)
 
     def open_with_profile(self) -> None:
         """Open extracts with a saved mapping profile (a provider's headers and codes, from last quarter)."""
@@ -183,6 +204,25 @@ class Opening:
         if paths:
             self.open_files(paths)
             event.acceptProposedAction()
+
+
+def discard(session: Session | None) -> None:
+    """Close and delete the workspace of extracts opened and then not taken (nothing was done in it)."""
+    ws = getattr(session, "workspace", None)
+    if ws is None:
+        return
+    path = Path(ws.path)
+    ws.close()
+    session.workspace = None
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+
+
+def last_changed(path: Path) -> dt.datetime | None:
+    """When a workspace file was last written (its write-ahead log included), read without opening it
+    (another window may hold it), in local time."""
+    times = [p.stat().st_mtime for p in (path, path.with_name(path.name + "-wal")) if p.is_file()]
+    return dt.datetime.fromtimestamp(max(times)) if times else None
 
 
 def ready(session: Session) -> Ready:

@@ -34,16 +34,24 @@ SUFFIX = ".trworkspace"
 
 
 def default_folder() -> Path:
-    """Where workspaces are saved unless the user picks another folder."""
-    from platformdirs import user_documents_dir
+    """Where the app keeps the workspaces it makes: the user's data folder (never the extracts' folder,
+    which may be a shared drive, and never only memory)."""
+    from platformdirs import user_data_dir
 
-    return Path(user_documents_dir()) / "Treatment Returns"
+    return Path(user_data_dir("Treatment Returns", appauthor=False)) / "Workspaces"
 
 
-def default_path(partnership: str, year: str) -> Path:
-    """The default file for a partnership and year, e.g. ``.../Treatment Returns/Anytown 2025-26.trworkspace``."""
+def default_path(partnership: str, period: str, folder: Path | None = None) -> Path:
+    """A new file for a partnership and period, e.g. ``.../Workspaces/Anytown 2025-26 Q2.trworkspace``;
+    ``Anytown 2025-26 Q2 (2).trworkspace`` and so on when that name is taken."""
     safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in partnership).strip() or "Partnership"
-    return default_folder() / f"{safe} {year}{SUFFIX}"
+    folder = default_folder() if folder is None else Path(folder)
+    stem = f"{safe} {period}".strip()
+    path, n = folder / f"{stem}{SUFFIX}", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem} ({n}){SUFFIX}"
+    return path
 
 
 __all__ = ["Change", "Edit", "ImportResult", "RowLocator", "Workspace", "WorkspaceError", "WorkspaceLocked",

@@ -27,30 +27,54 @@ def _tuple(value: Any) -> tuple[str, ...]:
     return ("" if value is None else str(value),)
 
 
-def accept(conn: sqlite3.Connection, finding: Mapping[str, Any] | pd.Series, reason: str) -> int:
+def accept(conn: sqlite3.Connection, finding: Mapping[str, Any] | pd.Series, reason: str,
+           batch_id: int | None = None, time: str | None = None) -> int:
     if not str(reason).strip():
         raise ValueError("an accepted finding needs a reason")
     row = finding.get("row")
     cur = conn.execute(
         "INSERT INTO accepted (rule, severity, table_name, record, provider, file, row, fields_json, "
-        "values_json, message, reason, user, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "values_json, message, reason, user, time, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (str(finding["rule"]), str(finding.get("severity", "")), str(finding["table"]), str(finding["record"]),
          str(finding.get("provider", "")), str(finding.get("file", "")),
          None if row is None or pd.isna(row) else int(row),
          json.dumps(_tuple(finding["fields"])), json.dumps(_tuple(finding["values"])),
-         str(finding.get("message", "")), reason, user_name(), now()))
+         str(finding.get("message", "")), reason, user_name(), time or now(), batch_id))
     return int(cur.lastrowid)
 
 
-def withdraw(conn: sqlite3.Connection, accepted_id: int, reason: str) -> None:
+def withdraw(conn: sqlite3.Connection, accepted_id: int, reason: str, batch_id: int | None = None,
+             time: str | None = None) -> None:
     row = conn.execute("SELECT rule, severity, table_name, record, provider, file, row, fields_json, "
                        "values_json, message FROM accepted WHERE id = ? AND withdraws IS NULL",
                        (accepted_id,)).fetchone()
     if row is None:
         raise KeyError(f"no acceptance {accepted_id}")
     conn.execute("INSERT INTO accepted (rule, severity, table_name, record, provider, file, row, fields_json, "
-                 "values_json, message, reason, user, time, withdraws) VALUES "
-                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*row, reason, user_name(), now(), accepted_id))
+                 "values_json, message, reason, user, time, withdraws, batch_id) VALUES "
+                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 (*row, reason, user_name(), time or now(), accepted_id, batch_id))
+
+
+def live_ids(conn: sqlite3.Connection, findings: list[Mapping[str, Any]]) -> list[int]:
+    """The ids of the acceptances in force that match these findings (to withdraw them)."""
+    live = accepted(conn)
+    wanted = set(_keys(pd.DataFrame(findings))) if findings else set()
+    return [int(i) for i, k in zip(live["id"], _keys(live), strict=True) if k in wanted] if len(live) else []
+
+
+def trail(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every acceptance and withdrawal as audit-trail rows (``edits.history_frame`` columns)."""
+    rows = conn.execute(
+        "SELECT a.id, a.time, a.user, CASE WHEN a.withdraws IS NULL THEN 'accept' ELSE 'withdraw' END, "
+        "a.batch_id, b.kind, b.description, a.table_name, a.record, a.file, a.row, a.rule, a.reason "
+        "FROM accepted a LEFT JOIN batches b ON b.id = a.batch_id ORDER BY a.id").fetchall()
+    frame = pd.DataFrame.from_records(rows, columns=[
+        "accepted_id", "time", "user", "kind", "batch_id", "step", "step_description", "table", "record",
+        "file", "row", "field", "reason"])
+    accepting = frame["kind"] == "accept"
+    return frame.assign(row_key=frame["record"], old=accepting.map({True: "open", False: "accepted"}),
+                        new=accepting.map({True: "accepted", False: "open"}))
 
 
 def accepted(conn: sqlite3.Connection) -> pd.DataFrame:

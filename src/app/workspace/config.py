@@ -43,3 +43,28 @@ def profiles(conn: sqlite3.Connection) -> dict[str, dict]:
     for name, text in conn.execute("SELECT name, profile_json FROM profiles ORDER BY id"):
         out[name] = json.loads(text)
     return dict(sorted(out.items()))
+
+
+def trail(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Each setting a change altered, and each change of the rule catalogue, as audit-trail rows."""
+    out: list[dict[str, Any]] = []
+    before: dict[str, dict[str, Any]] = {"settings": Settings().to_dict(), "catalogue": {}}
+    for kind, value, user, time in conn.execute("SELECT kind, value, user, time FROM settings_log ORDER BY id"):
+        base = {"time": time, "user": user, "kind": "settings", "step": "settings", "table": "", "record": "",
+                "row_key": "", "reason": ""}
+        if kind == "catalogue":
+            out.append({**base, "step_description": "Rule settings changed", "field": "rule catalogue",
+                        "old": "", "new": "changed" if value else "the product's rules"})
+            continue
+        now_ = json.loads(value)
+        for name in sorted(set(now_) | set(before["settings"])):
+            old, new = before["settings"].get(name), now_.get(name)
+            if old != new:
+                out.append({**base, "step_description": "Settings changed", "field": name,
+                            "old": _shown(old), "new": _shown(new)})
+        before["settings"] = now_
+    return out
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else value if isinstance(value, str) else json.dumps(value, sort_keys=True)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-#: Batch kinds that are undoable steps.
-ACTIONS = ("edit", "bulk-replace", "bulk-fill")
+#: Batch kinds that are undoable steps (accept and withdraw change acceptances, not cells).
+ACTIONS = ("edit", "bulk-replace", "bulk-fill", "accept", "withdraw")
 
 EDIT_COLUMNS = ("id", "batch_id", "kind", "ref_edit", "table_name", "source_id", "seq", "row", "file",
                 "record", "row_key", "field", "old_value", "new_value", "reason", "user", "time")

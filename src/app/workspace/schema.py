@@ -20,7 +20,7 @@ _V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE batches (
     id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL,            -- edit | bulk-replace | bulk-fill | undo | redo | import
+    kind TEXT NOT NULL,            -- edit | bulk-replace | bulk-fill | accept | withdraw | undo | redo | import
     ref_batch INTEGER REFERENCES batches(id),
     description TEXT NOT NULL,
     reason TEXT NOT NULL,
@@ -123,8 +123,12 @@ def _append_only_triggers() -> str:
     return "\n".join(parts)
 
 
+#: Version 2: an acceptance or withdrawal names the step (batch) it was made in, so accepting is
+#: one undoable step of the History like an edit.
+_V2 = "ALTER TABLE accepted ADD COLUMN batch_id INTEGER REFERENCES batches(id);"
+
 #: MIGRATIONS[i] brings a file from schema version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1 + _append_only_triggers(),)
+MIGRATIONS: tuple[str, ...] = (_V1 + _append_only_triggers(), _V2)
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

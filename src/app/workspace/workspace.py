@@ -21,6 +21,7 @@ from app.workspace.edits import (
     UndoStacks,
     effective_edits,
     history_frame,
+    insert_batch,
     now,
     read_edits,
     user_name,
@@ -81,6 +82,14 @@ class Workspace:
         finally:
             target.close()
         return Path(path)
+
+    def save_as(self, path: str | Path) -> Workspace:
+        """Copy this workspace to ``path`` and carry on in the copy (this one is closed): Save As."""
+        self.save_copy(path)
+        copy = Workspace.open(path)
+        copy._working = self._working  # the same rows and edits: no need to build them again
+        self.close()
+        return copy
 
     def close(self) -> None:
         """Release the file and its lock. Everything is already saved."""
@@ -165,6 +174,13 @@ class Workspace:
         return Tables(episodes=frames["episodes"] if frames["episodes"] is not None
                       else pd.DataFrame(columns=[*column_names("episodes"), *SOURCE_COLUMNS]),
                       modalities=frames["modalities"], tops=frames["tops"], as_at=self.as_at, files=files)
+
+    def working_tables(self) -> Tables:
+        """The working RAW tables themselves, not copies: every step committed through this workspace
+        changes them, so a caller holding them (the app's session) needs no copy of its own."""
+        working = self.working()
+        return Tables(**{t: working.frames.get(t) for t in ("episodes", "modalities", "tops")},
+                      as_at=self.as_at, files=list(self.sources()["file_name"]))
 
     @property
     def as_at(self) -> dt.date | None:
@@ -270,17 +286,69 @@ class Workspace:
 
     def history(self, *, record: str | None = None, table: str | None = None,
                 field: str | None = None) -> pd.DataFrame:
-        """The audit trail: every edit (including undo, redo, carried and orphaned ones)."""
-        conditions, params = [], []
-        for column, value in (("record", record), ("table_name", table), ("field", field)):
-            if value is not None:
-                conditions.append(f"{column} = ?")
-                params.append(value)
-        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        """The audit trail in the order things were done: every edit (undo, redo, carried and
+        orphaned ones included), every acceptance and withdrawal, and every settings change."""
         with self._store.lock:
-            edits = read_edits(self._store.conn, where, tuple(params))
+            edits = read_edits(self._store.conn)
             batches = pd.read_sql_query("SELECT id, kind, description FROM batches", self._store.conn)
-        return history_frame(edits, batches)
+            others = pd.concat([_accepted.trail(self._store.conn),
+                                pd.DataFrame(_config.trail(self._store.conn))], ignore_index=True)
+        frame = history_frame(edits, batches)
+        if len(others):
+            frame = pd.concat([frame, others.reindex(columns=frame.columns)], ignore_index=True)
+            frame = frame.sort_values(["time", "batch_id"], kind="stable", na_position="last").reset_index(drop=True)
+        for column, value in (("record", record), ("table", table), ("field", field)):
+            if value is not None:
+                frame = frame[frame[column] == value]
+        return frame.reset_index(drop=True)
+
+    def undo_steps(self) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+        """What undo and redo would walk through, as (batch id, what the step did) pairs, oldest
+        first: the steps done (the last is undone first) and those undone (the last is redone first).
+
+        A redone step is named as the step it redoes, so the History reads the same after reopening.
+        """
+        with self._store.lock:
+            rows = {int(i): (k, r, d) for i, k, r, d in
+                    self._store.query("SELECT id, kind, ref_batch, description FROM batches")}
+
+        def label(batch_id: int) -> str:
+            kind, ref, description = rows[batch_id]
+            while kind == "redo" and ref is not None and ref in rows:
+                kind, ref, description = rows[ref]
+            return description
+
+        return ([(b, label(b)) for b in self._stacks.done], [(b, label(b)) for b in self._stacks.undone])
+
+    def batch_edits(self, batch_id: int) -> pd.DataFrame:
+        """The edits of one step, with each row's current working ``position``."""
+        with self._store.lock:
+            edits = read_edits(self._store.conn, "WHERE batch_id = ?", (batch_id,))
+        working = self.working()
+        edits["position"] = [working.starts[t].get(s, -1) + q if s in working.starts[t] else -1
+                             for t, s, q in zip(edits["table_name"], edits["source_id"], edits["seq"], strict=True)]
+        return edits
+
+    def batch_acceptances(self, batch_id: int) -> pd.DataFrame:
+        """The acceptances (``withdraws`` empty) and withdrawals one step made, as findings rows."""
+        with self._store.lock:
+            rows = self._store.query(
+                "SELECT rule, severity, table_name, record, provider, file, row, fields_json, values_json, "
+                "message, withdraws IS NOT NULL FROM accepted WHERE batch_id = ? ORDER BY id", (batch_id,))
+        frame = pd.DataFrame.from_records(rows, columns=["rule", "severity", "table", "record", "provider", "file",
+                                                         "row", "fields", "values", "message", "withdrawn"])
+        frame["fields"] = [tuple(json.loads(t)) for t in frame["fields"]]
+        frame["values"] = [tuple(json.loads(t)) for t in frame["values"]]
+        frame["withdrawn"] = frame["withdrawn"].astype(bool)
+        return frame
+
+    @property
+    def last_changed(self) -> dt.datetime | None:
+        """When anything was last saved in this workspace (UTC), or None for an empty one."""
+        times = [t for (t,) in self._store.query(
+            "SELECT max(time) FROM batches UNION ALL SELECT max(time) FROM accepted "
+            "UNION ALL SELECT max(time) FROM settings_log") if t]
+        return dt.datetime.fromisoformat(max(times)) if times else None
 
     # -- accepted findings, settings, profiles, snapshots, export --------------------------
     def accept(self, finding_row: Mapping[str, Any] | pd.Series, reason: str) -> int:
@@ -291,6 +359,26 @@ class Workspace:
     def withdraw_acceptance(self, accepted_id: int, reason: str = "") -> None:
         with self._store.transaction() as conn:
             _accepted.withdraw(conn, accepted_id, reason)
+
+    def acceptance_step(self, findings: list[Mapping[str, Any]], reason: str, *, accept: bool, kind: str,
+                        description: str, ref_batch: int | None = None) -> int:
+        """Accept (or withdraw the acceptances of) findings as ONE undoable step; returns its batch id.
+
+        ``kind``: ``accept``/``withdraw`` for the user's own step, ``undo``/``redo`` (with
+        ``ref_batch``) when undo or redo puts an acceptance back or takes it away.
+        """
+        user, time = user_name(), now()
+        with self._store.transaction() as conn:
+            batch_id = insert_batch(conn, kind=kind, description=description, reason=reason,
+                                    ref_batch=ref_batch, user=user, time=time)
+            if accept:
+                for finding in findings:
+                    _accepted.accept(conn, finding, reason, batch_id, time)
+            else:
+                for accepted_id in _accepted.live_ids(conn, list(findings)):
+                    _accepted.withdraw(conn, accepted_id, reason, batch_id, time)
+        self._stacks.record(kind, batch_id)
+        return batch_id
 
     def accepted(self) -> pd.DataFrame:
         """Acceptances in force (withdrawn ones left out)."""
