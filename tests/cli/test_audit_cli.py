@@ -319,9 +319,6 @@ def test_no_workspace_given_is_a_usage_error(capsys: pytest.CaptureFixture[str])
     assert "--workspace" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(reason="a step's description can quote an identifying value (Workspace.bulk_replace: "
-                          "\"Replace 'old' in postcode ...\"; the app's typed-cell steps: \"postcode = new\") and "
-                          "app.workspace.export.export_audit withholds only old and new", strict=True)
 def test_a_step_description_does_not_give_away_a_withheld_value(built: Built, tmp_path: Path,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "copy.trworkspace"

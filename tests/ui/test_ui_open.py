@@ -128,7 +128,7 @@ def test_dropping_files_on_the_window_opens_them(window, qtbot, extracts) -> Non
     before = window.session
     window.dropEvent(event)
     qtbot.waitUntil(lambda: window.session is not before, timeout=30000)
-    assert window.session.files == list(extracts)
+    assert window.session.sources == list(extracts)
 
 
 def test_a_job_that_reads_the_session_blocks_edits_but_not_its_cancel_button(window, qtbot) -> None:
@@ -223,10 +223,10 @@ def test_opening_another_partnership_frees_the_previous_one(window, qtbot, extra
     import weakref
 
     window.open_files(extracts)
-    qtbot.waitUntil(lambda: len(window.session.files) == len(extracts), timeout=30000)
+    qtbot.waitUntil(lambda: len(window.session.sources) == len(extracts), timeout=30000)
     first = weakref.ref(window.session)
     window.open_files(extracts[:1])
-    qtbot.waitUntil(lambda: len(window.session.files) == 1, timeout=30000)
+    qtbot.waitUntil(lambda: len(window.session.sources) == 1, timeout=30000)
     qtbot.wait(50)                                      # Qt deletes the finished job on the next turn
     gc.collect()
     assert first() is None                              # no old view or job keeps its tables alive

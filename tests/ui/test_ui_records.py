@@ -218,17 +218,6 @@ def test_replace_dialog_fixes_the_shown_rows_with_a_reason(window) -> None:
     assert {step.reason for step in session.steps} == {"provider recoded"}
 
 
-def test_closing_with_unsaved_changes_asks_first(window) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
-    window.push([window.session.change_for("episodes", 0, "client_ref", "NEW")])
-    window.close()
-    box = window.findChild(QMessageBox, "save-box")
-    assert window.isVisible() and box.isVisible() and "1 changes" in box.text()
-    box.button(QMessageBox.StandardButton.Discard).click()
-    assert not window.isVisible()
-
-
 def test_dates_sort_as_dates_whatever_way_they_were_written() -> None:
     from ui_data import small_raw
 

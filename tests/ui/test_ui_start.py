@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
 
 from app import session as session_module
 from app.ui.app import application, start
@@ -18,16 +19,21 @@ def test_first_start_opens_the_demo_then_not_again(qtbot, monkeypatch, tmp_path)
     QSettings().remove("app/started")
     window = start()
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: bool(window.session.files), timeout=60000)
-    assert [p.name for p in window.session.files] == ["N9001_extract.xlsx", "N9002_extract.xlsx",
-                                                      "N9003_extract.xlsx"]
+    qtbot.waitUntil(lambda: bool(window.session.sources), timeout=60000)
+    assert [p.name for p in window.session.sources] == ["N9001_extract.xlsx", "N9002_extract.xlsx",
+                                                        "N9003_extract.xlsx"]
     assert (tmp_path / "cache").exists()
     assert window.session.counts()["warning"] > 0
     window.runner.wait()
-    again = start()
+    window.close()
+    again = start()   # not the demo again: the workspace it made is offered back instead
     qtbot.addWidget(again)
-    qtbot.wait(300)
+    qtbot.waitUntil(lambda: again.findChild(QMessageBox, "reopen-box") is not None, timeout=5000)
+    box = again.findChild(QMessageBox, "reopen-box")
+    assert "Partnership 2025-26 Q2.trworkspace" in box.text() and "last changed" in box.text()
     assert again.session.files == [] and not again.runner.busy()
+    box.button(QMessageBox.StandardButton.Close).click()
+    again.close()
 
 
 def test_window_size_and_docks_are_remembered(qtbot) -> None:

@@ -153,6 +153,9 @@ def export_audit(ws: Workspace, path: Path, *, identifiers: bool = False) -> Pat
         for column in ("old", "new"):
             if column in history.columns:
                 history[column] = history[column].astype(object).where(~secret | history[column].isna(), WITHHELD)
+        # a step's own words can quote the value typed ("postcode = ZZ9 9ZZ"): said without it
+        history["step_description"] = history["step_description"].astype(object).where(
+            ~secret, history["step"].astype(str) + " of " + history["field"].astype(str) + " " + WITHHELD)
         if len(accepted):
             accepted = redact(accepted)
     if path.suffix.lower() == ".csv":

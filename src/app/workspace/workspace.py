@@ -300,7 +300,8 @@ class Workspace:
         for column, value in (("record", record), ("table", table), ("field", field)):
             if value is not None:
                 frame = frame[frame[column] == value]
-        return frame.reset_index(drop=True)
+        whole = {c: "Int64" for c in ("id", "ref_edit", "batch_id", "row", "source_id", "seq")}
+        return frame.astype(whole).reset_index(drop=True)  # ids stay whole numbers beside blank ones
 
     def undo_steps(self) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
         """What undo and redo would walk through, as (batch id, what the step did) pairs, oldest
