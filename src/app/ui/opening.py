@@ -152,6 +152,7 @@ class Opening:
             settings.setValue(UNFINISHED, str(session.workspace.path))
         else:
             settings.remove(UNFINISHED)
+        settings.sync()  # on disk now: a crash must not take the note with it
 
     def open_with_profile(self) -> None:
         """Open extracts with a saved mapping profile (a provider's headers and codes, from last quarter)."""
@@ -184,6 +185,7 @@ class Opening:
         recent = [r for r in recent_entries() if r != key]
         settings.setValue("files/recent", [key, *recent][:MAX_RECENT])
         settings.setValue("files/last_folder", str(paths[0].parent))
+        settings.sync()
         self._fill_recent()
 
     def _fill_recent(self) -> None:

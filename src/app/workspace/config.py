@@ -9,13 +9,17 @@ import json
 import sqlite3
 from typing import Any
 
-from app.workspace.edits import now, user_name
+from app.workspace.edits import insert_batch, now, user_name
 from rules.settings import Settings
 
 
 def log(conn: sqlite3.Connection, kind: str, value: str) -> None:
-    conn.execute("INSERT INTO settings_log (kind, value, user, time) VALUES (?, ?, ?, ?)",
-                 (kind, value, user_name(), now()))
+    """Append a settings (or catalogue) change as its own step of the trail (not an undoable one)."""
+    user, time = user_name(), now()
+    batch_id = insert_batch(conn, kind="settings", description="Settings changed" if kind == "settings"
+                            else "Rule settings changed", reason="", user=user, time=time)
+    conn.execute("INSERT INTO settings_log (kind, value, user, time, batch_id) VALUES (?, ?, ?, ?, ?)",
+                 (kind, value, user, time, batch_id))
 
 
 def latest(conn: sqlite3.Connection, kind: str) -> str | None:
@@ -49,9 +53,10 @@ def trail(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """Each setting a change altered, and each change of the rule catalogue, as audit-trail rows."""
     out: list[dict[str, Any]] = []
     before: dict[str, dict[str, Any]] = {"settings": Settings().to_dict(), "catalogue": {}}
-    for kind, value, user, time in conn.execute("SELECT kind, value, user, time FROM settings_log ORDER BY id"):
+    for kind, value, user, time, batch_id in conn.execute(
+            "SELECT kind, value, user, time, batch_id FROM settings_log ORDER BY id"):
         base = {"time": time, "user": user, "kind": "settings", "step": "settings", "table": "", "record": "",
-                "row_key": "", "reason": ""}
+                "row_key": "", "reason": "", "batch_id": batch_id}
         if kind == "catalogue":
             out.append({**base, "step_description": "Rule settings changed", "field": "rule catalogue",
                         "old": "", "new": "changed" if value else "the product's rules"})

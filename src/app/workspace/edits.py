@@ -151,7 +151,7 @@ class UndoStacks:
         elif kind == "redo" and self.undone:
             self.undone.pop()
             self.done.append(batch_id)
-        elif kind == "import":
+        elif kind == "import":  # ("settings" steps are in the trail but not undoable)
             self.done.clear()
             self.undone.clear()
 

@@ -123,9 +123,13 @@ def _append_only_triggers() -> str:
     return "\n".join(parts)
 
 
-#: Version 2: an acceptance or withdrawal names the step (batch) it was made in, so accepting is
-#: one undoable step of the History like an edit.
-_V2 = "ALTER TABLE accepted ADD COLUMN batch_id INTEGER REFERENCES batches(id);"
+#: Version 2: an acceptance, a withdrawal or a settings change names the step (batch) it was made
+#: in, so accepting is one undoable step of the History like an edit, and the audit trail keeps the
+#: order things were done in.
+_V2 = """
+ALTER TABLE accepted ADD COLUMN batch_id INTEGER REFERENCES batches(id);
+ALTER TABLE settings_log ADD COLUMN batch_id INTEGER REFERENCES batches(id);
+"""
 
 #: MIGRATIONS[i] brings a file from schema version i to i + 1.
 MIGRATIONS: tuple[str, ...] = (_V1 + _append_only_triggers(), _V2)
