@@ -25,6 +25,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# the workspace the app makes on opening goes to a scratch data folder, not the user's
+os.environ["XDG_DATA_HOME"] = __import__("tempfile").mkdtemp(prefix="bench-ui-data-")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _harness import OUT  # noqa: E402
 from bench_validate import make_partnership  # noqa: E402

@@ -40,7 +40,8 @@ def main(out: Path, extracts: Path | None = None) -> int:
     from app.ui.opening import cache_dir
 
     session = Session()
-    session.open_files(sorted(extracts.glob("*.xlsx")) if extracts else demo_files(cache_dir() / "demo"))
+    session.open_files(sorted(extracts.glob("*.xlsx")) if extracts else demo_files(cache_dir() / "demo"),
+                       workspace_path=Path(tempfile.mkdtemp()) / "Screenshots.trworkspace")
     window = MainWindow(session)
     window.resize(1400, 900)
     view = window.views["episodes"]
