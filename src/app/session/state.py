@@ -90,9 +90,11 @@ class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
             self.load(shared, files=[ws.path], typed=typed, schema_findings=opened.findings, progress=progress)
             self.mappings = mappings
             self.sources = files
-        except BaseException:
+        except BaseException:  # cancelled or failed: no half-made workspace is left behind
             ws.close()
             self.workspace = None
+            for leftover in (ws.path, ws.path.with_name(ws.path.name + "-wal"), ws.path.with_name(ws.path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
             raise
         return opened
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog
 
 from app.errors import InputError
-from app.session import Session
+from app.session import RulesValidator, Session
 from app.ui.prepared import Ready
 from app.workspace import SUFFIX as WORKSPACE_SUFFIX
 
@@ -45,6 +45,10 @@ class Opening:
         """
         paths = [Path(p) for p in paths]
         session = self.make_session()
+        if self.session.workspace is not None and isinstance(self.session.validator, RulesValidator):
+            # the partnership's name, thresholds and rules carry on into the next workspace
+            session.settings = self.session.settings
+            session.validator = RulesValidator(session.settings, self.session.catalogue)
         current = self.session.workspace
         if current is not None and len(paths) == 1 and paths[0].resolve() == Path(current.path).resolve():
             current.close()  # opening the same workspace again: it reads what was saved
