@@ -59,12 +59,13 @@ def import_source(ws: Workspace, raw: Tables, *, file_path: Path | list[Path],
     file_name = ", ".join(p.name for p in paths)
     provider = provider_of(raw.episodes)
     blobs = {t: encode(raw.get(t), t) for t in TABLES if raw.get(t) is not None}
-    new_frames = {t: decode(b) for t, b in blobs.items()}
+    n_rows = {t: len(raw.get(t)) for t in blobs}
     sources = ws.sources()
     same = sources[(sources["provider_code"] == provider) & (provider != "")]
     replaced = int(same["id"].iloc[-1]) if len(same) else None
     user, time = user_name(), now()
-    carry_rows, orphan_rows = (_carry(ws, replaced, new_frames) if replaced is not None
+    # the new rows as stored are read back only when edits may carry over onto them
+    carry_rows, orphan_rows = (_carry(ws, replaced, {t: decode(b) for t, b in blobs.items()}) if replaced is not None
                                else (pd.DataFrame(), pd.DataFrame()))
     store = ws._store
     with store.transaction() as conn:
@@ -79,7 +80,7 @@ def import_source(ws: Workspace, raw: Tables, *, file_path: Path | list[Path],
         source_id = int(cur.lastrowid)
         conn.executemany("INSERT INTO source_tables (source_id, table_name, n_rows, format, data) "
                          "VALUES (?, ?, ?, ?, ?)",
-                         [(source_id, t, len(new_frames[t]), FORMAT, b) for t, b in blobs.items()])
+                         [(source_id, t, n_rows[t], FORMAT, b) for t, b in blobs.items()])
         carried, orphaned = [], []
         for rows, out in ((carry_rows, carried), (orphan_rows, orphaned)):
             if len(rows):
@@ -88,7 +89,7 @@ def import_source(ws: Workspace, raw: Tables, *, file_path: Path | list[Path],
                 rows = rows.assign(batch_id=batch_id, user=user, time=time)
                 rows["id"] = insert_edits(conn, rows)
                 out.extend(to_edits(rows))
-    return ImportResult(source_id, batch_id, provider, file_name, {t: len(f) for t, f in new_frames.items()},
+    return ImportResult(source_id, batch_id, provider, file_name, n_rows,
                         replaced, carried, orphaned)
 
 
