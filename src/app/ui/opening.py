@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog
 
 from app.errors import InputError
@@ -79,10 +79,18 @@ class Opening:
                     self.set_session(result.session, prepared=result.prepared)
                 else:
                     self.set_session(result)
-                self._remember([Path(self.session.workspace.path)] if self.session.workspace is not None else paths)
-                if self.session.sources:
-                    self.statusBar().showMessage(
-                        f"Opened into {Path(self.session.workspace.path).name}: every change is saved as you make it")
+                ws = self.session.workspace
+                self._remember([Path(ws.path)] if ws is not None else paths)
+                if ws is None:
+                    return
+                name = Path(ws.path).name
+                if paths[0].suffix == WORKSPACE_SUFFIX:
+                    steps = self.undo_stack.index()
+                    self.statusBar().showMessage(f"Reopened {name}" + (
+                        f": {steps:,} step{'s' if steps != 1 else ''} can be undone" if steps else ""))
+                else:
+                    self.statusBar().showMessage(f"Opened into {name}: every change is saved as you make it")
+                QTimer.singleShot(8000, self, self._status)  # then the open findings again
                 return
             from app.ui.mapping_dialog import MappingDialog
             from app.ui.profiles_store import remember, saved_profiles
