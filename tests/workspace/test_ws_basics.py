@@ -173,3 +173,24 @@ def test_create_refuses_an_existing_file_and_open_refuses_other_files(tmp_path):
     conn.close()
     with pytest.raises(WorkspaceError, match="not a Treatment Returns workspace"):
         Workspace.open(other)
+
+
+def test_accepting_is_a_step_that_undo_withdraws_and_redo_accepts_again(tmp_path) -> None:
+    from app.workspace import Workspace
+
+    finding = {"rule": "triage-within-6-weeks", "severity": "warning", "table": "episodes",
+               "record": "N9001/E1", "provider": "N9001", "file": "a.xlsx", "row": 2,
+               "fields": ("triage_date",), "values": ("2025-06-01",), "message": "late"}
+    with Workspace.create(tmp_path / "w.trworkspace", partnership="P", year="2025-26") as ws:
+        ws.acceptance_step([finding], "in hospital", accept=True, kind="accept", description="Accept it")
+        assert len(ws.accepted()) == 1 and ws.undo_text == "Accept it"
+        ws.undo()
+        assert ws.accepted().empty and ws.can_redo
+        ws.redo()
+        assert len(ws.accepted()) == 1 and not ws.can_redo
+        trail = ws.history()
+        assert list(trail["kind"]) == ["accept", "withdraw", "accept"]
+        assert list(trail["step"]) == ["accept", "undo", "redo"] and list(trail["new"]) == ["accepted", "open", "accepted"]
+    with Workspace.open(tmp_path / "w.trworkspace") as again:   # the stacks are read back from the file
+        done, undone = again.undo_steps()
+        assert [label for _, label in done] == ["Accept it"] and undone == []

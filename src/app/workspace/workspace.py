@@ -281,8 +281,15 @@ class Workspace:
         with self._store.lock:
             groups = steps.replay_groups(self._store.conn, self.working(), batch_id, kind)
             label = "Undo" if kind == "undo" else "Redo"
-            return self.commit(kind, f"{label}: {self._description(batch_id)}", f"{label.lower()} of step {batch_id}",
-                               groups, ref_batch=batch_id, edit_kind=kind)
+            description, reason = f"{label}: {self._description(batch_id)}", f"{label.lower()} of step {batch_id}"
+            if groups:
+                return self.commit(kind, description, reason, groups, ref_batch=batch_id, edit_kind=kind)
+            made = self.batch_acceptances(batch_id)  # an acceptance step: undo does the opposite
+            withdrawn = bool(len(made)) and bool(made["withdrawn"].iat[0])
+            rows = made.drop(columns="withdrawn").to_dict("records")
+            done = self.acceptance_step(rows, reason, accept=withdrawn if kind == "undo" else not withdrawn,
+                                        kind=kind, description=description, ref_batch=batch_id)
+            return Change(done, kind, [])
 
     def history(self, *, record: str | None = None, table: str | None = None,
                 field: str | None = None) -> pd.DataFrame:
