@@ -25,6 +25,18 @@ def _is_locked_error(error: sqlite3.Error) -> bool:
     return "locked" in text or "busy" in text
 
 
+def _not_ours(app_id: int, version: int, tables: int) -> str:
+    """Why a SQLite file is not a workspace this version can open ("" when it is, or is new)."""
+    if version == 0 and app_id == 0:
+        return "not a Treatment Returns workspace" if tables else ""
+    if app_id != APPLICATION_ID:
+        return "not a Treatment Returns workspace"
+    if version > SCHEMA_VERSION:
+        return (f"this workspace was saved by a newer version of Treatment Returns (schema {version}, "
+                f"this version reads up to {SCHEMA_VERSION}); please update")
+    return ""
+
+
 class Store:
     """One open workspace file. Use ``transaction()`` for every change."""
 
@@ -45,7 +57,7 @@ class Store:
         os.close(fd)
         os.chmod(path, 0o600)
         try:
-            return cls._connect(path)
+            return cls._connect(path, new=True)
         except BaseException:
             path.unlink(missing_ok=True)
             raise
@@ -59,9 +71,19 @@ class Store:
         return cls._connect(path)
 
     @classmethod
-    def _connect(cls, path: Path) -> Store:
+    def _connect(cls, path: Path, *, new: bool = False) -> Store:
+        if not new and path.stat().st_size == 0:
+            raise WorkspaceError("an empty file, not a Treatment Returns workspace", file=str(path))
         conn = sqlite3.connect(path, timeout=0, isolation_level=None, check_same_thread=False)
         try:
+            # read what the file is before writing anything to it: another program's file is left as it was
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            problem = _not_ours(app_id, version, tables)
+            if problem:
+                conn.close()
+                raise WorkspaceError(problem, file=str(path))
             conn.execute("PRAGMA locking_mode = EXCLUSIVE")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
@@ -69,8 +91,6 @@ class Store:
             # A write now takes the exclusive lock, held until the connection closes.
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("COMMIT")
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.OperationalError as error:
             conn.close()
             if _is_locked_error(error):
@@ -81,20 +101,6 @@ class Store:
         except sqlite3.DatabaseError as error:
             conn.close()
             raise WorkspaceError(f"not a Treatment Returns workspace ({error})", file=str(path)) from None
-        if version == 0 and app_id == 0:
-            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if tables:
-                conn.close()
-                raise WorkspaceError("not a Treatment Returns workspace", file=str(path))
-        elif app_id != APPLICATION_ID:
-            conn.close()
-            raise WorkspaceError("not a Treatment Returns workspace", file=str(path))
-        elif version > SCHEMA_VERSION:
-            conn.close()
-            raise WorkspaceError(
-                f"this workspace was saved by a newer version of Treatment Returns "
-                f"(schema {version}, this version reads up to {SCHEMA_VERSION}); please update",
-                file=str(path))
         migrate(conn)
         return cls(conn, path)
 

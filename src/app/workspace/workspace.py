@@ -15,15 +15,14 @@ from app.workspace import accepted as _accepted
 from app.workspace import config as _config
 from app.workspace import snapshots as _snapshots
 from app.workspace import steps
+from app.workspace import trail as _trail
 from app.workspace.edits import (
     Change,
     Edit,
     UndoStacks,
     effective_edits,
-    history_frame,
     insert_batch,
     now,
-    read_edits,
     user_name,
 )
 from app.workspace.locate import as_text, locate
@@ -293,70 +292,31 @@ class Workspace:
 
     def history(self, *, record: str | None = None, table: str | None = None,
                 field: str | None = None) -> pd.DataFrame:
-        """The audit trail in the order things were done: every edit (undo, redo, carried and
-        orphaned ones included), every acceptance and withdrawal, and every settings change."""
+        """The audit trail in the order things were done (see ``trail.history``)."""
         with self._store.lock:
-            edits = read_edits(self._store.conn)
-            batches = pd.read_sql_query("SELECT id, kind, description FROM batches", self._store.conn)
-            others = pd.concat([_accepted.trail(self._store.conn),
-                                pd.DataFrame(_config.trail(self._store.conn))], ignore_index=True)
-        frame = history_frame(edits, batches)
-        if len(others):
-            frame = pd.concat([frame, others.reindex(columns=frame.columns)], ignore_index=True)
-            frame = frame.sort_values(["time", "batch_id"], kind="stable", na_position="last").reset_index(drop=True)
-        for column, value in (("record", record), ("table", table), ("field", field)):
-            if value is not None:
-                frame = frame[frame[column] == value]
-        whole = {c: "Int64" for c in ("id", "ref_edit", "batch_id", "row", "source_id", "seq")}
-        return frame.astype(whole).reset_index(drop=True)  # ids stay whole numbers beside blank ones
+            return _trail.history(self._store.conn, record=record, table=table, field=field)
 
     def undo_steps(self) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
         """What undo and redo would walk through, as (batch id, what the step did) pairs, oldest
-        first: the steps done (the last is undone first) and those undone (the last is redone first).
-
-        A redone step is named as the step it redoes, so the History reads the same after reopening.
-        """
+        first: the steps done (the last is undone first) and those undone (the last is redone first)."""
         with self._store.lock:
-            rows = {int(i): (k, r, d) for i, k, r, d in
-                    self._store.query("SELECT id, kind, ref_batch, description FROM batches")}
-
-        def label(batch_id: int) -> str:
-            kind, ref, description = rows[batch_id]
-            while kind == "redo" and ref is not None and ref in rows:
-                kind, ref, description = rows[ref]
-            return description
-
-        return ([(b, label(b)) for b in self._stacks.done], [(b, label(b)) for b in self._stacks.undone])
+            return _trail.undo_steps(self._store.conn, self._stacks)
 
     def batch_edits(self, batch_id: int) -> pd.DataFrame:
         """The edits of one step, with each row's current working ``position``."""
         with self._store.lock:
-            edits = read_edits(self._store.conn, "WHERE batch_id = ?", (batch_id,))
-        working = self.working()
-        edits["position"] = [working.starts[t].get(s, -1) + q if s in working.starts[t] else -1
-                             for t, s, q in zip(edits["table_name"], edits["source_id"], edits["seq"], strict=True)]
-        return edits
+            return _trail.batch_edits(self._store.conn, self.working(), batch_id)
 
     def batch_acceptances(self, batch_id: int) -> pd.DataFrame:
-        """The acceptances (``withdraws`` empty) and withdrawals one step made, as findings rows."""
+        """The acceptances (``withdrawn`` False) and withdrawals one step made, as findings rows."""
         with self._store.lock:
-            rows = self._store.query(
-                "SELECT rule, severity, table_name, record, provider, file, row, fields_json, values_json, "
-                "message, withdraws IS NOT NULL FROM accepted WHERE batch_id = ? ORDER BY id", (batch_id,))
-        frame = pd.DataFrame.from_records(rows, columns=["rule", "severity", "table", "record", "provider", "file",
-                                                         "row", "fields", "values", "message", "withdrawn"])
-        frame["fields"] = [tuple(json.loads(t)) for t in frame["fields"]]
-        frame["values"] = [tuple(json.loads(t)) for t in frame["values"]]
-        frame["withdrawn"] = frame["withdrawn"].astype(bool)
-        return frame
+            return _trail.batch_acceptances(self._store.conn, batch_id)
 
     @property
     def last_changed(self) -> dt.datetime | None:
         """When anything was last saved in this workspace (UTC), or None for an empty one."""
-        times = [t for (t,) in self._store.query(
-            "SELECT max(time) FROM batches UNION ALL SELECT max(time) FROM accepted "
-            "UNION ALL SELECT max(time) FROM settings_log") if t]
-        return dt.datetime.fromisoformat(max(times)) if times else None
+        with self._store.lock:
+            return _trail.last_changed(self._store.conn)
 
     # -- accepted findings, settings, profiles, snapshots, export --------------------------
     def accept(self, finding_row: Mapping[str, Any] | pd.Series, reason: str) -> int:
