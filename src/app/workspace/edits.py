@@ -90,13 +90,13 @@ def insert_edits(conn: sqlite3.Connection, rows: pd.DataFrame) -> list[int]:
     first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM edits").fetchone()[0]
     ids = list(range(first, first + len(rows)))
     data = rows.assign(id=ids)[list(EDIT_COLUMNS)]
-    records = [tuple(_plain(v) for v in r) for r in data.itertuples(index=False, name=None)]
+    records = [tuple(plain(v) for v in r) for r in data.itertuples(index=False, name=None)]
     conn.executemany(f"INSERT INTO edits ({', '.join(EDIT_COLUMNS)}) VALUES "
                      f"({', '.join('?' * len(EDIT_COLUMNS))})", records)
     return ids
 
 
-def _plain(value: object) -> object:
+def plain(value: object) -> object:
     """numpy scalars and pandas NA as the plain values sqlite3 takes."""
     if value is None or value is pd.NA:
         return None
@@ -113,7 +113,7 @@ def to_edits(frame: pd.DataFrame, positions: np.ndarray | None = None) -> list[E
     pos = positions if positions is not None else [None] * len(frame)
     for r, p in zip(frame[list(EDIT_COLUMNS)].itertuples(index=False, name=None), pos, strict=True):
         (id_, batch, kind, ref, table, source, seq, row, file, record, key, fld, old, new,
-         reason, user, time) = (_plain(v) for v in r)
+         reason, user, time) = (plain(v) for v in r)
         out.append(Edit(int(id_), int(batch), kind, None if ref is None else int(ref), table,
                         int(source), int(seq), None if row is None else int(row), file, record, key,
                         fld, old, new, reason, user, time, None if p is None else int(p)))

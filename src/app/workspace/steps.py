@@ -9,9 +9,8 @@ from __future__ import annotations
 import sqlite3
 
 import numpy as np
-import pandas as pd
 
-from app.workspace.edits import Change, insert_batch, insert_edits, now, read_edits, to_edits, user_name
+from app.workspace.edits import EDIT_COLUMNS, Change, Edit, insert_batch, now, plain, read_edits, user_name
 from app.workspace.store import Store
 from app.workspace.working import Working
 from rules.columns import SOURCE_FILE, SOURCE_ROW, column_names
@@ -22,32 +21,33 @@ Group = tuple[str, str, np.ndarray, np.ndarray, np.ndarray | None]
 
 def commit(store: Store, working: Working, *, kind: str, description: str, reason: str, groups: list[Group],
            ref_batch: int | None, edit_kind: str) -> Change:
-    parts = []
-    for table, field, positions, values, refs in groups:
+    user, time = user_name(), now()
+    rows: list[tuple] = []        # EDIT_COLUMNS after id and batch_id, in order
+    positions: list[int] = []
+    for table, field, where, values, refs in groups:
         if field not in column_names(table):
             raise KeyError(f"{table} has no editable field {field!r}")
         frame = working.frame(table)
-        source_ids, seqs = working.cells_of(table, positions)
-        record, key = working.row_keys(table, positions)
-        parts.append(pd.DataFrame({
-            "kind": edit_kind, "ref_edit": refs if refs is not None else None,
-            "table_name": table, "source_id": source_ids, "seq": seqs,
-            "row": frame[SOURCE_ROW].to_numpy()[positions], "file": frame[SOURCE_FILE].to_numpy()[positions],
-            "record": record.to_numpy(), "row_key": key.to_numpy(), "field": field,
-            "old_value": frame[field].to_numpy()[positions], "new_value": values, "_position": positions}))
-    rows = pd.concat(parts, ignore_index=True).astype({"ref_edit": object})
-    user, time = user_name(), now()
-    rows = rows.assign(reason=reason, user=user, time=time)
+        source_ids, seqs = working.cells_of(table, where)
+        record, key = working.row_keys(table, where)
+        picked = {c: frame[c].to_numpy(dtype=object)[where] for c in (SOURCE_ROW, SOURCE_FILE, field)}
+        for i, position in enumerate(where.tolist()):
+            rows.append((edit_kind, None if refs is None else plain(refs[i]), table, int(source_ids[i]), int(seqs[i]),
+                         plain(picked[SOURCE_ROW][i]), plain(picked[SOURCE_FILE][i]), record.iat[i], key.iat[i],
+                         field, plain(picked[field][i]), plain(values[i]), reason, user, time))
+            positions.append(position)
     with store.transaction() as conn:
         batch_id = insert_batch(conn, kind=kind, description=description, reason=reason,
                                 ref_batch=ref_batch, user=user, time=time)
-        rows["batch_id"] = batch_id
-        rows["id"] = insert_edits(conn, rows)
+        first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM edits").fetchone()[0]
+        conn.executemany(f"INSERT INTO edits ({', '.join(EDIT_COLUMNS)}) VALUES ({', '.join('?' * len(EDIT_COLUMNS))})",
+                         [(first + i, batch_id, *row) for i, row in enumerate(rows)])
     changed: dict[str, np.ndarray] = {}
-    for table, field, positions, values, _ in groups:
-        working.apply(table, positions, field, values)
-        changed[table] = np.union1d(changed.get(table, np.array([], dtype=np.int64)), positions)
-    return Change(batch_id, kind, to_edits(rows, rows["_position"].to_numpy()), changed)
+    for table, field, where, values, _ in groups:
+        working.apply(table, where, field, values)
+        changed[table] = np.union1d(changed.get(table, np.array([], dtype=np.int64)), where)
+    edits = [Edit(first + i, batch_id, *row, positions[i]) for i, row in enumerate(rows)]
+    return Change(batch_id, kind, edits, changed)
 
 
 def replay_groups(conn: sqlite3.Connection, working: Working, batch_id: int, kind: str) -> list[Group]:

@@ -123,8 +123,8 @@ class Working:
     def row_keys(self, table: str, positions: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
         """(record, row key) text of rows: ``provider/episode`` and with the modality/TOP id."""
         frame = self.frame(table)
-        if positions is not None:
-            frame = frame.iloc[positions]
+        if positions is not None:  # a step's few rows: only the key columns are picked
+            frame = pd.DataFrame({c: frame[c].to_numpy(dtype=object)[positions] for c in KEYS[table]})
         parts = [frame[c].astype(object).where(frame[c].notna(), "").astype(str) for c in KEYS[table]]
         record = parts[0] + "/" + parts[1]
         key = record if len(parts) == 2 else record + "/" + parts[2]
