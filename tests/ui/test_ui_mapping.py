@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.extracts import MappingProfile
 from app.ui.main_window import MainWindow
 from app.ui.mapping_dialog import IGNORE, MappingDialog
+from app.workspace import default_folder
 
 CSV = (
     "Provider,Episode ID,Client Code,DOB,Consent,Referal Dat,Main Drug,Notes\n"
@@ -43,6 +44,8 @@ def test_guessed_headers_are_confirmed_corrected_and_saved(qtbot, tmp_path) -> N
     assert list(episodes["client_ref"]) == ["C1", "C2"]
     assert list(episodes["referral_date"]) == ["03/04/2025", "07/04/2025"]
     window.runner.wait()
+    made = sorted(p.name for p in default_folder().glob("*.trworkspace"))   # the first read's one went
+    assert made == [window.session.workspace.path.name]
 
 
 def test_confirming_the_guesses_unchanged_opens_what_was_read(qtbot, tmp_path, monkeypatch) -> None:

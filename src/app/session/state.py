@@ -91,10 +91,8 @@ class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
             self.mappings = mappings
             self.sources = files
         except BaseException:  # cancelled or failed: no half-made workspace is left behind
-            ws.close()
+            ws.delete()
             self.workspace = None
-            for leftover in (ws.path, ws.path.with_name(ws.path.name + "-wal"), ws.path.with_name(ws.path.name + "-shm")):
-                leftover.unlink(missing_ok=True)
             raise
         return opened
 

@@ -84,8 +84,7 @@ class WorkspaceIO:
                                  profile=self._profile_of(names))
             ws.set_settings(self.settings)
         except BaseException:
-            ws.close()
-            Path(target).unlink(missing_ok=True)
+            ws.delete()
             raise
         return ws
 

@@ -223,13 +223,9 @@ class Opening:
 def discard(session: Session | None) -> None:
     """Close and delete the workspace of extracts opened and then not taken (nothing was done in it)."""
     ws = getattr(session, "workspace", None)
-    if ws is None:
-        return
-    path = Path(ws.path)
-    ws.close()
-    session.workspace = None
-    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        leftover.unlink(missing_ok=True)
+    if ws is not None:
+        ws.delete()
+        session.workspace = None
 
 
 def last_changed(path: Path) -> dt.datetime | None:

@@ -94,6 +94,13 @@ class Workspace:
         """Release the file and its lock. Everything is already saved."""
         self._store.close()
 
+    def delete(self) -> None:
+        """Close and delete the file (with its write-ahead log): for a workspace just made and not wanted."""
+        self.close()
+        path = Path(self.path)
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+
     @property
     def path(self) -> Path:
         return self._store.path
