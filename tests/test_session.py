@@ -146,7 +146,6 @@ def test_open_real_extracts_and_fix_a_warning_by_typing(partnership, caplog) -> 
 
 
 def test_demo_files_are_made_once(tmp_path, monkeypatch) -> None:
-    pytest.importorskip("app.synth")
     from app import session as session_module
 
     monkeypatch.setitem(session_module.DEMO, "episodes", 60)
@@ -251,7 +250,6 @@ def _bulk(session: Session, n: int):
 
 
 def test_a_bulk_replace_is_one_workspace_step_and_one_undo_restores_it(partnership, tmp_path) -> None:
-    pytest.importorskip("app.workspace")
     from app.workspace import Workspace
 
     session = Session()
@@ -312,7 +310,6 @@ def test_positions_are_matched_on_file_row_and_order_among_shared_rows() -> None
 # ----------------------------------------------------------------- returns
 
 def test_generate_in_a_workspace_uses_its_acceptances_and_keeps_a_snapshot(tmp_path_factory, tmp_path) -> None:
-    pytest.importorskip("app.workspace")
     from app.returns.generate import ReturnRefused
 
     files = synthetic_extracts(tmp_path_factory, "with-defects", episodes=200, seed=5, defects=0.02)

@@ -7,12 +7,11 @@ import datetime as dt
 
 import pytest
 
+import app.synth as synth
+import rules.schema as schema
 from rules.catalogue import default_catalogue
 from rules.engine import evaluate
 from rules.findings import SCHEMA_RULES
-
-synth = pytest.importorskip("app.synth", reason="the synthetic generator is not built yet")
-schema = pytest.importorskip("rules.schema", reason="the schema check is not built yet")
 
 AS_AT = dt.date(2025, 7, 15)
 

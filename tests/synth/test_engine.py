@@ -13,12 +13,11 @@ import pytest
 from tests.synth.conftest import AS_AT
 from tests.synth.test_defects import ERROR_RULES, SCHEMA, _expected
 
+import app.extracts as extracts
+import rules.engine as engine
+import rules.schema as schema
 from app.synth import Synthetic, generate, write
 from rules.tables import Tables
-
-extracts = pytest.importorskip("app.extracts", reason="the reader (app.extracts) is not built yet")
-schema = pytest.importorskip("rules.schema", reason="rules.schema is not built yet")
-engine = pytest.importorskip("rules.engine", reason="the rule engine is not built yet")
 
 KEYS = {"episodes": ["_file", "_row"], "modalities": ["_file", "_row", "modality_id"],
         "tops": ["_file", "_row", "top_id"]}

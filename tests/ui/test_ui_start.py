@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
@@ -12,7 +11,6 @@ from app.ui.main_window import MainWindow
 
 
 def test_first_start_opens_the_demo_then_not_again(qtbot, monkeypatch, tmp_path) -> None:
-    pytest.importorskip("app.synth")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setitem(session_module.DEMO, "episodes", 90)
     application()

@@ -56,7 +56,7 @@ def test_settings_catalogue_and_profiles_round_trip(path):
         ws.save_profile("N9001", {"headers": {"REFLD": "referral_date"}, "codes": {}})
         ws.save_profile("N9001", {"headers": {"Referral Date": "referral_date"}, "codes": {}})
         ws.save_profile("N9002", {"headers": {}, "codes": {"sex": {"1": "M"}}})
-        profiles = pytest.importorskip("app.extracts.profiles")
+        import app.extracts.profiles as profiles
         ws.save_profile("N9003", profiles.MappingProfile(name="N9003", headers={"DISRSN": "discharge_reason"}))
     with Workspace.open(path) as ws:
         assert ws.settings == Settings(triage_target_days=35).with_legacy_planned_reasons()

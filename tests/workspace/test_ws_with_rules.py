@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 from wsdata import import_all, synthetic
 
+import rules.engine as engine
+import rules.measures as measures
+import rules.periods as periods
+import rules.schema as schema
 from app.workspace import Workspace
-
-schema = pytest.importorskip("rules.schema")
-engine = pytest.importorskip("rules.engine")
-measures = pytest.importorskip("rules.measures")
-periods = pytest.importorskip("rules.periods")
 
 YEAR = periods.financial_year(2025)
 

@@ -255,30 +255,26 @@ class MainWindow(Opening, Exporting, QMainWindow):
         box.open()
 
     # -- other windows --------------------------------------------------------------------------
-    def show_rules(self) -> QDialog | None:
+    def show_rules(self) -> QDialog:
         return self._dialog("app.ui.rules_dialog", "RulesDialog")
 
-    def show_settings(self) -> QDialog | None:
+    def show_settings(self) -> QDialog:
         return self._dialog("app.ui.settings_dialog", "SettingsDialog")
 
-    def show_dashboard(self) -> QDialog | None:
+    def show_dashboard(self) -> QDialog:
         return self._dialog("app.ui.dashboard", "Dashboard")
 
-    def show_generate(self) -> QDialog | None:
+    def show_generate(self) -> QDialog:
         return self._dialog("app.ui.generate_dialog", "GenerateDialog")
 
-    def show_help(self) -> QDialog | None:
+    def show_help(self) -> QDialog:
         return self._dialog("app.ui.help", "HelpDialog")
 
-    def _dialog(self, module: str, name: str) -> QDialog | None:
+    def _dialog(self, module: str, name: str) -> QDialog:
+        """Open one of the app's windows (imported when first asked for: the window starts quicker)."""
         import importlib
 
-        try:
-            cls = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError) as exc:
-            self.show_error(RuntimeError(f"Not available in this version ({exc})"))
-            return None
-        dialog = cls(self)
+        dialog = getattr(importlib.import_module(module), name)(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # not kept (with what it holds) by the window
         dialog.show()
         return dialog
