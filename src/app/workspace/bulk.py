@@ -7,42 +7,24 @@ keyed by record (e.g. missing care plan dates). Both are vectorised over the wor
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from app.workspace.edits import Change
 from app.workspace.locate import as_text
+from app.workspace.steps import Group
+from app.workspace.working import Working
 
-if TYPE_CHECKING:
-    from app.workspace.workspace import Workspace
-
-
-def _positions(ws: Workspace, table: str, rows: Any) -> np.ndarray:
-    n = len(ws.working().frame(table))
-    if rows is None:
-        return np.arange(n, dtype=np.int64)
-    rows = list(rows) if isinstance(rows, Iterable) and not isinstance(rows, (str, tuple)) else [rows]
-    if all(isinstance(r, (int, np.integer)) and not isinstance(r, bool) for r in rows):
-        positions = np.asarray(rows, dtype=np.int64)
-        if len(positions) and (positions.min() < 0 or positions.max() >= n):
-            raise KeyError(f"{table} has no row at some of the positions given")
-        return np.unique(positions)
-    return np.unique(np.array([ws.locate(table, r) for r in rows], dtype=np.int64))
+#: What a bulk fix would do: its description and the groups to commit (none when nothing changes).
+Plan = tuple[str, list[Group]]
 
 
-def _empty(kind: str) -> Change:
-    return Change(batch_id=0, kind=kind, edits=[])
-
-
-def bulk_replace(ws: Workspace, table: str, field: str, replacements: Mapping[Any, Any], *,
-                 rows: Any, reason: str) -> Change:
-    """Replace each old value by its new value in ``field`` of the rows given (None: every row)."""
-    ws._field(table, field)
-    positions = _positions(ws, table, rows)
-    current = ws.working().frame(table)[field].to_numpy(dtype=object)[positions]
+def replace_plan(working: Working, table: str, field: str, replacements: Mapping[Any, Any],
+                 positions: np.ndarray) -> Plan:
+    """Replace each old value by its new value in ``field`` of the rows at ``positions``."""
+    current = working.frame(table)[field].to_numpy(dtype=object)[positions]
     new = current.copy()
     hit = np.zeros(len(current), dtype=bool)
     blank = pd.isna(pd.Series(current, dtype=object)).to_numpy()
@@ -54,20 +36,17 @@ def bulk_replace(ws: Workspace, table: str, field: str, replacements: Mapping[An
         hit |= mask
     changed = np.array([a != b for a, b in zip(current, new, strict=True)], dtype=bool) & hit
     if not changed.any():
-        return _empty("bulk-replace")
+        return "", []
     olds = ", ".join(repr(k) for k in list(replacements)[:3]) + (" ..." if len(replacements) > 3 else "")
-    description = f"Replace {olds} in {field} of {int(changed.sum())} {table} rows"
-    return ws.commit("bulk-replace", description, reason,
-                     [(table, field, positions[changed], new[changed], None)])
+    return (f"Replace {olds} in {field} of {int(changed.sum())} {table} rows",
+            [(table, field, positions[changed], new[changed], None)])
 
 
-def bulk_fill(ws: Workspace, table: str, field: str, values: Mapping[Any, Any] | pd.Series, *,
-              reason: str, overwrite: bool) -> Change:
+def fill_plan(working: Working, table: str, field: str, values: Mapping[Any, Any] | pd.Series, *,
+              overwrite: bool) -> tuple[Plan, dict[str, str]]:
     """Fill ``field`` from record key (``provider/episode``, with ``/modality_id`` or ``/top_id`` for
-    child tables) -> value. Blank cells only unless ``overwrite``; keys that cannot be placed are
-    returned in ``Change.skipped`` with why."""
-    ws._field(table, field)
-    working = ws.working()
+    child tables) -> value. Blank cells only unless ``overwrite``; also the keys that cannot be
+    placed, with why."""
     items = values.items() if isinstance(values, (Mapping, pd.Series)) else values
     wanted = pd.DataFrame([(str(k), as_text(v)) for k, v in items], columns=["key", "value"])
     _, keys = working.row_keys(table)
@@ -87,9 +66,5 @@ def bulk_fill(ws: Workspace, table: str, field: str, values: Mapping[Any, Any] |
     if not overwrite:
         keep &= ~filled
     if not keep.any():
-        change = _empty("bulk-fill")
-    else:
-        change = ws.commit("bulk-fill", f"Fill {field} of {int(keep.sum())} {table} rows", reason,
-                           [(table, field, positions[keep], new[keep], None)])
-    change.skipped = skipped
-    return change
+        return ("", []), skipped
+    return (f"Fill {field} of {int(keep.sum())} {table} rows", [(table, field, positions[keep], new[keep], None)]), skipped

@@ -13,18 +13,15 @@ import csv
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from app.workspace.working import Working
 from rules.columns import TABLES, column_names
 from rules.progress import NO_PROGRESS, Progress, check_cancelled
-
-if TYPE_CHECKING:
-    from app.workspace.workspace import Workspace
 
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -96,10 +93,11 @@ def _header_map(profile: dict | None) -> dict[str, str]:
     return out
 
 
-def corrected_frames(ws: Workspace, *, headers: str, provider: str | None) -> dict[str, pd.DataFrame]:
+def corrected_frames(working: Working, sources: pd.DataFrame, *, headers: str,
+                     provider: str | None) -> dict[str, pd.DataFrame]:
+    """The working tables (every edit applied) of the active ``sources``, with the headers asked for."""
     if headers not in ("canonical", "provider"):
         raise ValueError("headers must be 'canonical' or 'provider'")
-    sources = ws.sources()
     if provider is not None:
         sources = sources[sources["provider_code"] == provider]
         if sources.empty:
@@ -110,7 +108,7 @@ def corrected_frames(ws: Workspace, *, headers: str, provider: str | None) -> di
         if len(maps) != 1:
             raise ValueError("provider headers need one provider's extract: choose a provider")
         rename = _header_map(sources["profile"].iloc[0])
-    working, ids = ws.working(), sources["id"].to_numpy()
+    ids = sources["id"].to_numpy()
     out = {}
     for table in TABLES:
         frame = working.frames.get(table)
@@ -122,12 +120,12 @@ def corrected_frames(ws: Workspace, *, headers: str, provider: str | None) -> di
     return out
 
 
-def export_corrected(ws: Workspace, path: Path, *, fmt: str | None, headers: str,
+def export_corrected(working: Working, sources: pd.DataFrame, path: Path, *, fmt: str | None, headers: str,
                      provider: str | None, progress: Progress = NO_PROGRESS) -> list[Path]:
     """The corrected extract: one workbook (a sheet per table) or one CSV per table
     (``<stem>_episodes.csv``..., or ``episodes.csv``... inside ``path`` when it is a folder)."""
     fmt = (fmt or path.suffix.lstrip(".") or "xlsx").lower()
-    frames = corrected_frames(ws, headers=headers, provider=provider)
+    frames = corrected_frames(working, sources, headers=headers, provider=provider)
     if fmt == "xlsx":
         return [write_xlsx(path.with_suffix(".xlsx") if path.suffix.lower() != ".xlsx" else path, frames,
                            progress)]
@@ -138,7 +136,8 @@ def export_corrected(ws: Workspace, path: Path, *, fmt: str | None, headers: str
     return [write_csv(path.with_name(f"{path.stem}_{t}.csv"), f) for t, f in frames.items()]
 
 
-def export_audit(ws: Workspace, path: Path, *, identifiers: bool = False) -> Path:
+def export_audit(history: pd.DataFrame, accepted: pd.DataFrame, sources: pd.DataFrame, path: Path, *,
+                 identifiers: bool = False) -> Path:
     """The audit trail: every edit; in .xlsx also the sources and the accepted findings.
 
     Values of identifying fields (client reference, initials, date of birth, postcode) are withheld
@@ -146,8 +145,6 @@ def export_audit(ws: Workspace, path: Path, *, identifiers: bool = False) -> Pat
     """
     from app.reports.redact import IDENTIFYING_FIELDS, WITHHELD, redact
 
-    history = ws.history()
-    accepted = ws.accepted()
     if not identifiers:
         secret = history["field"].isin(IDENTIFYING_FIELDS)
         for column in ("old", "new"):
@@ -160,7 +157,7 @@ def export_audit(ws: Workspace, path: Path, *, identifiers: bool = False) -> Pat
             accepted = redact(accepted)
     if path.suffix.lower() == ".csv":
         return write_csv(path, history)
-    sources = ws.sources(all_versions=True).drop(columns=["profile"])
+    sources = sources.drop(columns=["profile"])
     for name in ("fields", "values"):
         accepted[name] = [", ".join(v) for v in accepted[name]]
     return write_xlsx(path.with_suffix(".xlsx"), {"edits": history, "sources": sources, "accepted": accepted})

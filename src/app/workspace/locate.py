@@ -8,7 +8,7 @@ row's position in its own source table, which never changes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -73,3 +73,17 @@ def as_text(value: Any) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def positions_of(working: Working, table: str, rows: Any) -> np.ndarray:
+    """Working positions of the rows given (None: every row), by position or any ``locate`` form."""
+    n = len(working.frame(table))
+    if rows is None:
+        return np.arange(n, dtype=np.int64)
+    rows = list(rows) if isinstance(rows, Iterable) and not isinstance(rows, (str, tuple)) else [rows]
+    if all(isinstance(r, (int, np.integer)) and not isinstance(r, bool) for r in rows):
+        positions = np.asarray(rows, dtype=np.int64)
+        if len(positions) and (positions.min() < 0 or positions.max() >= n):
+            raise KeyError(f"{table} has no row at some of the positions given")
+        return np.unique(positions)
+    return np.unique(np.array([locate(working, table, r) for r in rows], dtype=np.int64))

@@ -12,19 +12,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from app.errors import InputError
 from app.workspace.edits import Edit, effective_edits, insert_batch, insert_edits, now, to_edits, user_name
-from app.workspace.sources import FORMAT, decode, encode, file_digest, provider_of
+from app.workspace.sources import FORMAT, decode, encode, file_digest, frames_of, listing, provider_of
+from app.workspace.store import Store
 from rules.columns import KEYS, TABLES
 from rules.tables import Tables
-
-if TYPE_CHECKING:
-    from app.workspace.workspace import Workspace
 
 
 @dataclass
@@ -47,8 +45,7 @@ def _keys(frame: pd.DataFrame, table: str) -> pd.Series:
     return key if len(parts) == 2 else key + "/" + parts[2]
 
 
-def import_source(ws: Workspace, raw: Tables, *, file_path: Path | list[Path],
-                  profile: Any) -> ImportResult:
+def import_source(store: Store, raw: Tables, *, file_path: Path | list[Path], profile: Any) -> ImportResult:
     if profile is not None and not isinstance(profile, dict):
         profile = profile.to_json()  # an app.extracts MappingProfile
     paths = [Path(p) for p in (file_path if isinstance(file_path, (list, tuple)) else [file_path])]
@@ -60,14 +57,13 @@ def import_source(ws: Workspace, raw: Tables, *, file_path: Path | list[Path],
     provider = provider_of(raw.episodes)
     blobs = {t: encode(raw.get(t), t) for t in TABLES if raw.get(t) is not None}
     n_rows = {t: len(raw.get(t)) for t in blobs}
-    sources = ws.sources()
+    sources = listing(store.conn)
     same = sources[(sources["provider_code"] == provider) & (provider != "")]
     replaced = int(same["id"].iloc[-1]) if len(same) else None
     user, time = user_name(), now()
     # the new rows as stored are read back only when edits may carry over onto them
-    carry_rows, orphan_rows = (_carry(ws, replaced, {t: decode(b) for t, b in blobs.items()}) if replaced is not None
+    carry_rows, orphan_rows = (_carry(store, replaced, {t: decode(b) for t, b in blobs.items()}) if replaced is not None
                                else (pd.DataFrame(), pd.DataFrame()))
-    store = ws._store
     with store.transaction() as conn:
         description = f"Import {file_name}" + (f" (replaces source {replaced})" if replaced else "")
         batch_id = insert_batch(conn, kind="import", description=description, reason="", user=user, time=time)
@@ -93,12 +89,12 @@ def import_source(ws: Workspace, raw: Tables, *, file_path: Path | list[Path],
                         replaced, carried, orphaned)
 
 
-def _carry(ws: Workspace, old_id: int, new_frames: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _carry(store: Store, old_id: int, new_frames: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Edit rows to append: carried onto the new source, and orphaned on the old one."""
-    edits = effective_edits(ws._store.conn, [old_id])
+    edits = effective_edits(store.conn, [old_id])
     if edits.empty:
         return pd.DataFrame(), pd.DataFrame()
-    old_frames = ws.source_frames(old_id)
+    old_frames = frames_of(store.conn, old_id)
     carry, orphan = [], []
     for table, part in edits.groupby("table_name", sort=False):
         old = old_frames[table]

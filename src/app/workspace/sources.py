@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -86,3 +88,24 @@ def provider_of(episodes: pd.DataFrame | None) -> str:
     codes = episodes["provider_code"].dropna().astype(str).str.strip()
     codes = codes[codes != ""]
     return str(codes.value_counts().index[0]) if len(codes) else ""
+
+
+def listing(conn: sqlite3.Connection, *, all_versions: bool = False) -> pd.DataFrame:
+    """Imported sources (the active ones, or every version with ``all_versions``)."""
+    rows = conn.execute(
+        "SELECT s.id, s.provider_code, s.file_name, s.file_path, s.sha256, s.as_at, s.imported_at, "
+        "s.imported_by, s.replaces, s.profile_json, "
+        "NOT EXISTS (SELECT 1 FROM sources r WHERE r.replaces = s.id) AS active FROM sources s ORDER BY s.id"
+    ).fetchall()
+    frame = pd.DataFrame.from_records(rows, columns=[
+        "id", "provider_code", "file_name", "file_path", "sha256", "as_at", "imported_at",
+        "imported_by", "replaces", "profile_json", "active"]).astype({"replaces": object})
+    frame["active"] = frame["active"].astype(bool)
+    frame["profile"] = [json.loads(p) if isinstance(p, str) else None for p in frame.pop("profile_json")]
+    return frame if all_versions else frame[frame["active"]].reset_index(drop=True)
+
+
+def frames_of(conn: sqlite3.Connection, source_id: int) -> dict[str, pd.DataFrame]:
+    """A source's RAW tables exactly as imported (no edits)."""
+    return {t: decode(b) for t, b in conn.execute(
+        "SELECT table_name, data FROM source_tables WHERE source_id = ?", (source_id,)).fetchall()}

@@ -6,15 +6,16 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from app.workspace import accepted as _accepted
+from app.workspace import bulk, export, steps
 from app.workspace import config as _config
 from app.workspace import snapshots as _snapshots
-from app.workspace import steps
+from app.workspace import sources as _sources
 from app.workspace import trail as _trail
 from app.workspace.edits import (
     Change,
@@ -25,7 +26,8 @@ from app.workspace.edits import (
     now,
     user_name,
 )
-from app.workspace.locate import as_text, locate
+from app.workspace.locate import as_text, locate, positions_of
+from app.workspace.reimport import ImportResult, import_source
 from app.workspace.sources import decode
 from app.workspace.steps import Group
 from app.workspace.store import Store
@@ -34,9 +36,6 @@ from rules.columns import SOURCE_COLUMNS, column_names
 from rules.progress import NO_PROGRESS, Progress
 from rules.settings import Settings
 from rules.tables import Tables
-
-if TYPE_CHECKING:
-    from app.workspace.reimport import ImportResult
 
 
 class Workspace:
@@ -123,25 +122,16 @@ class Workspace:
         the mapping profile used (a JSON-ready dict or an ``app.extracts`` ``MappingProfile``).
         Working row positions change after an import: callers reload ``tables()``.
         """
-        from app.workspace.reimport import import_source
-
-        result = import_source(self, raw_tables_for_one_file, file_path=file_path, profile=profile)
+        with self._store.lock:
+            result = import_source(self._store, raw_tables_for_one_file, file_path=file_path, profile=profile)
         self._working = None
         self._stacks.record("import", result.batch_id)
         return result
 
     def sources(self, *, all_versions: bool = False) -> pd.DataFrame:
         """Imported sources (the active ones, or every version with ``all_versions``)."""
-        rows = self._store.query(
-            "SELECT s.id, s.provider_code, s.file_name, s.file_path, s.sha256, s.as_at, s.imported_at, "
-            "s.imported_by, s.replaces, s.profile_json, "
-            "NOT EXISTS (SELECT 1 FROM sources r WHERE r.replaces = s.id) AS active FROM sources s ORDER BY s.id")
-        frame = pd.DataFrame.from_records(rows, columns=[
-            "id", "provider_code", "file_name", "file_path", "sha256", "as_at", "imported_at",
-            "imported_by", "replaces", "profile_json", "active"]).astype({"replaces": object})
-        frame["active"] = frame["active"].astype(bool)
-        frame["profile"] = [json.loads(p) if isinstance(p, str) else None for p in frame.pop("profile_json")]
-        return frame if all_versions else frame[frame["active"]].reset_index(drop=True)
+        with self._store.lock:
+            return _sources.listing(self._store.conn, all_versions=all_versions)
 
     def active_source_ids(self) -> list[int]:
         return [int(r[0]) for r in self._store.query(
@@ -150,8 +140,8 @@ class Workspace:
 
     def source_frames(self, source_id: int) -> dict[str, pd.DataFrame]:
         """A source's RAW tables exactly as imported (no edits)."""
-        return {t: decode(b) for t, b in self._store.query(
-            "SELECT table_name, data FROM source_tables WHERE source_id = ?", (source_id,))}
+        with self._store.lock:
+            return _sources.frames_of(self._store.conn, source_id)
 
     def working(self) -> Working:
         """The working state (built on first use, then kept up to date edit by edit)."""
@@ -226,16 +216,22 @@ class Workspace:
     def bulk_replace(self, table: str, field: str, replacements: Mapping[Any, Any], *,
                      rows: Any = None, reason: str = "") -> Change:
         """Replace values of one field (old -> new) in the given rows (default: all); one step."""
-        from app.workspace.bulk import bulk_replace
-
-        return bulk_replace(self, table, field, replacements, rows=rows, reason=reason)
+        self._field(table, field)
+        plan = bulk.replace_plan(self.working(), table, field, replacements, positions_of(self.working(), table, rows))
+        return self._commit_plan("bulk-replace", plan, reason)
 
     def bulk_fill(self, table: str, field: str, values: Mapping[str, Any] | pd.Series, *,
                   reason: str = "", overwrite: bool = False) -> Change:
         """Fill one field from a list (record or row key -> value); blanks only unless overwrite."""
-        from app.workspace.bulk import bulk_fill
+        self._field(table, field)
+        plan, skipped = bulk.fill_plan(self.working(), table, field, values, overwrite=overwrite)
+        change = self._commit_plan("bulk-fill", plan, reason)
+        change.skipped = skipped
+        return change
 
-        return bulk_fill(self, table, field, values, reason=reason, overwrite=overwrite)
+    def _commit_plan(self, kind: str, plan: bulk.Plan, reason: str) -> Change:
+        description, groups = plan
+        return self.commit(kind, description, reason, groups) if groups else Change(batch_id=0, kind=kind, edits=[])
 
     def _field(self, table: str, field: str) -> str:
         if field not in column_names(table):
@@ -410,11 +406,9 @@ class Workspace:
     def export_corrected(self, path: str | Path, fmt: str | None = None, headers: str = "canonical", *,
                          provider: str | None = None, progress: Progress = NO_PROGRESS) -> list[Path]:
         """The corrected extract (xlsx: one workbook; csv: one file per table); see ``export``."""
-        from app.workspace.export import export_corrected
-
-        return export_corrected(self, Path(path), fmt=fmt, headers=headers, provider=provider, progress=progress)
+        return export.export_corrected(self.working(), self.sources(), Path(path), fmt=fmt, headers=headers,
+                                       provider=provider, progress=progress)
 
     def export_audit(self, path: str | Path, *, identifiers: bool = False) -> Path:
-        from app.workspace.export import export_audit
-
-        return export_audit(self, Path(path), identifiers=identifiers)
+        return export.export_audit(self.history(), self.accepted(), self.sources(all_versions=True), Path(path),
+                                   identifiers=identifiers)
