@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from app.synth.defects import Context, Pending
+from app.synth.context import Context, Pending
 
 BAD_DATES = ("31/02/{y}", "{y}-13-01", "not known", "TBC", "30/02/{y}", "unknown")
 BAD_CODES = {

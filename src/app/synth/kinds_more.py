@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from app.synth.defects import Context, Pending
+from app.synth.context import Context, Pending
 from app.synth.kinds import (
     BAD_CODES,
     BAD_DATE_COLUMNS,
