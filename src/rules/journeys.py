@@ -97,7 +97,9 @@ def journey_table(frame: pd.DataFrame, journey: pd.Series, *, start: pd.Series,
     """One row per journey: person, j_start (earliest ``start`` of its episodes), j_end (latest
     discharge; NaT if any episode is open), first_modality_start, first_pos (its first
     episode in referral order), last_pos (position of the episode
-    that ends it: latest discharge, ties the later referral) and last_planned."""
+    that ends it: latest discharge, ties the later referral), last_planned, and the positions of the
+    episodes holding J_start (start_pos) and the earliest modality start (first_modality_pos), ties
+    the earlier referral (spec/measures.md "Provider rows")."""
     ids = journey.to_numpy(dtype=np.float64, na_value=np.nan)
     pos = np.flatnonzero(~np.isnan(ids))
     jid = ids[pos].astype(np.int64)
@@ -122,6 +124,11 @@ def journey_table(frame: pd.DataFrame, journey: pd.Series, *, start: pd.Series,
     last_rows = pos[by_end][np.r_[jid[by_end][1:] != jid[by_end][:-1], True]] if len(pos) else pos
     by_referral = np.lexsort((pos, _na_last(referral[pos]), jid))
     first_rows = pos[by_referral][np.r_[True, jid[by_referral][1:] != jid[by_referral][:-1]]] if len(pos) else pos
+
+    def holding_lowest(values: pd.Series) -> np.ndarray:
+        """Per journey, the position of the episode with the lowest value (ties: earlier referral)."""
+        by_value = np.lexsort((pos, _na_last(referral[pos]), _na_last(_ns(values)[pos]), jid))
+        return pos[by_value][np.r_[True, jid[by_value][1:] != jid[by_value][:-1]]] if len(pos) else pos
     counts = np.diff(np.r_[starts, len(order)]) if has else np.zeros(0, dtype=np.int64)
     person = frame["person"].to_numpy()[order[starts]] if has else frame["person"].to_numpy()[:0]
     table = pd.DataFrame({
@@ -132,6 +139,8 @@ def journey_table(frame: pd.DataFrame, journey: pd.Series, *, start: pd.Series,
         "j_end": j_end,
         "last_pos": last_rows.astype(np.int64),
         "first_pos": first_rows.astype(np.int64),
+        "start_pos": holding_lowest(start).astype(np.int64),
+        "first_modality_pos": holding_lowest(frame["first_modality_start"]).astype(np.int64),
         "last_planned": planned.to_numpy(dtype=bool)[last_rows] & ~np.isnat(j_end),
     }, index=pd.Index(journeys_.astype(np.int64)))
     return table

@@ -159,6 +159,12 @@ class Reference:
                 counted.add(e["person"])
         return {"value": len(counted), "excluded": len(seen - counted)}
 
+    @staticmethod
+    def _holding_first_mod(j: dict) -> dict:
+        """The journey's episode with the earliest modality start (ties: earlier referral, file order)."""
+        return min((e for e in j["eps"] if e["first_mod"]),
+                   key=lambda e: (e["first_mod"], e["referral_date"] or dt.date.max, e["i"]))
+
     def _latest(self, eps) -> list[dict]:
         best: dict[str, dict] = {}
         for e in eps:
@@ -193,10 +199,9 @@ class Reference:
             return out
         in_tx = [e for e in eps if self._in_tx(e, ps, pe)]
         out["in_treatment"] = self._clients("in_treatment", in_tx)
-        earlier = set()
-        if ps > fy_start:
-            earlier = {e["person"] for e in eps if self._in_tx(e, fy_start, ps - dt.timedelta(days=1))}
-        out["new_presentations"] = self._clients("new_presentations", [e for e in in_tx if e["person"] not in earlier])
+        # a journey whose earliest modality start is in P; judged by the episode holding that start
+        out["new_presentations"] = self._clients("new_presentations", [
+            self._holding_first_mod(j) for j in self.journeys if inP(j["first_mod"])])
         waiting = [m for m in self.mods if m["modality_referral_date"]
                    and m["modality_referral_date"] <= pe - dt.timedelta(days=s.wait_target_days + 1)
                    and (m["modality_start_date"] is None or m["modality_start_date"] > pe)
@@ -287,18 +292,23 @@ class Reference:
         events = defaultdict(list)
         for e in self.eps:
             events[e["person"]] += [d for d in (e["referral_date"], e["triage_date"]) if d]
-        done: dict[str, dict] = {}
+        done: dict[str, dict] = {}  # each client's latest completion in P
+        every: dict[str, list[dict]] = defaultdict(list)  # and all of them
         for j in self.journeys:
             if inP(j["end"]) and j["last_planned"]:
+                every[j["person"]].append(j)
+                window = plus_months(j["end"], s.representation_months)
+                j["represented"] = any(j["end"] < d <= window for d in events[j["person"]])
+                j["settled"] = window <= A
                 b = done.get(j["person"])
                 if b is None or (j["end"], j["id"]) > (b["end"], b["id"]):
                     done[j["person"]] = j
-        for j in done.values():
-            window = plus_months(j["end"], s.representation_months)
-            j["represented"] = any(j["end"] < d <= window for d in events[j["person"]])
-            j["settled"] = window <= A
-        out["representations"] = self._measure(
-            "representations", [(j["eps"], True, False, j["represented"], False) for j in done.values()])
+        units = []
+        for js in every.values():  # one client, counted once: in the numerator if any clean completion re-presented
+            clean = [j for j in js if not self._bad("representations", j["eps"])]
+            members = [e for j in (clean or js) for e in j["eps"]]
+            units.append((members, True, False, any(j["represented"] for j in clean), False))
+        out["representations"] = self._measure("representations", units)
         people = {e["person"] for e in in_tx}
         units = []
         for j in self._latest(in_tx):

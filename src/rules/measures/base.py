@@ -35,11 +35,13 @@ def empty_members() -> pd.DataFrame:
 
 
 class _Grouped:
-    """Shared by counts and measures: the units table and the episodes each unit is made of."""
+    """Shared by counts and measures: the units table, the episodes each unit is made of (members)
+    and the episodes whose provider it counts under (credits, ``rules.measures.attribution``)."""
 
     id: str
     units: pd.DataFrame
     members: pd.DataFrame
+    credits: pd.DataFrame
     _groups: tuple[str, ...]
 
     def _count(self, group: str) -> int:
@@ -50,6 +52,13 @@ class _Grouped:
         if group not in self._groups:
             raise ValueError(f"{self.id}: no group {group!r} (groups: {', '.join(self._groups)})")
         return sorted(self.units.loc[self.units["group"] == group, "record"].astype(str).tolist())
+
+    def _units_of(self, units: pd.Index, records: pd.Series | None) -> pd.DataFrame:
+        part = self.units[self.units["unit"].isin(units)]
+        if records is not None and len(part):
+            shown = part["unit"].map(records)
+            part = part.assign(record=shown.where(shown.notna(), part["record"]))
+        return part
 
     def excluded_by(self) -> dict[str, str]:
         """Excluded record key -> the rule ids (comma-separated) of the errors that excluded it."""
@@ -67,6 +76,7 @@ class CountResult(_Grouped):
     available: bool = True
     units: pd.DataFrame = field(default_factory=empty_units, repr=False)
     members: pd.DataFrame = field(default_factory=empty_members, repr=False)
+    credits: pd.DataFrame = field(default_factory=empty_members, repr=False)
     _groups = COUNT_GROUPS
 
     @property
@@ -77,9 +87,9 @@ class CountResult(_Grouped):
     def excluded(self) -> int | None:
         return self._count("excluded") if self.available else None
 
-    def subset(self, units: pd.Index) -> CountResult:
-        return CountResult(self.id, self.title, self.unit, self.available,
-                           self.units[self.units["unit"].isin(units)], empty_members())
+    def subset(self, units: pd.Index, records: pd.Series | None = None) -> CountResult:
+        """The result for some of its units (``records``: unit -> the record to show instead)."""
+        return CountResult(self.id, self.title, self.unit, self.available, self._units_of(units, records))
 
     def to_json(self) -> int | None:
         return self.value
@@ -96,6 +106,7 @@ class MeasureResult(_Grouped):
     target: float | None = None
     units: pd.DataFrame = field(default_factory=empty_units, repr=False)
     members: pd.DataFrame = field(default_factory=empty_members, repr=False)
+    credits: pd.DataFrame = field(default_factory=empty_members, repr=False)
     _groups = MEASURE_GROUPS
 
     def _n(self, group: str) -> int | None:
@@ -137,9 +148,10 @@ class MeasureResult(_Grouped):
             return None
         return self.percent >= self.target
 
-    def subset(self, units: pd.Index) -> MeasureResult:
+    def subset(self, units: pd.Index, records: pd.Series | None = None) -> MeasureResult:
+        """The result for some of its units (``records``: unit -> the record to show instead)."""
         return MeasureResult(self.id, self.title, self.unit, self.available, self.target,
-                             self.units[self.units["unit"].isin(units)], empty_members())
+                             self._units_of(units, records))
 
     def to_json(self) -> dict[str, Any]:
         """The measure object of spec/cli.md (plus title, available, target, met, provisional)."""

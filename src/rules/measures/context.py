@@ -87,6 +87,11 @@ class Context:
         ids = self.ep["journey"].fillna(-1).astype("int64")
         return pd.Series(self.jn[column].reindex(ids).to_numpy(), index=self.ep.index)
 
+    def in_contact(self) -> pd.Series:
+        """Per episode: in contact during P (E_start <= P.end and E_end null or >= P.start)."""
+        started = (self.ep["e_start"] <= self.p_end).fillna(False)
+        return started & (self.ep["e_end"].isna() | (self.ep["e_end"] >= self.p_start)).fillna(False)
+
     def in_treatment(self, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
         """Per episode: a modality with start <= end and (end null or end >= start)."""
         if ("in_treatment", start, end) in self.cache:
@@ -142,7 +147,9 @@ def build(tables: Tables, period: Period, as_at: dt.date, settings: Settings,
         "ethnicity": _text(episodes["ethnicity"]).map(dict(ETHNICITY_GROUP)).fillna(UNKNOWN),
         "age_band": ages.fillna(UNKNOWN),
     })
-    ep["person_id"] = pd.factorize(ep["person"])[0]
+    person_id, people = pd.factorize(ep["person"])
+    ep["person_id"] = person_id
+    jn["person_id"] = pd.Index(people).get_indexer(jn["person"]).astype("int64")
     mods = tops = None
     if modalities is not None:
         mods = modalities[["modality_referral_date", "modality_start_date", "modality_end_date"]].copy()

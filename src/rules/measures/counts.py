@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rules.measures.context import Context, ts
+from rules.measures import attribution
+from rules.measures.context import Context
 from rules.measures.units import per_client, per_episode, per_modality
 
 
@@ -23,10 +24,7 @@ def discharges(ctx: Context):
 
 
 def in_contact(ctx: Context):
-    ep = ctx.ep
-    started = ep["e_start"] <= ctx.p_end
-    not_ended = ep["e_end"].isna() | (ep["e_end"] >= ctx.p_start)
-    return per_client(ctx, "in_contact", started & not_ended)
+    return per_client(ctx, "in_contact", ctx.in_contact())
 
 
 def in_treatment(ctx: Context):
@@ -34,16 +32,8 @@ def in_treatment(ctx: Context):
 
 
 def new_presentations(ctx: Context):
-    """In treatment during P and not in structured treatment earlier in the same financial year."""
-    during = ctx.in_treatment(ctx.p_start, ctx.p_end)
-    fy_start = ts(ctx.period.fy_start)
-    if ctx.p_start > fy_start:
-        before = ctx.in_treatment(fy_start, ctx.p_start - pd.Timedelta(days=1)).to_numpy()
-        earlier = np.unique(ctx.ep["person_id"].to_numpy()[before])
-        seen = ctx.ep["person_id"].isin(earlier).to_numpy()
-    else:
-        seen = np.zeros(len(ctx.ep), dtype=bool)
-    return per_client(ctx, "new_presentations", during.to_numpy() & ~seen)
+    """Clients with a journey whose earliest modality start is in P, by the episode holding that start."""
+    return per_client(ctx, "new_presentations", attribution.starts_journey(ctx))
 
 
 def waiting_over_3_weeks_at_end(ctx: Context):

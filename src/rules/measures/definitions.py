@@ -47,8 +47,9 @@ DEFINITIONS: dict[str, Definition] = {
         _LINK + _TREATMENT, _MT),
     "new_presentations": _count(
         "New presentations", "client",
-        "Clients in structured treatment in the period who were not in structured treatment earlier in "
-        "the same financial year.", _LINK + _TREATMENT, _MT),
+        "Clients with a journey whose earliest modality start is in the period (a journey begins only after "
+        "journey_gap_days or more out of treatment, so moving between services is not new).",
+        _LINK + _START + _TREATMENT + ("discharge_date",), _MT),
     "discharges": _count("Discharges", "episode", "Episodes with a discharge date in the period.",
                          ("discharge_date",)),
     "waiting_over_3_weeks_at_end": _count(
@@ -105,8 +106,8 @@ DEFINITIONS: dict[str, Definition] = {
         _LINK + _START + _TREATMENT + ("discharge_date", "discharge_reason"), _MT),
     "representations": _measure(
         "Re-presentations after completion", "client",
-        "Of clients whose journey ended in the period with a planned discharge, those with a new referral or "
-        "triage within representation_months after it.",
+        "Of clients with a journey that ended in the period with a planned discharge, those with a new referral "
+        "or triage within representation_months after any such journey (each client counted once).",
         _LINK + _START + ("discharge_date", "discharge_reason"), _MT),
     "top_start": _measure(
         "TOPs - starts", "journey",

@@ -8,7 +8,7 @@ import pandas as pd
 
 from rules.measures.context import Context
 from rules.measures.retention import latest_journey
-from rules.measures.units import per_episode, per_journey
+from rules.measures.units import per_client_journeys, per_episode, per_journey
 
 
 def _in(values: pd.Series, ctx: Context) -> pd.Series:
@@ -65,13 +65,12 @@ def treatment_system_exits(ctx: Context):
 
 
 def completions(ctx: Context) -> pd.DataFrame:
-    """Each client's latest journey ending in P with a planned discharge, and whether (and by when)
-    they re-presented: a new referral or triage in (J_end, J_end + representation_months]."""
+    """Every journey ending in P with a planned discharge, and whether (and by when) the client
+    re-presented after it: a new referral or triage in (J_end, J_end + representation_months]."""
     if "completions" in ctx.cache:
         return ctx.cache["completions"]
     jn = ctx.jn[(_in(ctx.jn["j_end"], ctx) & ctx.jn["last_planned"]).to_numpy(dtype=bool)]
-    jn = jn.assign(journey=jn.index).sort_values(["person", "j_end", "journey"], kind="stable")
-    jn = jn.drop_duplicates("person", keep="last").drop(columns="journey")
+    jn = jn.assign(journey=jn.index).sort_values(["person", "j_end", "journey"], kind="stable").drop(columns="journey")
     window_end = jn["j_end"] + pd.DateOffset(months=ctx.settings.representation_months)
     following = _next_event(ctx, jn, _referrals_and_triages(ctx))
     ctx.cache["completions"] = done = jn.assign(represented=(following <= window_end).to_numpy(dtype=bool),
@@ -80,11 +79,11 @@ def completions(ctx: Context) -> pd.DataFrame:
 
 
 def successful_completions(ctx: Context):
-    """Clients in treatment in P; numerator: completed in P and not re-presented within the window
-    (window still open at as_at: provisional)."""
+    """Clients in treatment in P, each by their latest completion in P (else their latest journey);
+    numerator: not re-presented within the window (window still open at as_at: provisional)."""
     in_tx = ctx.in_treatment(ctx.p_start, ctx.p_end).to_numpy()
     people = ctx.ep.loc[in_tx, "person"].unique()
-    done = completions(ctx)
+    done = completions(ctx).drop_duplicates("person", keep="last")
     done = done[done["person"].isin(people)]
     others = latest_journey(ctx, in_tx)
     others = others[~ctx.jn.loc[others, "person"].isin(done["person"]).to_numpy()]
@@ -99,5 +98,6 @@ def successful_completions(ctx: Context):
 
 
 def representations(ctx: Context):
+    """Clients with a completion in P; numerator: re-presented after any of them (counted once)."""
     done = completions(ctx)
-    return per_journey(ctx, "representations", done.index, done["represented"].to_numpy(), record="last_pos")
+    return per_client_journeys(ctx, "representations", done.index, done["represented"].to_numpy())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from rules.measures.attribution import credit
 from rules.measures.base import CountResult, MeasureResult
 from rules.measures.context import Context
 from rules.measures.definitions import DEFINITIONS
@@ -35,14 +36,17 @@ def unavailable(ctx: Context, mid: str) -> MeasureResult | CountResult:
     return MeasureResult(mid, d.title, d.unit, available=False, target=ctx.settings.target(mid))
 
 
-def _result(ctx: Context, mid: str, units: pd.DataFrame, members: pd.DataFrame) -> MeasureResult | CountResult:
+def _result(ctx: Context, mid: str, units: pd.DataFrame, members: pd.DataFrame,
+            links: pd.DataFrame) -> MeasureResult | CountResult:
+    """The result, with the episodes each unit counts under (``attribution.credit`` of ``links``)."""
     d = DEFINITIONS[mid]
     units = units.reset_index(drop=True)
     members = members.reset_index(drop=True)
+    credits = credit(ctx, mid, links)
     if d.kind == "count":
         units["group"] = np.where(units["group"] == "excluded", "excluded", "counted")
-        return CountResult(mid, d.title, d.unit, True, units, members)
-    return MeasureResult(mid, d.title, d.unit, True, ctx.settings.target(mid), units, members)
+        return CountResult(mid, d.title, d.unit, True, units, members, credits)
+    return MeasureResult(mid, d.title, d.unit, True, ctx.settings.target(mid), units, members, credits)
 
 
 def per_episode(ctx: Context, mid: str, scope, num=None, pending=None, provisional=None):
@@ -55,7 +59,8 @@ def per_episode(ctx: Context, mid: str, scope, num=None, pending=None, provision
     pos = np.flatnonzero(keep)
     units = pd.DataFrame({"unit": pos, "group": groups, "record": ctx.ep["record"].to_numpy()[pos],
                           "excluded_by": excl})
-    return _result(ctx, mid, units, pd.DataFrame({"unit": pos, "ep": pos}))
+    members = pd.DataFrame({"unit": pos, "ep": pos})
+    return _result(ctx, mid, units, members, members)
 
 
 def per_modality(ctx: Context, mid: str, rows: np.ndarray, num=None):
@@ -66,7 +71,8 @@ def per_modality(ctx: Context, mid: str, rows: np.ndarray, num=None):
     groups = _groups(excl, _bool(num, n), np.zeros(n, bool), np.zeros(n, bool))
     units = pd.DataFrame({"unit": rows, "group": groups, "record": ctx.ep["record"].to_numpy()[eps],
                           "excluded_by": excl})
-    return _result(ctx, mid, units, pd.DataFrame({"unit": rows, "ep": eps}))
+    members = pd.DataFrame({"unit": rows, "ep": eps})
+    return _result(ctx, mid, units, members, members)
 
 
 def journey_exclusions(ctx: Context, mid: str) -> pd.Series:
@@ -96,7 +102,8 @@ def per_journey(ctx: Context, mid: str, journeys: pd.Index, num=None, pending=No
     jcol = ctx.ep["journey"]
     member_mask = jcol.isin(ids).fillna(False).to_numpy(dtype=bool)
     members = pd.DataFrame({"unit": jcol[member_mask].to_numpy(dtype="int64"), "ep": np.flatnonzero(member_mask)})
-    return _result(ctx, mid, units, members)
+    links = pd.DataFrame({"unit": ids, "journey": ids, "person_id": ctx.jn.loc[journeys, "person_id"].to_numpy()})
+    return _result(ctx, mid, units, members, links)
 
 
 def per_client(ctx: Context, mid: str, qualifying) -> CountResult:
@@ -115,4 +122,34 @@ def per_client(ctx: Context, mid: str, qualifying) -> CountResult:
                           "record": first["record"].to_numpy(),
                           "excluded_by": np.where(first["clean"], "", first["excluded_by"])})
     counted_members = frame["clean"] | ~frame["unit"].isin(clean_units)
-    return _result(ctx, mid, units, frame.loc[counted_members, ["unit", "ep"]])
+    links = pd.DataFrame({"unit": units["unit"].to_numpy(), "person_id": units["unit"].to_numpy()})
+    return _result(ctx, mid, units, frame.loc[counted_members, ["unit", "ep"]], links)
+
+
+def per_client_journeys(ctx: Context, mid: str, journeys: pd.Index, num=None) -> MeasureResult:
+    """A client measure judged by every one of a client's journeys in scope (e.g. each completion in
+    P): a unit per client, in the numerator when any of its clean journeys is; excluded only when all
+    its journeys are. Its record is the last episode of its latest (clean) journey."""
+    ids = np.asarray(journeys, dtype="int64")
+    jn = ctx.jn.loc[ids]
+    excl = journey_exclusions(ctx, mid).reindex(ids).to_numpy()
+    frame = pd.DataFrame({"journey": ids, "unit": jn["person_id"].to_numpy(dtype="int64"),
+                          "num": _bool(num, len(ids)), "excl": excl, "clean": excl == "",
+                          "end": jn["j_end"].to_numpy(), "record": ctx.ep["record"].to_numpy()[jn["last_pos"].to_numpy()]})
+    frame = frame.sort_values(["unit", "end", "journey"], kind="stable")
+    used = frame[frame["clean"] | ~frame.groupby("unit")["clean"].transform("any")]
+    by_unit = used.groupby("unit", sort=True)
+    clean = by_unit["clean"].any().to_numpy()
+    rules = by_unit["excl"].agg(lambda x: ",".join(sorted(set(",".join(x).split(",")) - {""})))
+    unit_excl = np.where(clean, "", rules.to_numpy()).astype(object)
+    n = len(unit_excl)
+    groups = _groups(unit_excl, by_unit["num"].any().to_numpy(), np.zeros(n, bool), np.zeros(n, bool))
+    units = pd.DataFrame({"unit": rules.index.to_numpy(dtype="int64"), "group": groups,
+                          "record": by_unit["record"].last().to_numpy(), "excluded_by": unit_excl})
+    jcol = ctx.ep["journey"].astype("float64").to_numpy()
+    member_mask = np.isin(jcol, used["journey"].to_numpy())
+    unit_of = pd.Series(used["unit"].to_numpy(), index=used["journey"].to_numpy())
+    members = pd.DataFrame({"unit": unit_of.reindex(jcol[member_mask].astype("int64")).to_numpy(dtype="int64"),
+                            "ep": np.flatnonzero(member_mask)})
+    links = used[["unit", "journey"]].assign(person_id=used["unit"])
+    return _result(ctx, mid, units, members, links)
