@@ -66,11 +66,47 @@ class Settings:
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"unknown setting(s): {', '.join(unknown)}")
-        values = dict(data)
-        if "planned_reasons" in values:
-            values["planned_reasons"] = tuple(values["planned_reasons"])
-        if "targets" in values:
-            targets = values["targets"]
-            items = targets.items() if isinstance(targets, dict) else targets
-            values["targets"] = tuple((str(k), float(v)) for k, v in items)
-        return cls(**values)
+        return cls(**{name: _checked(name, value) for name, value in data.items()})
+
+
+#: What each setting must be, said the way the error tells it.
+_DAYS = "a whole number of days (0 or more)"
+
+
+def _checked(name: str, value: Any) -> Any:
+    """The value of one setting in its type, or a ValueError naming the setting and what it needs."""
+    def wrong(needs: str) -> ValueError:
+        return ValueError(f"setting {name!r} must be {needs}, not {value!r}")
+
+    default = getattr(Settings, name, None)
+    if name in ("retention_start",):
+        if value not in ("triage", "first_modality"):
+            raise wrong("'triage' or 'first_modality'")
+        return value
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise wrong("true or false")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise wrong("a whole number of months (0 or more)" if name.endswith("months") else _DAYS)
+        return value
+    if name == "partnership_name":
+        if not isinstance(value, str) or not value.strip():
+            raise wrong("a name")
+        return value.strip()
+    if name == "planned_reasons":
+        if isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise wrong("a list of discharge reason codes")
+        return tuple(value)
+    if name == "targets":
+        items = value.items() if isinstance(value, dict) else value
+        try:
+            pairs = tuple((str(k), v) for k, v in items)
+        except (TypeError, ValueError):
+            raise wrong("a table of measure = percent") from None
+        for measure, percent in pairs:
+            if isinstance(percent, bool) or not isinstance(percent, (int, float)) or not 0 <= percent <= 100:
+                raise ValueError(f"setting 'targets': {measure} must be a percent from 0 to 100, not {percent!r}")
+        return tuple((m, float(p)) for m, p in pairs)
+    return value
