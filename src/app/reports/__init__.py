@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from app.atomic import atomic_write
 from app.errors import InputError
 from app.reports.html import render_html, write_html
 from app.reports.jsonout import dump_report_json
@@ -33,8 +34,11 @@ def write_json(path: Path, report: Report, *, files_count: int | None = None,
     data = report.to_json(files_count=files_count, row_counts=row_counts)
     if not identifiers:
         data["findings"] = redact_json(data["findings"])
-    with Path(path).open("w", encoding="utf-8") as stream:
-        dump_report_json(data, stream)
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8") as stream:
+            dump_report_json(data, stream)
+
+    atomic_write(Path(path), write)
 
 
 def write_report(path: Path, report: Report, *, files: list[str] | None = None, files_count: int | None = None,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 
+from app.atomic import write_text
 from app.reports.redact import redact
 from app.reports.summary import row_counts_text, rule_lines
 from rules.engine import Report
@@ -75,4 +76,4 @@ def render_html(report: Report, *, title: str = "Validation report", files: list
 
 
 def write_html(path: Path, report: Report, **kwargs: object) -> None:
-    Path(path).write_text(render_html(report, **kwargs), encoding="utf-8")  # type: ignore[arg-type]
+    write_text(Path(path), render_html(report, **kwargs))  # type: ignore[arg-type]

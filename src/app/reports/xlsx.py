@@ -14,6 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from app.atomic import atomic_write
 from app.reports.redact import redact
 from app.reports.summary import row_counts_text, rule_lines
 from rules.engine import Report
@@ -71,4 +72,4 @@ def write_xlsx(path: Path, report: Report, *, title: str = "Validation report", 
         values = (r.rule, r.severity, r.category, r.provider, r.file, r.table, row, r.record,
                   ", ".join(r.fields), ", ".join(r.values), r.message)
         sheet.append([_cell(sheet, v) for v in values])
-    wb.save(path)
+    atomic_write(Path(path), wb.save)

@@ -1,17 +1,15 @@
-"""Write outputs atomically and never over the template they were filled from.
-
-A half-written return is worse than none: the user might send it. So each output is written to a
-temporary file in the destination folder and renamed over the target in one step (``os.replace``).
-"""
+"""Write outputs atomically (``app.atomic``, the product's one writer) and never over the template
+they were filled from: a half-written return is worse than none, the user might send it."""
 
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
+from app.atomic import atomic_write
 from app.errors import InputError
+
+__all__ = ["atomic_write", "refuse_template_overwrite", "same_file"]
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -30,22 +28,3 @@ def refuse_template_overwrite(out: Path, templates: list[Path]) -> None:
         if same_file(Path(out), Path(template)):
             raise InputError("the output would overwrite the template; choose another folder or name",
                              file=str(out))
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` with a temporary path beside ``path``, then rename it over ``path``.
-
-    The temporary file is removed when ``write`` fails, so no partial output is left behind.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix + ".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path

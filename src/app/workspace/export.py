@@ -10,8 +10,6 @@ headers: a code mapping can be many-to-one and cannot be reversed.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -19,24 +17,12 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from app.atomic import atomic_write
 from app.workspace.working import Working
 from rules.columns import TABLES, column_names
 from rules.progress import NO_PROGRESS, Progress, check_cancelled
 
 FORMULA_START = ("=", "+", "-", "@")
-
-
-def _atomic(path: Path, write) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], progress: Progress = NO_PROGRESS) -> Path:
@@ -69,7 +55,7 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], progress: Progress =
             done += len(frame)
         wb.save(tmp)
         progress.report(1.0, "Saved")
-    return _atomic(path, write)
+    return atomic_write(path, write)
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> Path:
@@ -80,7 +66,7 @@ def write_csv(path: Path, frame: pd.DataFrame) -> Path:
             out.writerow(frame.columns)
             data = frame.astype(object).where(frame.notna(), "")
             out.writerows(data.itertuples(index=False, name=None))
-    return _atomic(path, write)
+    return atomic_write(path, write)
 
 
 def _header_map(profile: dict | None) -> dict[str, str]:
