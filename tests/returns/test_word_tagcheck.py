@@ -80,4 +80,4 @@ def test_unreadable_template_is_bad_input(tmp_path, capsys):
         path = tmp_path / name
         path.write_text("not a zip file")
         assert main(["generate", "--check-template", str(path)]) == 2
-        assert "cannot be read" in capsys.readouterr().err
+        assert "the file is damaged or another format" in capsys.readouterr().err

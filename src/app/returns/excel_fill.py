@@ -33,6 +33,8 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.errors import InputError
+from app.returns.package import check_template_package
+from app.returns.sandbox import Limits, TemplateLimit
 from app.returns.tagcheck import Problem, check_source, make_env
 from app.returns.xlsx_rows import fit_height, move_below
 
@@ -40,6 +42,7 @@ FOR_RE = re.compile(r"^\s*\{%-?\s*for\s+(.+?)\s+in\s+(.+?)\s*-?%\}", re.DOTALL)
 ENDFOR_RE = re.compile(r"\{%-?\s*endfor\s*-?%\}")
 ONE_EXPR_RE = re.compile(r"^\s*\{\{(?P<expr>(?:(?!\{\{|\}\}).)*)\}\}\s*$", re.DOTALL)
 NOTHING = "-"
+CELL_CHARS = 32_767  # the most an Excel cell holds
 
 
 @dataclass(frozen=True)
@@ -141,10 +144,21 @@ def _render(env: Environment, source: str, scope: Mapping[str, Any], *, where: s
     try:
         m = ONE_EXPR_RE.match(source)
         if m:
-            return env.compile_expression(m.group("expr"), undefined_to_none=False)(**scope)
-        return env.from_string(source).render(**scope)
-    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-        raise InputError(f"{where}: the tag {source.strip()[:80]!r} cannot be filled ({exc})") from None
+            value = env.compile_expression(m.group("expr"), undefined_to_none=False)(**scope)
+        else:
+            value = env.from_string(source).render(**scope)
+    except TemplateLimit as exc:
+        raise InputError(f"{where}: refused: {exc}") from None
+    except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
+        raise InputError(f"{where}: the tag {source.strip()[:80]!r} cannot be filled ({_short(exc)})") from None
+    if isinstance(value, str) and len(value) > CELL_CHARS:
+        raise InputError(f"{where}: refused: the tag {source.strip()[:80]!r} makes {len(value):,} characters, "
+                         f"more than the {CELL_CHARS:,} an Excel cell holds")
+    return value
+
+
+def _short(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
 def _bind(target: str, item: Any, scope: dict[str, Any]) -> dict[str, Any]:
@@ -157,8 +171,27 @@ def _bind(target: str, item: Any, scope: dict[str, Any]) -> dict[str, Any]:
     return inner
 
 
+def _loop_items(ws: Worksheet, loop: Loop, env: Environment, context: Mapping[str, Any]) -> list[Any]:
+    """The items of a row loop, counted against the template's budget like any other loop's steps."""
+    first = _first_cell(ws, loop.start)
+    where = f"{ws.title}!{first.coordinate if first is not None else f'A{loop.start}'}"
+    label = f"the loop 'for {loop.target} in {loop.iterable}'"
+    budget = getattr(env, "budget", None)
+    items = []
+    try:
+        for item in env.compile_expression(loop.iterable, undefined_to_none=False)(**context):
+            if budget is not None:
+                budget.step(label)
+            items.append(item)
+    except TemplateLimit as exc:
+        raise InputError(f"{where}: refused: {exc}") from None
+    except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
+        raise InputError(f"{where}: the loop over {loop.iterable[:80]!r} cannot be filled ({_short(exc)})") from None
+    return items
+
+
 def _fill_loop(ws: Worksheet, loop: Loop, env: Environment, context: Mapping[str, Any]) -> None:
-    items = list(env.compile_expression(loop.iterable, undefined_to_none=False)(**context))
+    items = _loop_items(ws, loop, env, context)
     k = loop.end - loop.start + 1
     if not items:
         move_below(ws, block_start=loop.start, block_end=loop.end, delta=-k)
@@ -240,14 +273,18 @@ def unkeepable_parts(path: Path | str) -> list[str]:
     return found
 
 
-def fill_xlsx(template: Path | str, out: Path, context: Mapping[str, Any], *, draft: bool) -> list[str]:
-    """Fill a copy of ``template`` into ``out`` (saved as given: the caller writes atomically)."""
+def fill_xlsx(template: Path | str, out: Path, context: Mapping[str, Any], *, draft: bool,
+              limits: Limits | None = None) -> list[str]:
+    """Fill a copy of ``template`` into ``out`` (saved as given: the caller writes atomically).
+
+    Every cell of the workbook is filled in one sandbox, so ``limits`` bound the whole template."""
+    check_template_package(template)
     warnings = unkeepable_parts(template)
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "template.xlsx"
         shutil.copyfile(template, copy)  # never open the user's template for writing
         wb = load_workbook(copy)
-    env = make_env()
+    env = make_env(limits=limits)
     for ws in wb.worksheets:
         fill_sheet(ws, context, env)
         if draft:

@@ -1,11 +1,16 @@
 """Check a template's tags against the context before any filling (spec/returns.md "Tags").
 
-Three kinds of problem are found and named with where they are (sheet and cell, or paragraph):
+Four kinds of problem are found and named with where they are (sheet and cell, or paragraph):
 - ``unknown``: a tag uses a name or an attribute the context does not have
   (``{{ measures.planed_exits.percent }}``), found by walking the jinja2 syntax tree and
-  resolving every attribute chain against the real context, loop variables included;
+  resolving every attribute chain against the real context, loop variables included. Only the
+  documented context is there: no jinja2 globals (``range``, ``namespace``...), no methods but the
+  harmless few of ``sandbox.SAFE_METHODS``, no filter the sandbox does not offer;
+- ``unsafe``: an underscored name or attribute (``''.__class__``), or ``include``/``import``:
+  never allowed, whatever the context holds;
 - ``curly-quotes``: Word turned ``"`` or ``'`` inside a tag into typographic quotes;
 - ``syntax``: a tag jinja2 cannot parse.
+Templates are filled in the sandbox of ``app.returns.sandbox`` whatever this check says.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, nodes
+from jinja2 import Environment, TemplateSyntaxError, nodes
+
+from app.returns.sandbox import LOOP_ATTRIBUTES, SAFE_METHODS, make_env
 
 CURLY = "\u2018\u2019\u201c\u201d"
 TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
@@ -26,7 +33,7 @@ _ANY = object()  # a value whose shape is unknown: every attribute is accepted
 class Problem:
     """One thing wrong with a template, where it is, and the tag."""
 
-    kind: str  # unknown | curly-quotes | syntax
+    kind: str  # unknown | unsafe | curly-quotes | syntax
     where: str  # "Summary!B7" or "paragraph 12"
     tag: str
     message: str
@@ -52,45 +59,58 @@ class RowList(list):
         return self.example if self.example is not None else _ANY
 
 
-def make_env(*, autoescape: bool = False) -> Environment:
-    """The jinja2 environment both fillers use (strict: an unknown name is an error, not a blank)."""
-    return Environment(autoescape=autoescape, undefined=StrictUndefined, keep_trailing_newline=True,
-                       finalize=_finalize)
-
-
-def _finalize(value: Any) -> Any:
-    """What ``{{ x }}`` prints for nothing: "-" (no figure), as the returns write it, never "None"."""
-    return "-" if value is None else value
-
-
 def curly_tags(text: str) -> list[str]:
     """Tags in ``text`` that contain Word's curly quotes."""
     return [t for t in TAG_RE.findall(text) if any(c in t for c in CURLY)]
 
 
-def _get(value: Any, name: str | int) -> Any:
-    """Resolve one attribute or item the way jinja2 would; KeyError when it is not there."""
+def _get(value: Any, name: str | int, documented: frozenset[str]) -> Any:
+    """Resolve one attribute or item the way jinja2 would; KeyError when the template may not use it.
+
+    A value of unknown shape (a ``set`` variable, a macro argument, a call's result) takes only
+    names the documented context has somewhere, the loop's attributes and the safe methods.
+    """
     if value is _ANY:
-        return _ANY
+        if name in documented or name in SAFE_METHODS or name in LOOP_ATTRIBUTES or isinstance(name, int):
+            return _ANY
+        raise KeyError(name)
     if isinstance(value, Mapping):
         if name in value:
             return value[name]
-        if isinstance(name, str) and hasattr(value, name):
+        if name in SAFE_METHODS:
             return _ANY  # a method such as items()
         raise KeyError(name)
     if isinstance(value, (list, tuple)):
         if isinstance(name, int):
             return value[name] if -len(value) <= name < len(value) else _sample(value)
-        if hasattr(value, name):
+        raise KeyError(name)
+    if value is None or isinstance(value, (str, int, float)):
+        if name in SAFE_METHODS:
             return _ANY
         raise KeyError(name)
     if isinstance(name, str) and hasattr(value, name):
-        return getattr(value, name)
-    if value is None or isinstance(value, (str, int, float)):
-        if isinstance(name, str) and hasattr(value, name):
-            return _ANY
-        raise KeyError(name)
-    return _ANY  # an object we cannot see into (e.g. an image)
+        attr = getattr(value, name)
+        if name in SAFE_METHODS or not callable(attr):
+            return attr if not callable(attr) else _ANY
+    raise KeyError(name)
+
+
+def documented_names(context: Mapping[str, Any]) -> frozenset[str]:
+    """Every key anywhere in the context (rows of loops included, from their first row or example)."""
+    found: set[str] = set()
+    todo: list[Any] = [context]
+    seen = 0
+    while todo and seen < 100_000:
+        value = todo.pop()
+        seen += 1
+        if isinstance(value, Mapping):
+            found.update(k for k in value if isinstance(k, str))
+            todo.extend(value.values())
+        elif isinstance(value, (list, tuple)):
+            sample = _sample(value)
+            if sample is not _ANY:
+                todo.append(sample)
+    return frozenset(found)
 
 
 def _sample(value: Any) -> Any:
@@ -106,9 +126,16 @@ def _sample(value: Any) -> Any:
 class _Resolver:
     """Walks a jinja2 syntax tree and collects every attribute chain the context cannot resolve."""
 
-    def __init__(self, context: Mapping[str, Any]) -> None:
+    def __init__(self, context: Mapping[str, Any], env: Environment | None = None) -> None:
         self.context = context
+        self.env = env or make_env()
+        self.documented = documented_names(context)
         self.unknown: list[str] = []
+        #: (tag, message) of what is never allowed, whatever the context holds
+        self.unsafe: list[tuple[str, str]] = []
+
+    def _refuse(self, tag: str, message: str) -> None:
+        self.unsafe.append((tag, message))
 
     def value(self, node: nodes.Node, scope: dict[str, Any]) -> Any:
         """The context value an expression points at (``_ANY`` when unknowable); records unknowns."""
@@ -124,6 +151,11 @@ class _Resolver:
                 chain.append("*")
             cur = cur.node
         chain.reverse()
+        bad = [c for c in chain if isinstance(c, str) and c.startswith("_")]
+        if bad or (isinstance(cur, nodes.Name) and cur.name.startswith("_")):
+            self._refuse((bad or [getattr(cur, "name", "")])[0], "names starting with _ are never allowed in a "
+                         "template (a template must not reach into the program)")
+            return _ANY
         if isinstance(cur, nodes.Name):
             if cur.name in scope:
                 value = scope[cur.name]
@@ -144,7 +176,7 @@ class _Resolver:
                 path.append("[...]")
                 continue
             try:
-                value = _get(value, name)
+                value = _get(value, name, self.documented)
             except KeyError:
                 self.unknown.append(".".join(str(p) for p in [*path, name]))
                 return _ANY
@@ -152,6 +184,13 @@ class _Resolver:
         return value
 
     def walk(self, node: nodes.Node, scope: dict[str, Any]) -> None:
+        if isinstance(node, (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+            self._refuse(type(node).__name__.lower(), "a template cannot include or import other files")
+            return
+        if isinstance(node, nodes.Filter) and node.name not in self.env.filters:
+            self.unknown.append(f"| {node.name}")
+        if isinstance(node, nodes.Test) and node.name not in self.env.tests:
+            self.unknown.append(f"is {node.name}")
         if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)):
             if not (isinstance(node, nodes.Name) and node.ctx != "load"):
                 self.value(node, scope)
@@ -169,16 +208,26 @@ class _Resolver:
                 self.walk(child, scope)
             return
         if isinstance(node, (nodes.Assign, nodes.AssignBlock)):
+            value = _ANY
             if isinstance(node, nodes.Assign):
-                self.walk(node.node, scope)
+                if isinstance(node.node, (nodes.Name, nodes.Getattr, nodes.Getitem)):
+                    value = self.value(node.node, scope)   # {% set m = measures.top_start %}: m.percent is known
+                else:
+                    self.walk(node.node, scope)
             else:
                 for child in node.body:
                     self.walk(child, scope)
-            self._bind(node.target, _ANY, scope)
+            if isinstance(node.target, nodes.NSRef):
+                self._refuse(f"{node.target.name}.{node.target.attr}", "a template cannot change values")
+                return
+            self._bind(node.target, value, scope)
             return
         if isinstance(node, nodes.Macro):
+            scope[node.name] = _ANY  # a macro may call itself
             inner = dict(scope)
             for arg in node.args:
+                if arg.name.startswith("_"):
+                    self._refuse(arg.name, "names starting with _ are never allowed in a template")
                 inner[arg.name] = _ANY
             for child in node.body:
                 self.walk(child, inner)
@@ -188,6 +237,8 @@ class _Resolver:
             self.walk(child, scope)
 
     def _bind(self, target: nodes.Node, value: Any, scope: dict[str, Any]) -> None:
+        if isinstance(target, nodes.Name) and target.name.startswith("_"):
+            self._refuse(target.name, "names starting with _ are never allowed in a template")
         if isinstance(target, nodes.Name):
             scope[target.name] = value
         elif isinstance(target, nodes.Tuple):
@@ -200,10 +251,23 @@ def unknown_names(source: str, context: Mapping[str, Any], env: Environment | No
 
     Raises ``jinja2.TemplateSyntaxError`` when ``source`` does not parse.
     """
-    tree = (env or make_env()).parse(source)
-    resolver = _Resolver(context)
+    env = env or make_env()
+    resolver = _Resolver(context, env)
+    resolver.walk(env.parse(source), {})
+    return list(dict.fromkeys([*(tag for tag, _ in resolver.unsafe), *resolver.unknown]))
+
+
+def resolve(source_or_tree: str | nodes.Template, context: Mapping[str, Any],
+            env: Environment | None = None) -> list[tuple[str, str, str]]:
+    """(kind, tag, message) of every name, attribute, filter or statement ``source`` may not use."""
+    env = env or make_env()
+    tree = env.parse(source_or_tree) if isinstance(source_or_tree, str) else source_or_tree
+    resolver = _Resolver(context, env)
     resolver.walk(tree, {})
-    return list(dict.fromkeys(resolver.unknown))
+    out = [("unsafe", tag, message) for tag, message in dict.fromkeys(resolver.unsafe)]
+    out += [("unknown", name, "the context has no such value" if not name.startswith(("|", "is "))
+             else "no such filter or test in a template") for name in dict.fromkeys(resolver.unknown)]
+    return out
 
 
 def check_source(source: str, where: str, context: Mapping[str, Any],
@@ -215,12 +279,12 @@ def check_source(source: str, where: str, context: Mapping[str, Any],
     if curly_tags(source):
         return
     try:
-        names = unknown_names(source, context, env)
+        found = resolve(source, context, env)
     except TemplateSyntaxError as exc:
         yield Problem("syntax", where, source.strip()[:120], f"the tag cannot be read ({exc.message})")
         return
-    for name in names:
-        yield Problem("unknown", where, name, "the context has no such value")
+    for kind, tag, message in found:
+        yield Problem(kind, where, tag, message)
 
 
 def check_template(path: Any, context: Mapping[str, Any]) -> list[Problem]:
@@ -229,8 +293,10 @@ def check_template(path: Any, context: Mapping[str, Any]) -> list[Problem]:
     from pathlib import Path
 
     from app.errors import InputError
+    from app.returns.package import check_template_package
 
     suffix = Path(path).suffix.lower()
+    check_template_package(path)  # damaged, misnamed or hostile files: one line, before any parser
     try:
         if suffix in (".xlsx", ".xlsm"):
             from app.returns.excel_fill import check_xlsx

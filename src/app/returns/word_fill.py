@@ -23,13 +23,16 @@ from jinja2 import TemplateError, TemplateSyntaxError
 
 from app.errors import InputError
 from app.returns import charts
-from app.returns.tagcheck import CURLY, Problem, _Resolver, curly_tags, make_env
+from app.returns.package import check_template_package
+from app.returns.sandbox import Limits, TemplateLimit
+from app.returns.tagcheck import CURLY, Problem, curly_tags, make_env, resolve
 
 _STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
 def paragraphs(path: Path | str) -> Iterator[tuple[str, str]]:
-    """(where, text) of every paragraph: body (tables included) then headers and footers."""
+    """(where, text) of every paragraph: body (tables included), headers and footers, then the
+    document properties."""
     doc = Document(str(path))
     n = 0
     for p in doc.element.body.iter(qn("w:p")):
@@ -39,10 +42,12 @@ def paragraphs(path: Path | str) -> Iterator[tuple[str, str]]:
         for kind, part in (("header", section.header), ("footer", section.footer)):
             for j, p in enumerate(part.paragraphs, start=1):
                 yield f"section {i} {kind} paragraph {j}", p.text
+    yield from _properties(doc)
 
 
 def _template_source(path: Path | str) -> str:
-    """The template as docxtpl renders it: body, headers and footers after ``patch_xml``."""
+    """Everything docxtpl renders: body, headers, footers and footnotes after ``patch_xml``, and the
+    document properties (title, subject, author, comments...)."""
     tpl = DocxTemplate(str(path))
     doc = Document(str(path))
     xml = tpl.patch_xml(tpl.xml_to_string(doc._element.body))
@@ -50,7 +55,19 @@ def _template_source(path: Path | str) -> str:
         for rel in doc.part.rels.values():
             if rel.reltype == uri and rel.target_part.blob:
                 xml += tpl.patch_xml(tpl.xml_to_string(parse_xml(rel.target_part.blob)))
-    return xml
+    for part in doc.part.package.parts:
+        if part.content_type.endswith(".footnotes+xml"):
+            xml += tpl.patch_xml(part.blob.decode("utf-8", "replace"))
+    return xml + "".join(text for _, text in _properties(doc))
+
+
+def _properties(doc: Any) -> Iterator[tuple[str, str]]:
+    """(where, text) of the document properties docxtpl fills."""
+    props = doc.core_properties
+    for name in ("author", "comments", "identifier", "language", "subject", "title"):
+        text = getattr(props, name) or ""
+        if text:
+            yield f"document property {name!r}", text
 
 
 def _locate(name: str, paras: list[tuple[str, str]]) -> tuple[str, str]:
@@ -96,12 +113,9 @@ def check_docx(path: Path | str, context: Mapping[str, Any]) -> list[Problem]:
         where, tag = _find_bad_tag(paras, env)
         problems.append(Problem("syntax", where, tag, f"a tag cannot be read ({exc.message})"))
         return problems
-    resolver = _Resolver(context)
-    resolver.walk(tree, {})
-    for name in dict.fromkeys(resolver.unknown):
-        where, text = _locate(name, paras)
-        problems.append(Problem("unknown", f"{where} ({text[:60]})" if text else where, name,
-                                "the context has no such value"))
+    for kind, name, message in resolve(tree, context, env):
+        where, text = _locate(name.lstrip("|").removeprefix("is ").strip(), paras)
+        problems.append(Problem(kind, f"{where} ({text[:60]})" if text else where, name, message))
     return problems
 
 
@@ -114,8 +128,10 @@ def _images(tpl: DocxTemplate, context: Mapping[str, Any]) -> dict[str, Any]:
             "planned_exits_by_provider": InlineImage(tpl, io.BytesIO(by_provider), width=Cm(15.5))}
 
 
-def fill_docx(template: Path | str, out: Path, context: Mapping[str, Any]) -> list[str]:
-    """Render a copy of ``template`` into ``out``; returns warnings (none so far)."""
+def fill_docx(template: Path | str, out: Path, context: Mapping[str, Any], *,
+              limits: Limits | None = None) -> list[str]:
+    """Render a copy of ``template`` into ``out`` in the sandbox; returns warnings (none so far)."""
+    check_template_package(template)
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "template.docx"
         shutil.copyfile(template, copy)  # never open the user's template for writing
@@ -123,11 +139,32 @@ def fill_docx(template: Path | str, out: Path, context: Mapping[str, Any]) -> li
         ctx = dict(context)
         ctx["charts"] = _images(tpl, context)
         try:
-            tpl.render(ctx, jinja_env=make_env(autoescape=True), autoescape=True)
-        except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-            raise InputError(f"the template cannot be filled ({exc})", file=Path(template).name) from None
+            tpl.render(ctx, jinja_env=make_env(autoescape=True, limits=limits), autoescape=True)
+        except TemplateLimit as exc:
+            where = _loop_paragraph(str(exc), template)
+            raise InputError(f"refused: {where}{exc}", file=Path(template).name) from None
+        except (TemplateError, TypeError, ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
+            raise InputError(f"the template cannot be filled ({_short(exc)})", file=Path(template).name) from None
         tpl.save(str(out))
     return []
+
+
+def _short(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
+
+
+def _loop_paragraph(message: str, template: Path | str) -> str:
+    """"paragraph 12 ({%p for ...): " for a message naming a loop, else nothing."""
+    m = re.search(r"the loop 'for (.+?) in (.+?)'", message)
+    if not m:
+        return ""
+    target, iterable = m.group(1).replace(" ", ""), m.group(2)
+    wanted = f"for {target} in " + ("" if "(...)" in iterable else iterable)
+    for where, text in paragraphs(template):
+        flat = re.sub(r"\s*,\s*", ",", " ".join(text.translate(_STRAIGHT).split()))
+        if wanted in flat:
+            return f"{where} ({text.strip()[:60]}): "
+    return ""
 
 
 __all__ = ["CURLY", "check_docx", "fill_docx", "paragraphs"]
