@@ -1,7 +1,9 @@
 """An independent, slow reference of spec/measures.md: plain Python over records, no pandas maths.
 
 Written separately from ``rules.measures`` (loops, dicts, sets) so that agreement between the two
-on synthetic partnerships means something. Returns plain numbers per count and measure.
+on synthetic partnerships means something. Returns plain numbers per count and measure; ``rows``
+holds the same numbers per provider, each unit counted under the providers spec/measures.md
+"Provider rows" names (the ``credited`` episodes of each unit below).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections import defaultdict
 import pandas as pd
 
 from rules.codes import SUBSTANCE_GROUP
-from rules.measures import DEFINITIONS
+from rules.measures import COUNT_IDS, DEFINITIONS, MEASURE_IDS
 from rules.settings import Settings
 from rules.tables import Tables
 
@@ -48,6 +50,7 @@ def days(a: dt.date, b: dt.date) -> int:
 class Reference:
     def __init__(self, tables: Tables, settings: Settings, as_at: dt.date, excluded: dict[str, set[str]]):
         self.s, self.as_at, self.bad = settings, as_at, excluded  # bad: record -> fields with errors
+        self.rows: dict[str, dict[str, dict]] = {}  # figure -> provider -> the figure's numbers
         self.has_mods, self.has_tops = tables.modalities is not None, tables.tops is not None
         self.eps = records(tables.episodes)
         first: dict[tuple, int] = {}
@@ -123,6 +126,12 @@ class Reference:
             last = max(eps, key=lambda e: (e["discharge_date"] or dt.date.min,
                                            e["referral_date"] or dt.date.min, e["i"]))
             j["last_planned"] = j["end"] is not None and last["planned"]
+            j["last"] = last
+            # the episode whose start is J_start (ties: earlier referral, then file order)
+            own_start = (lambda e: e["first_mod"]) if self.s.retention_start == "first_modality" else (
+                lambda e: e["e_start"])
+            j["starter"] = min((e for e in eps if own_start(e)),
+                               key=lambda e: (own_start(e), e["referral_date"] or dt.date.max, e["i"]), default=None)
             fms = [e["first_mod"] for e in eps if e["first_mod"]]
             j["first_mod"] = min(fms) if fms else None
 
@@ -136,28 +145,49 @@ class Reference:
                    and (m["modality_end_date"] is None or m["modality_end_date"] >= a) for m in e["mods"])
 
     def _measure(self, mid: str, units) -> dict:
-        """units: (members, in_scope, pending, numerator, provisional)."""
-        out = dict.fromkeys(("numerator", "denominator", "pending", "excluded", "provisional"), 0)
-        for members, scope, pending, num, prov in units:
+        """units: (members, in_scope, pending, numerator, provisional[, credited]); credited: the
+        episodes whose providers the unit counts under (default: its members, for episode units)."""
+        keys = ("numerator", "denominator", "pending", "excluded", "provisional")
+        out = dict.fromkeys(keys, 0)
+        rows: dict[str, dict] = defaultdict(lambda: dict.fromkeys(keys, 0))
+        for unit in units:
+            members, scope, pending, num, prov = unit[:5]
+            credited = unit[5] if len(unit) > 5 else members
             if not (scope or pending):
                 continue
             if self._bad(mid, members):
-                out["excluded"] += 1
+                adds = ["excluded"]
             elif pending:
-                out["pending"] += 1
+                adds = ["pending"]
             else:
-                out["denominator"] += 1
-                out["numerator"] += bool(num and True)
-                out["provisional"] += bool(prov and not num)
+                adds = ["denominator"] + ["numerator"] * bool(num) + ["provisional"] * bool(prov and not num)
+            for target in [out] + [rows[p] for p in {e["provider_code"] for e in credited}]:
+                for key in adds:
+                    target[key] += 1
+        self.rows[mid] = dict(rows)
         return out
 
+    def _prefer_clean(self, mid: str, eps: list[dict]) -> list[dict]:
+        clean = [e for e in eps if not self._bad(mid, [e])]
+        return clean or eps
+
     def _clients(self, mid: str, qualifying) -> dict:
-        counted, seen = set(), set()
+        by_person: dict[str, list[dict]] = defaultdict(list)
         for e in qualifying:
-            seen.add(e["person"])
-            if not self._bad(mid, [e]):
-                counted.add(e["person"])
-        return {"value": len(counted), "excluded": len(seen - counted)}
+            by_person[e["person"]].append(e)
+        out = {"value": 0, "excluded": 0}
+        rows: dict[str, dict] = defaultdict(lambda: {"value": 0, "excluded": 0})
+        for eps in by_person.values():
+            key = "value" if any(not self._bad(mid, [e]) for e in eps) else "excluded"
+            out[key] += 1
+            for p in {e["provider_code"] for e in self._prefer_clean(mid, eps)}:
+                rows[p][key] += 1
+        self.rows[mid] = dict(rows)
+        return out
+
+    def _credit_in_tx(self, mid: str, person: str, a: dt.date, b: dt.date) -> list[dict]:
+        """A client's episodes in structured treatment during [a, b] (clean ones if any)."""
+        return self._prefer_clean(mid, [e for e in self.eps if e["person"] == person and self._in_tx(e, a, b)])
 
     @staticmethod
     def _holding_first_mod(j: dict) -> dict:
@@ -183,6 +213,10 @@ class Reference:
 
         def episodes(mid, pred):
             units = [e for e in eps if pred(e)]
+            rows: dict[str, dict] = defaultdict(lambda: {"value": 0, "excluded": 0})
+            for e in units:
+                rows[e["provider_code"]]["excluded" if self._bad(mid, [e]) else "value"] += 1
+            self.rows[mid] = dict(rows)
             bad = sum(self._bad(mid, [e]) for e in units)
             return {"value": len(units) - bad, "excluded": bad}
 
@@ -207,6 +241,11 @@ class Reference:
                    and (m["modality_start_date"] is None or m["modality_start_date"] > pe)
                    and (m["ep"]["discharge_date"] is None or m["ep"]["discharge_date"] > pe)]
         bad = sum(self._bad("waiting_over_3_weeks_at_end", [m["ep"]]) for m in waiting)
+        rows: dict[str, dict] = defaultdict(lambda: {"value": 0, "excluded": 0})
+        for m in waiting:
+            rows[m["ep"]["provider_code"]]["excluded" if self._bad("waiting_over_3_weeks_at_end", [m["ep"]])
+                                           else "value"] += 1
+        self.rows["waiting_over_3_weeks_at_end"] = dict(rows)
         out["waiting_over_3_weeks_at_end"] = {"value": len(waiting) - bad, "excluded": bad}
         return out
 
@@ -245,7 +284,7 @@ class Reference:
             if j["start"] and inP(j["start"] + dt.timedelta(days=s.retention_days)):
                 num = j["end"] is None or days(j["start"], j["end"]) >= s.retention_days
                 pending = j["start"] + dt.timedelta(days=s.retention_days) > A
-                units.append((j["eps"], True, pending, num, False))
+                units.append((j["eps"], True, pending, num, False, [j["starter"]]))
         out["retention_12_weeks"] = self._measure("retention_12_weeks", units)
 
         in_tx = [e for e in self.eps if self._in_tx(e, ps, pe)]
@@ -257,7 +296,8 @@ class Reference:
             length = days(j["start"], until)
             early = j["end"] is not None and j["end"] <= min(pe, A) and length < s.retention_days and j["last_planned"]
             pending = j["end"] is None and days(j["start"], A) < s.retention_days
-            units.append((j["eps"], True, pending, length >= s.retention_days or early, False))
+            units.append((j["eps"], True, pending, length >= s.retention_days or early, False,
+                          self._credit_in_tx("effective_treatment", j["person"], ps, pe)))
         out["effective_treatment"] = self._measure("effective_treatment", units)
 
         units = []
@@ -286,7 +326,7 @@ class Reference:
             gap_end = j["end"] + dt.timedelta(days=s.exit_gap_days)
             if any(j["end"] < d <= gap_end for d in starts_by_person[j["person"]]):
                 continue
-            units.append((j["eps"], True, gap_end > A, j["last_planned"], False))
+            units.append((j["eps"], True, gap_end > A, j["last_planned"], False, [j["last"]]))
         out["treatment_system_exits"] = self._measure("treatment_system_exits", units)
 
         events = defaultdict(list)
@@ -307,17 +347,19 @@ class Reference:
         for js in every.values():  # one client, counted once: in the numerator if any clean completion re-presented
             clean = [j for j in js if not self._bad("representations", j["eps"])]
             members = [e for j in (clean or js) for e in j["eps"]]
-            units.append((members, True, False, any(j["represented"] for j in clean), False))
+            units.append((members, True, False, any(j["represented"] for j in clean), False,
+                          [j["last"] for j in (clean or js)]))
         out["representations"] = self._measure("representations", units)
         people = {e["person"] for e in in_tx}
         units = []
         for j in self._latest(in_tx):
             c = done.get(j["person"])
+            credited = self._credit_in_tx("successful_completions", j["person"], ps, pe)
             if c is not None:
                 ok = not c["represented"]
-                units.append((c["eps"], True, False, ok and c["settled"], ok and not c["settled"]))
+                units.append((c["eps"], True, False, ok and c["settled"], ok and not c["settled"], credited))
             else:
-                units.append((j["eps"], True, False, False, False))
+                units.append((j["eps"], True, False, False, False, credited))
         assert len(units) == len(people)
         out["successful_completions"] = self._measure("successful_completions", units)
 
@@ -329,7 +371,7 @@ class Reference:
             if inP(j["first_mod"]):
                 num = any(t["top_stage"] == "S" and t["top_date"] and abs(days(j["first_mod"], t["top_date"])) <= w
                           for e in j["eps"] for t in e["tops"])
-                units.append((j["eps"], True, False, num, False))
+                units.append((j["eps"], True, False, num, False, [self._holding_first_mod(j)]))
         out["top_start"] = self._measure("top_start", units)
         units = []
         for j in self._latest([e for e in self.eps if self._in_tx(e, pe, pe)]):
@@ -340,7 +382,7 @@ class Reference:
                 continue
             lo = pe - dt.timedelta(days=s.top_review_window_days)
             num = any(t["top_stage"] == "R" and t["top_date"] and lo <= t["top_date"] <= pe for t in tops)
-            units.append((j["eps"], True, False, num, False))
+            units.append((j["eps"], True, False, num, False, self._credit_in_tx("top_review", j["person"], pe, pe)))
         out["top_review"] = self._measure("top_review", units)
         units = []
         for e in planned:
@@ -350,3 +392,28 @@ class Reference:
                 units.append(([e], True, False, num, False))
         out["top_exit"] = self._measure("top_exit", units)
         return out
+
+
+def provider_numbers(figure) -> dict | None:
+    """A figure's numbers, or None when it is unavailable or all zero."""
+    if not figure.available:
+        return None
+    keys = ("value", "excluded") if hasattr(figure, "value") else (
+        "numerator", "denominator", "pending", "excluded", "provisional")
+    numbers = {k: getattr(figure, k) for k in keys}
+    return numbers if any(numbers.values()) else None
+
+
+def assert_provider_rows(result, ref: Reference, label) -> None:
+    """Every provider row of every figure equals the reference's (providers with nothing left out)."""
+    for mid in COUNT_IDS + MEASURE_IDS:
+        if mid not in ref.rows:  # only a figure whose tables are missing has no rows
+            assert not (result.counts[mid] if mid in COUNT_IDS else result.measures[mid]).available, mid
+            continue
+        got = {}
+        for code, part in result.by["provider_code"].items():
+            numbers = provider_numbers(part.counts[mid] if mid in COUNT_IDS else part.measures[mid])
+            if numbers is not None:
+                got[code] = numbers
+        want = {code: v for code, v in ref.rows[mid].items() if any(v.values())}
+        assert got == want, (label, mid)

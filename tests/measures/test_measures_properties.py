@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from measures_frames import episode, modality, tables, top
-from measures_reference import Reference
+from measures_reference import Reference, assert_provider_rows
 
 from rules.measures import COUNT_IDS, MEASURE_IDS, compute
 from rules.periods import parse_period
@@ -70,6 +70,7 @@ def test_random_partnerships_agree_with_reference_and_keep_the_properties(seed, 
     expected = {**ref.counts(period.start, period.end, period.fy_start), **ref.measures(period.start, period.end)}
     for mid in COUNT_IDS:
         assert {"value": result.counts[mid].value, "excluded": 0} == expected[mid], mid
+    assert_provider_rows(result, ref, period_text)
     for mid in MEASURE_IDS:
         m = result.measures[mid]
         got = {k: getattr(m, k) for k in ("numerator", "denominator", "pending", "excluded", "provisional")}
@@ -92,6 +93,32 @@ def test_random_partnerships_agree_with_reference_and_keep_the_properties(seed, 
         m = result.measures[mid]
         assert sum(b.measures[mid].denominator for b in providers.values()) == m.denominator
         assert sum(b.measures[mid].numerator for b in providers.values()) == m.numerator
+
+
+#: Client figures and the count every client in their denominator must be in, in the same provider row.
+CLIENT_FIGURES = {"effective_treatment": "in_treatment", "successful_completions": "in_treatment",
+                  "top_review": "in_treatment", "new_presentations": "in_treatment",
+                  "representations": "in_contact"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**6), st.sampled_from(PERIODS))
+def test_a_provider_row_only_holds_clients_it_counts_in_treatment_or_in_contact(seed, period_text):
+    """For every provider row, every client in a client figure's denominator is counted in that row's
+    in_treatment (in_contact for re-presentations), and every record a row shows is that provider's."""
+    data = random_partnership(seed)
+    result = compute(data, parse_period(period_text), as_at=AS_AT, by=["provider_code"])
+    person = {e["record"]: e["person"] for e in Reference(data, result.settings, AS_AT, {}).eps}
+    for code, row in result.by["provider_code"].items():
+        for mid, count in CLIENT_FIGURES.items():
+            figure = row.counts[mid] if mid in row.counts else row.measures[mid]
+            groups = ("counted",) if mid in row.counts else ("numerator", "provisional", "denominator_only")
+            clients = {person[r] for g in groups for r in figure.records(g)}
+            counted = {person[r] for r in row.counts[count].records("counted")}
+            assert clients <= counted, (code, mid)
+        for figure in [*row.counts.values(), *row.measures.values()]:
+            for group in figure._groups:
+                assert all(r.startswith(f"{code}/") for r in figure.records(group)), (code, figure.id)
 
 
 def test_one_client_at_two_providers_is_counted_once():

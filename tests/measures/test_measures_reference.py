@@ -7,7 +7,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from measures_reference import Reference
+from measures_reference import Reference, assert_provider_rows
 
 from app.synth import generate
 from rules.findings import findings_frame
@@ -30,9 +30,10 @@ def partnership():
 def compare(tables, period_text, settings=None, findings=None, bad=None):
     settings = settings or Settings()
     period = parse_period(period_text)
-    result = compute(tables, period, as_at=AS_AT, settings=settings, findings=findings)
+    result = compute(tables, period, as_at=AS_AT, settings=settings, findings=findings, by=["provider_code"])
     ref = Reference(tables, settings, AS_AT, bad or {})
     expected = {**ref.counts(period.start, period.end, period.fy_start), **ref.measures(period.start, period.end)}
+    assert_provider_rows(result, ref, period_text)
     for mid in COUNT_IDS:
         c = result.counts[mid]
         want = expected[mid]
