@@ -210,3 +210,21 @@ def test_empty_tables_and_blank_dates_give_zeros_not_errors():
     blank = compute(tables([episode("E1", dob=None)], [modality("E1")], [top("E1", "T1", "S", None)], as_at=AS_AT),
                     parse_period(Q1), by=["age_band"])
     assert blank.counts["referrals"].value == 0 and list(blank.by["age_band"]) == ["unknown"]
+
+
+def test_effective_treatment_pdu_means_any_episode_of_the_latest_journey():
+    """spec: PDU = any episode of the latest journey is PDU. One client: an alcohol episode (E1) and,
+    referred while it was open, a heroin episode (E2) at another provider: one journey, PDU. A
+    second client's latest journey is alcohol only, though an earlier journey was heroin: not PDU."""
+    eps = [episode("E1", provider_code="N1", referral_date=D(2025, 1, 2), triage_date=D(2025, 1, 3), drug1="ALC"),
+           episode("E2", provider_code="N2", referral_date=D(2025, 2, 1), triage_date=D(2025, 2, 2), drug1="HER"),
+           episode("E3", client_ref="Z", first_initial="Z", referral_date=D(2024, 1, 2), triage_date=D(2024, 1, 3),
+                   drug1="HER", discharge_date=D(2024, 3, 1), discharge_reason="TCDF"),
+           episode("E4", client_ref="Z", first_initial="Z", referral_date=D(2025, 1, 2), triage_date=D(2025, 1, 3),
+                   drug1="ALC")]
+    mods = [{**modality(e, modality_referral_date=start, modality_start_date=start), "provider_code": p}
+            for e, p, start in (("E1", "N1", D(2025, 1, 5)), ("E2", "N2", D(2025, 2, 3)),
+                                ("E3", "N9001", D(2024, 1, 5)), ("E4", "N9001", D(2025, 1, 5)))]
+    mods[2]["modality_end_date"] = D(2024, 3, 1)
+    m = compute(tables(eps, mods, as_at=AS_AT), parse_period(Q4)).measures["effective_treatment"]
+    assert m.denominator + m.pending == 1  # only the first client: their journey has a PDU episode

@@ -53,3 +53,27 @@ def test_referral_only_episodes_have_no_journey_and_consent_n_links_within_provi
     assert ids.isna().tolist() == [False, True, False, False]
     assert ids[2] == ids[3] != ids[0]  # E3, E4: one client by provider + client_ref, not linked to E1
     assert table["episodes"].tolist() == [1, 2]
+
+
+def test_j_start_is_the_earliest_e_start_not_the_first_referrals():
+    """spec: J_start = the earliest E_start among the journey's episodes. E1 is referred first but
+    triaged late (1 March); E2, referred while E1 was open, starts a modality on 10 February."""
+    eps = [episode("E1", referral_date=D(2025, 1, 5), triage_date=D(2025, 3, 1)),
+           episode("E2", provider_code="N2", client_ref="x", referral_date=D(2025, 2, 1))]
+    ids, table = _link(eps, [_mod("E2", D(2025, 2, 10), "N2")])
+    assert ids.tolist() == [0, 0]
+    assert table.loc[0, "j_start"] == pd.Timestamp("2025-02-10")  # E2's E_start (no triage: its modality)
+    assert table.loc[0, "first_pos"] == 0 and table.loc[0, "start_pos"] == 1
+
+
+def test_a_referral_only_episode_neither_joins_nor_splits_a_journey():
+    """Referral-only episodes belong to no journey, so one between two treated episodes changes nothing:
+    E1 discharged 1 March; E2 referred 5 March, never triaged, no modality; E3's modality starts
+    25 March, 24 days after E1's discharge: a new journey (E2's open end does not bridge the gap)."""
+    eps = [episode("E1", referral_date=D(2025, 1, 1), triage_date=D(2025, 1, 2), discharge_date=D(2025, 3, 1),
+                   discharge_reason="TCDF"),
+           episode("E2", referral_date=D(2025, 3, 5)),
+           episode("E3", referral_date=D(2025, 3, 20))]
+    ids, _ = _link(eps, [_mod("E1", D(2025, 1, 3), end=D(2025, 3, 1)), _mod("E3", D(2025, 3, 25))])
+    assert ids.isna().tolist() == [False, True, False]
+    assert ids[0] != ids[2]
