@@ -10,38 +10,15 @@ the first failure prints what failed and why, then a traceback, and the job stop
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 import tempfile
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-#: The small fictional partnership checked (seconds, not minutes; some defects so rules fire).
-PARTNERSHIP = {"providers": 2, "episodes": 200, "seed": 11, "defects": 0.02, "as_at": dt.date(2025, 10, 15)}
-
-
-class SelftestFailure(Exception):
-    """A check that ran but found something wrong (as opposed to code that crashed)."""
-
-
-@dataclass
-class State:
-    """What the steps hand on to each other."""
-
-    folder: Path
-    gui: bool = True
-    paths: list[Path] = field(default_factory=list)
-    values: dict[str, Any] = field(default_factory=dict)
-
-
-def expect(condition: bool, message: str) -> None:
-    if not condition:
-        raise SelftestFailure(message)
-
+from app.selftest_kit import PARTNERSHIP, SelftestFailure, State, expect
 
 # ----------------------------------------------------------------------------- the steps
 

@@ -9,7 +9,7 @@ import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from app.ui.records_model import TINTS
+from app.ui.tints import TINTS
 
 RANK = {"error": 3, "warning": 2, "info": 1}
 HEADERS = ("Severity", "Rule", "Record", "Field", "Value", "Message", "File", "Row", "Accepted because")

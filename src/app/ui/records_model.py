@@ -16,14 +16,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
 
 from app.session import Session
 from app.ui.prepared import fields_of, load_values, open_findings_of, rank_cells
+from app.ui.tints import TINTS
 from rules import columns
 
 #: Tints blend with the palette's base colour, so they read in light and dark themes alike.
-TINTS = {3: QColor(230, 60, 50, 110), 2: QColor(245, 170, 20, 110), 1: QColor(70, 130, 220, 70)}
 SOURCE_LABELS = {"_file": "Source file", "_sheet": "Sheet", "_row": "Source row"}
 
 #: A cell's flags, made once (the view asks for every cell it paints; enum arithmetic is slow in Python).

@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from app.selftest import PARTNERSHIP, expect
+from app.selftest_kit import PARTNERSHIP, expect
 
 if TYPE_CHECKING:
-    from app.selftest import State
+    from app.selftest_kit import State
 
 
 def show_windows(state: State) -> str:

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from rules import derived, journeys
-from rules.kinds import register
 from rules.kinds.base import Check, Context, Hits, Param, as_text, days_between, no_hits
+from rules.kinds.registry import register
 
 
 @dataclass(frozen=True)

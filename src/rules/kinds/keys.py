@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rules.kinds import register
 from rules.kinds.base import Check, Context, Hits, Param, as_text, dates_or, days_between, label, no_hits
+from rules.kinds.registry import register
 
 
 @register("unique", params=(

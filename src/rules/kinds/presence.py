@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from rules.kinds import register
 from rules.kinds.base import Check, Context, Hits, Param, label
+from rules.kinds.registry import register
 
 
 def _missing_hits(ctx: Context, check: Check, columns: list[str], applies: np.ndarray) -> Hits:
