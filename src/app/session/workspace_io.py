@@ -54,14 +54,73 @@ class WorkspaceIO:
             self.workspace = None
             raise
 
-    def save_as(self, path: Path) -> Path:
-        """Copy the workspace to ``path`` (SQLite's backup API) and carry on working in the copy."""
+    # -- the document's file, as the app asks for it (the UI never reaches into the workspace) ----------
+    @property
+    def path(self) -> Path | None:
+        """The workspace file this session works in (None before anything is open)."""
+        return Path(self.workspace.path) if self.workspace is not None else None
+
+    def close(self) -> None:
+        """Release the workspace (its lock); everything in it is already saved."""
+        if self.workspace is not None:
+            self.workspace.close()
+            self.workspace = None
+
+    def discard(self) -> None:
+        """Close and delete the workspace just made for files that were then not taken."""
+        if self.workspace is not None:
+            self.workspace.delete()
+            self.workspace = None
+
+    def history(self) -> pd.DataFrame:
+        """The audit trail (``Workspace.history`` columns): the workspace's, or for a session loaded
+        without one (scripts and tests), the steps made since."""
+        if self.workspace is not None:
+            return self.workspace.history()
+        rows = []
+        for step in self.steps:
+            for change in step.changes:
+                table = self.raw.get(change.table)
+                rows.append({"time": "not saved", "user": "", "kind": step.kind, "field": change.field,
+                             "old": change.old, "new": change.new, "reason": step.reason, "table": change.table,
+                             "record": "/".join(str(table.at[change.pos, k]) for k in ("provider_code", "episode_id"))})
+        return pd.DataFrame(rows, columns=["time", "user", "kind", "table", "record", "field", "old", "new", "reason"])
+
+    def providers(self) -> list[str]:
+        """The providers whose extracts are open, by code."""
+        if self.workspace is not None:
+            return sorted(self.workspace.sources()["provider_code"].astype(str).unique())
+        return sorted(self.raw.episodes["provider_code"].dropna().astype(str).unique())
+
+    def export_corrected(self, path: Path, fmt: str | None = None, headers: str = "canonical", *,
+                         provider: str | None = None, progress: Progress = NO_PROGRESS) -> list[Path]:
+        """The corrected extract (``Workspace.export_corrected``)."""
+        return self._saved().export_corrected(path, fmt, headers, provider=provider, progress=progress)
+
+    def export_audit(self, path: Path, *, identifiers: bool = False) -> Path:
+        """The audit trail as .xlsx or .csv (``Workspace.export_audit``)."""
+        return self._saved().export_audit(path, identifiers=identifiers)
+
+    @property
+    def profiles(self) -> dict[str, dict]:
+        """Mapping profiles kept with the partnership (none before anything is open)."""
+        return self.workspace.profiles if self.workspace is not None else {}
+
+    def save_profile(self, name: str, profile: Any) -> None:
+        """Keep a confirmed mapping profile with the partnership's records."""
+        self._saved().save_profile(name, profile)
+
+    def _saved(self) -> Any:
         from app.errors import InputError
 
         if self.workspace is None:
-            raise InputError("nothing is open to save yet: open your providers' extracts first")
+            raise InputError("nothing is open yet: open your providers' extracts first")
+        return self.workspace
+
+    def save_as(self, path: Path) -> Path:
+        """Copy the workspace to ``path`` (SQLite's backup API) and carry on working in the copy."""
         path = Path(path)
-        if path.resolve() == Path(self.workspace.path).resolve():
+        if path.resolve() == Path(self._saved().path).resolve():
             return path  # already there: every change is saved as it is made
         self.workspace = self.workspace.save_as(path)
         self.files = [path]

@@ -1,6 +1,6 @@
 """File > Export corrected extract... and Export audit trail... (a mixin of ``MainWindow``).
 
-Both read the open workspace (sources + every edit), so they are offered only while one is open.
+Both read the open workspace (sources + every edit) through the session; data is always in one.
 They run in the worker with progress; edits wait meanwhile so the export is one consistent state.
 """
 
@@ -87,11 +87,11 @@ class Exporting:
     def export_corrected(self, path: Path | None = None, *, fmt: str = "xlsx", headers: str = "canonical",
                          provider: str | None = None) -> None:
         """Ask for the options and a file (unless given), then write the corrected extract in the worker."""
-        ws = self.session.workspace
-        if ws is None:
+        session = self.session
+        if session.path is None:
             return
         if path is None:
-            dialog = ExportDialog(sorted(ws.sources()["provider_code"].astype(str).unique()), self)
+            dialog = ExportDialog(session.providers(), self)
             accepted = dialog.exec() == QDialog.DialogCode.Accepted
             options = dialog.options()
             dialog.deleteLater()
@@ -99,7 +99,7 @@ class Exporting:
                 return
             suffix = f".{options['fmt']}"
             default = Path(QSettings().value("export/folder", str(Path.home()))) / (
-                f"{ws.path.stem} corrected{' ' + options['provider'] if options['provider'] else ''}{suffix}")
+                f"{session.path.stem} corrected{' ' + options['provider'] if options['provider'] else ''}{suffix}")
             chosen, _ = QFileDialog.getSaveFileName(self, "Export corrected extract", str(default),
                                                     f"{options['fmt'].upper()} (*{suffix})")
             if not chosen:
@@ -110,18 +110,18 @@ class Exporting:
 
         def job(progress):
             progress.report(0.0, "Writing the corrected extract")
-            return ws.export_corrected(Path(path), fmt, headers, provider=provider, progress=progress)
+            return session.export_corrected(Path(path), fmt, headers, provider=provider, progress=progress)
 
         self.runner.run("Exporting the corrected extract", job, self._exported, self.show_error,
                         on_cancel=lambda: self.statusBar().showMessage("Export cancelled"), lock=self.set_busy)
 
     def export_audit(self, path: Path | None = None) -> None:
         """Write the audit trail (every edit; in .xlsx also the sources and accepted findings)."""
-        ws = self.session.workspace
-        if ws is None:
+        session = self.session
+        if session.path is None:
             return
         if path is None:
-            default = Path(QSettings().value("export/folder", str(Path.home()))) / f"{ws.path.stem} audit trail.xlsx"
+            default = Path(QSettings().value("export/folder", str(Path.home()))) / f"{session.path.stem} audit trail.xlsx"
             chosen, _ = QFileDialog.getSaveFileName(self, "Export audit trail", str(default),
                                                     "Excel workbook (*.xlsx);;CSV (*.csv)")
             if not chosen:
@@ -131,7 +131,7 @@ class Exporting:
 
         def job(progress):
             progress.report(0.1, "Writing the audit trail")
-            return [ws.export_audit(Path(path))]
+            return [session.export_audit(Path(path))]
 
         self.runner.run("Exporting the audit trail", job, self._exported, self.show_error, lock=self.set_busy)
 
@@ -141,7 +141,7 @@ class Exporting:
         self.statusBar().showMessage(f"Exported {names}")
 
     def update_actions(self) -> None:
-        """Workspace-only actions are offered only while a workspace is open."""
-        open_ = self.session.workspace is not None
+        """The exports are offered whenever data is open (it always lives in a workspace)."""
+        open_ = self.session.path is not None
         for name in ("export_corrected", "export_audit"):
             self.actions_[name].setEnabled(open_)

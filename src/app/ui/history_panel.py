@@ -17,17 +17,7 @@ AUDIT_COLUMNS = (("time", "When"), ("user", "Who"), ("record", "Record"), ("fiel
 
 def audit_frame(session) -> pd.DataFrame:
     """The audit trail of a session, newest first, with ``AUDIT_COLUMNS``."""
-    if session.workspace is not None:
-        frame = session.workspace.history()
-    else:  # a session loaded without a workspace (scripts and tests; the app always has one)
-        rows = []
-        for step in session.steps:
-            for change in step.changes:
-                table = session.table(change.table)
-                rows.append({"time": "not saved", "user": "", "field": change.field, "old": change.old,
-                             "new": change.new, "reason": step.reason, "kind": step.kind,
-                             "record": "/".join(str(table.at[change.pos, k]) for k in ("provider_code", "episode_id"))})
-        frame = pd.DataFrame(rows, columns=[c for c, _ in AUDIT_COLUMNS])
+    frame = session.history()
     return frame.reindex(columns=[c for c, _ in AUDIT_COLUMNS]).iloc[::-1].reset_index(drop=True)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import shiboken6
@@ -70,8 +69,8 @@ class MainWindow(Opening, Exporting, QMainWindow):
         if old is not None and old is not session:
             if self._on_edit in old.listeners:
                 old.listeners.remove(self._on_edit)
-            if old.workspace is not None and old.workspace is not session.workspace:
-                old.workspace.close()  # release its lock
+            if old.path is not None and old.path != session.path:
+                old.close()  # release its lock
         self.session = session
         session.listeners.append(self._on_edit)
         restore(self.undo_stack, session)  # the workspace's undo history, where it was left
@@ -102,16 +101,16 @@ class MainWindow(Opening, Exporting, QMainWindow):
 
     def say_saved(self) -> None:
         """Ctrl+S out of habit: there is nothing to do, and the person is told so."""
-        ws = self.session.workspace
-        self.statusBar().showMessage(f"Every change is already saved in {Path(ws.path).name}" if ws is not None
+        path = self.session.path
+        self.statusBar().showMessage(f"Every change is already saved in {path.name}" if path is not None
                                      else "Nothing is open yet")
 
     def _title(self) -> None:
         """The workspace's name, with the extracts it holds: "Treatment Returns - Anytown 2025-26 Q2 (a.xlsx, b.xlsx)"."""
-        ws, names = self.session.workspace, ", ".join(p.name for p in self.session.sources)
+        path, names = self.session.path, ", ".join(p.name for p in self.session.sources)
         title = "Treatment Returns"
-        if ws is not None:
-            title += f" - {Path(ws.path).stem}" + (f" ({names})" if names else "")
+        if path is not None:
+            title += f" - {path.stem}" + (f" ({names})" if names else "")
         elif self.session.files:
             title += " - " + ", ".join(p.name for p in self.session.files)
         self.setWindowTitle(title)
@@ -301,7 +300,6 @@ class MainWindow(Opening, Exporting, QMainWindow):
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         self.runner.wait()
-        if self.session.workspace is not None:
-            self.session.workspace.close()
+        self.session.close()
         settings.remove(UNFINISHED)
         super().closeEvent(event)

@@ -45,14 +45,13 @@ class Opening:
         """
         paths = [Path(p) for p in paths]
         session = self.make_session()
-        if self.session.workspace is not None and isinstance(self.session.validator, RulesValidator):
+        if self.session.path is not None and isinstance(self.session.validator, RulesValidator):
             # the partnership's name, thresholds and rules carry on into the next workspace
             session.settings = self.session.settings
             session.validator = RulesValidator(session.settings, self.session.catalogue)
-        current = self.session.workspace
-        if current is not None and len(paths) == 1 and paths[0].resolve() == Path(current.path).resolve():
-            current.close()  # opening the same workspace again: it reads what was saved
-            self.session.workspace = None
+        current = self.session.path
+        if current is not None and len(paths) == 1 and paths[0].resolve() == current.resolve():
+            self.session.close()  # opening the same workspace again: it reads what was saved
 
         def job(progress):
             if len(paths) == 1 and paths[0].suffix == WORKSPACE_SUFFIX:
@@ -79,11 +78,11 @@ class Opening:
                     self.set_session(result.session, prepared=result.prepared)
                 else:
                     self.set_session(result)
-                ws = self.session.workspace
-                self._remember([Path(ws.path)] if ws is not None else paths)
-                if ws is None:
+                opened_path = self.session.path
+                self._remember([opened_path] if opened_path is not None else paths)
+                if opened_path is None:
                     return
-                name = Path(ws.path).name
+                name = opened_path.name
                 if paths[0].suffix == WORKSPACE_SUFFIX:
                     steps = self.undo_stack.index()
                     self.statusBar().showMessage(f"Reopened {name}" + (
@@ -96,14 +95,14 @@ class Opening:
             from app.ui.profiles_store import remember, saved_profiles
 
             found, opened = result
-            workspace = self.session.workspace
-            dialog = MappingDialog(found, self, saved=saved_profiles(workspace))
+            current = self.session  # profiles are kept with the partnership open now
+            dialog = MappingDialog(found, self, saved=saved_profiles(current if current.path is not None else None))
             proposed = dialog.profile().headers
             dialog.offer_saved()  # a profile confirmed before, preselected when it knows these headers
 
             def confirmed(chosen) -> None:
                 try:
-                    remember(chosen, workspace if workspace is self.session.workspace else None)
+                    remember(chosen, current if current is self.session and current.path is not None else None)
                 except Exception as exc:  # the files still open; the person hears why it was not kept
                     self.show_error(exc)
                 same = {h: chosen.headers.get(h) for h in proposed} == proposed and not chosen.codes
@@ -131,18 +130,18 @@ class Opening:
     def save_workspace(self, path: Path | None = None) -> None:
         """Save As: copy the open workspace where the person wants it and carry on there."""
         session = self.session
-        if session.workspace is None:
+        if session.path is None:
             return
         if path is None:
             folder = Path(QSettings().value("files/last_folder", str(Path.home())))
-            default = folder / Path(session.workspace.path).name
+            default = folder / session.path.name
             chosen, _ = QFileDialog.getSaveFileName(self, "Save workspace as", str(default), WORKSPACE_FILTER,
                                                     options=QFileDialog.Option.DontConfirmOverwrite)
             if not chosen:
                 return
             path = Path(chosen).with_suffix(WORKSPACE_SUFFIX)
         path = Path(path)
-        if path.exists() and path.resolve() != Path(session.workspace.path).resolve():
+        if path.exists() and path.resolve() != session.path.resolve():
             self.show_error(InputError("a file with this name already exists; choose another name", file=str(path)))
             return
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -160,8 +159,8 @@ class Opening:
     def _mark_open(self, session: Session) -> None:
         """Note which workspace is open until the window closes properly (see ``UNFINISHED``)."""
         settings = QSettings()
-        if session.workspace is not None:
-            settings.setValue(UNFINISHED, str(session.workspace.path))
+        if session.path is not None:
+            settings.setValue(UNFINISHED, str(session.path))
         else:
             settings.remove(UNFINISHED)
         settings.sync()  # on disk now: a crash must not take the note with it
@@ -221,11 +220,9 @@ class Opening:
 
 
 def discard(session: Session | None) -> None:
-    """Close and delete the workspace of extracts opened and then not taken (nothing was done in it)."""
-    ws = getattr(session, "workspace", None)
-    if ws is not None:
-        ws.delete()
-        session.workspace = None
+    """Delete the workspace of extracts opened and then not taken (nothing was done in it)."""
+    if session is not None:
+        session.discard()
 
 
 def last_changed(path: Path) -> dt.datetime | None:
