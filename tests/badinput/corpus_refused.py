@@ -68,6 +68,37 @@ def _entity_expansion(path: Path) -> Path:
 
 
 #: file name -> (builder, (sheet, row, column) the error names, words the reason must hold)
+def _far_cell(path: Path) -> Path:
+    """Ten rows of data and one value at XFD1048576: 83 KB that a reader would make 17 billion cells."""
+    from openpyxl import load_workbook
+
+    write_xlsx(path, {"episodes": rows(10)})
+    wb = load_workbook(path)
+    wb["episodes"]["XFD1048576"] = "x"
+    wb.save(path)
+    return path
+
+
+def _csv_lines(lines: list[str]) -> Callable[[Path], Path]:
+    def make(path: Path) -> Path:
+        path.write_text("\n".join(lines) + "\n")
+        return path
+    return make
+
+
+_LINES = [",".join(HEADER)] + [",".join(map(str, row(i))) for i in range(1, 3001)]
+
+
+def _mixed_encodings(path: Path) -> Path:
+    """Client references with é: line 3 in UTF-8, lines 5 and 6 in Windows-1252."""
+    data = ("\n".join(_LINES[:8]) + "\n").encode()
+    data = data.replace(b"C0002", "CL\u00e90002".encode("utf-8"))
+    for ref in (b"C0004", b"C0005"):
+        data = data.replace(ref, ref.replace(b"C", "CL\u00e9".encode("cp1252")))
+    path.write_bytes(data)
+    return path
+
+
 REFUSED: dict[str, tuple[Callable[[Path], Path], tuple[str | None, int | None, str | None], str]] = {
     "empty.csv": (lambda p: (p.write_bytes(b""), p)[1], (None, None, None), "the file is empty"),
     "zero_bytes.xlsx": (lambda p: (p.write_bytes(b""), p)[1], (None, None, None), "the file is empty (0 bytes)"),
@@ -116,4 +147,20 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], tuple[str | None, int | None, s
                       "would expand from 0.2 MB to 200 MB"),
     "unclosed_quote.csv": (lambda p: (p.write_text(",".join(HEADER) + '\nN9001,E1,"C1\nN9001,E2,C2\n'), p)[1],
                            (None, 2, None), 'a quote mark (") opened on this row is never closed'),
+    "far_cell.xlsx": (_far_cell, ("episodes", None, None),
+                      "refused: the sheet's cells reach XFD1048576 (16,384 columns by 1,048,576 rows, "
+                      "17,179,869,184 cells for 122 values), far beyond any extract; delete the stray cells "
+                      "beyond the data in Excel and save again"),
+    "wide_row_late.csv": (_csv_lines(_LINES[:2001] + ["N9001,E9" + "," * 100_000] + _LINES[2001:]),
+                          (None, 2002, None), "the row has 100,002 fields where the header has 11, far more "
+                          "than any extract (a damaged or hostile line); fix or delete the row"),
+    "wide_row_early.csv": (_csv_lines(_LINES[:2] + ["," * 100_000] + _LINES[2:10]), (None, 3, None),
+                           "the row has 100,001 fields where the header has 11"),
+    "mixed_encodings.csv": (_mixed_encodings, (None, None, None),
+                            "the text mixes two encodings: lines 5 and 6 are Windows-1252 while line 3 is "
+                            "UTF-8 (accented letters would come out garbled); save the file again as CSV UTF-8"),
+    "nul_bytes.csv": (lambda p: (p.write_bytes(("\n".join(_LINES[:6]) + "\n").encode().replace(b"C0003", b"C\x000003")),
+                                 p)[1], (None, None, None),
+                      "the file holds NUL bytes (line 4), which are not text: it is damaged or not a CSV; ask "
+                      "for it to be sent again"),
 }

@@ -109,14 +109,19 @@ def _read_xlsx(path: Path, must_read: Callable[[str], bool]) -> list[Grid]:
         try:
             if part.damaged:
                 raise ValueError("its XML is not a worksheet with sheet data")
-            batch = reader.load_sheet(part.name, header_row=None, dtypes="string").to_arrow()
-            xlsxparts.scan(path, part)
+            xlsxparts.scan(path, part)    # first: a sheet reaching XFD1048576 is refused before it is read
+            if part.too_big is None:
+                batch = reader.load_sheet(part.name, header_row=None, dtypes="string").to_arrow()
         except Exception as exc:  # noqa: BLE001
             if not must_read(part.name):
                 continue  # an odd sheet beside the data
             raise InputError(f"the sheet is damaged and cannot be read ({_short(exc)}); open the file in Excel "
                              "and save it again, or ask for it to be sent again", file=path.name,
                              sheet=part.name) from None
+        if part.too_big is not None:
+            if not must_read(part.name):
+                continue
+            raise InputError(part.too_big, file=path.name, sheet=part.name)
         if batch.num_rows == 0:
             continue
         grid = grid_from_arrow(batch, sheet=part.name, first_row=part.first_row)
@@ -201,13 +206,67 @@ def decode(path: Path) -> str:
         encodings = (utf16,)
     else:
         encodings = ("utf-8-sig", "cp1252")
+    if encodings[0] == "utf-8-sig":
+        _refuse_mixed_encodings(data, path.name)
     for enc in encodings:
         try:
-            return data.decode(enc)
+            text = data.decode(enc)
         except UnicodeDecodeError:
             continue
+        if "\0" in text:
+            raise InputError(f"the file holds NUL bytes ({_lines(text.split(chr(10)), lambda ln: chr(0) in ln)}), "
+                             "which are not text: it is damaged or not a CSV; ask for it to be sent again",
+                             file=path.name)
+        return text
     raise InputError("cannot decode the text (not UTF-8 or Windows-1252); save it as CSV UTF-8",
                      file=path.name)
+
+
+#: An accented letter written as UTF-8 (two to four bytes); Windows-1252 text almost never has one.
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _lines(lines: list, bad: Callable[[object], bool], most: int = 5) -> str:
+    """"line 7", "lines 3, 9 and 12", "lines 3, 9, 12, 20, 31 and 40 more" for the lines ``bad`` picks."""
+    found = [i for i, ln in enumerate(lines, start=1) if bad(ln)]
+    shown = [str(n) for n in found[:most]]
+    if len(found) == 1:
+        return f"line {shown[0]}"
+    tail = f" and {len(found) - most:,} more" if len(found) > most else ""
+    if tail:
+        return f"lines {', '.join(shown)}{tail}"
+    return f"lines {', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def _are(lines: str) -> str:
+    return "is" if lines.startswith("line ") else "are"
+
+
+def _refuse_mixed_encodings(data: bytes, name: str) -> None:
+    """A file whose accented letters are UTF-8 on some lines and Windows-1252 on others is refused:
+    read either way, one set of names would come out garbled ('CLÃ©000277')."""
+    try:
+        data.decode("utf-8-sig")
+        return
+    except UnicodeDecodeError:
+        pass
+    if not _UTF8_LETTER.search(data):
+        return  # plain Windows-1252
+    lines = data.split(b"\n")
+
+    def not_utf8(line: object) -> bool:
+        try:
+            line.decode("utf-8")  # type: ignore[attr-defined]
+        except UnicodeDecodeError:
+            return True
+        return False
+
+    cp1252 = _lines(lines, not_utf8)
+    utf8 = _lines(lines, lambda ln: bool(_UTF8_LETTER.search(ln)) and not not_utf8(ln))
+    raise InputError(f"the text mixes two encodings: {cp1252} {_are(cp1252)} Windows-1252 while "
+                     f"{utf8} {_are(utf8)} UTF-8 "
+                     "(accented letters would come out garbled); save the file again as CSV UTF-8",
+                     file=name)
 
 
 def _bomless_utf16(data: bytes) -> str | None:
@@ -234,12 +293,39 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+def far_wider(width: int) -> int:
+    """More fields than this in one row, against ``width`` in the header, is no extract's row."""
+    return max(4 * width, width + 100)
+
+
+def _too_wide(fields: int, width: int) -> str:
+    return (f"the row has {fields:,} fields where the header has {width:,}, far more than any extract (a "
+            "damaged or hostile line); fix or delete the row")
+
+
+def _sample_width(widths: list[int], name: str) -> int:
+    """The header's width: the widest of the first lines, unless one of them is far wider than the rest."""
+    if not widths:
+        return 1
+    usual = sorted(widths)[(len(widths) - 1) // 2]
+    for lineno, w in enumerate(widths, start=1):
+        if w > far_wider(usual):
+            raise InputError(_too_wide(w, usual), file=name, row=lineno)
+    return max(widths)
+
+
 def read_csv_grid(path: Path) -> Grid:
     """A CSV file as one grid (header detection happens on the grid like for sheets)."""
     text = decode(path)
     delim = sniff_delimiter(text)
-    sample = [ln for ln in text[:65536].splitlines()[:40]]
-    width = max((len(r) for r in csv.reader(sample, delimiter=delim)), default=1)
+    end = 0
+    for _ in range(40):                   # the first 40 lines whole: one of them may be far too wide
+        end = text.find("\n", end) + 1
+        if not end:
+            end = len(text)
+            break
+    widths = [len(r) for r in csv.reader(text[:end].splitlines(), delimiter=delim)]
+    width = _sample_width(widths, path.name)
     for _ in range(8):
         try:
             frame = pd.read_csv(io.StringIO(text), sep=delim, header=None, names=range(width), dtype=str,
@@ -253,8 +339,11 @@ def read_csv_grid(path: Path) -> Grid:
                 raise InputError('a quote mark (") opened on this row is never closed, so the rest of the file '
                                  "would be one cell; fix the quote in the file", file=path.name,
                                  row=int(unclosed.group(1)) + 1) from None
+            line = re.search(r"line (\d+)", str(exc))
+            if seen and int(seen.group(1)) > far_wider(width):
+                raise InputError(_too_wide(int(seen.group(1)), width), file=path.name,
+                                 row=int(line.group(1)) if line else None) from None
             if not seen or int(seen.group(1)) <= width:
-                line = re.search(r"line (\d+)", str(exc))
                 raise InputError(f"cannot read the CSV ({_short(exc)})", file=path.name,
                                  row=int(line.group(1)) if line else None) from None
             width = int(seen.group(1))

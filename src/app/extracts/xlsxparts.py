@@ -29,6 +29,12 @@ _VALUE_TAG = re.compile(rb"<(?:\w+:)?v[\s>/]")
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?\"")
 _FORMULA_END = re.compile(rb"(?:</(?:\w+:)?f>|/>)\s*</(?:\w+:)?c>")
 _ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>\s*(#[^<]{1,20})</")
+#: A cell ref with a three-letter column (AAA = 703rd and beyond) or a seven-digit row: a sheet that may
+#: reach far past its data, measured cell by cell before any reader allocates its grid.
+_FAR_REF = re.compile(rb'\br="(?:[A-Z]{3}\d|[A-Z]{1,3}\d{7})')
+#: The widest and the largest sheet an extract may be (Excel allows 16,384 x 1,048,576).
+MAX_COLUMNS = 2_000
+MAX_CELLS = 100_000_000
 #: Every formula has an element ending in "f>" (a shared formula's first cell holds its text), merges
 #: a "mergeCell", error cells t="e": three finds tell whether a sheet needs the closer look.
 _MARKS = (b"f>", b"mergeCell", b't="e"')
@@ -51,6 +57,8 @@ class SheetPart:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     #: (1-based row, 0-based column) -> the error Excel shows ('#N/A'), which fastexcel reads as blank
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: why the sheet is refused before it is read (its used range is absurd), or None
+    too_big: str | None = None
 
 
 def col_index(letters: bytes | str) -> int:
@@ -124,7 +132,12 @@ def scan(path: Path, part: SheetPart) -> SheetPart:
     title costs a few passes of ``bytes.find``, not a parse of every cell.
     """
     with zipfile.ZipFile(path) as zf:
-        if part.member not in zf.namelist() or not _has_marks(zf, part.member):
+        if part.member not in zf.namelist():
+            return part
+        marks, far = _survey(zf, part.member)
+        if far:
+            part.too_big = _extent_problem(zf, part.member)
+        if not marks or part.too_big:
             return part
         best: int | None = None
         for piece in _row_pieces(zf, part.member):
@@ -209,13 +222,41 @@ def _error_cells(piece: bytes, part: SheetPart) -> None:
         at = piece.find(b't="e"', at + 5)
 
 
-def _has_marks(zf: zipfile.ZipFile, member: str) -> bool:
-    """True when the sheet XML holds a formula or a merge anywhere (one streamed pass, no parsing)."""
+def _survey(zf: zipfile.ZipFile, member: str) -> tuple[bool, bool]:
+    """(holds a formula, merge or error cell; has a cell ref far out) in one streamed pass, no parsing."""
     tail = b""
+    marks = far = False
     with zf.open(member) as fh:
         while block := fh.read(1 << 20):
             window = tail + block
-            if any(mark in window for mark in _MARKS):
-                return True
+            marks = marks or any(mark in window for mark in _MARKS)
+            far = far or _FAR_REF.search(window) is not None
+            if marks and far:
+                break
             tail = block[-16:]
-    return False
+    return marks, far
+
+
+def _extent_problem(zf: zipfile.ZipFile, member: str) -> str | None:
+    """Why a sheet whose cells reach far out must not be read, or None when its values are sane.
+
+    Readers allocate the whole rectangle from the first to the last cell holding a value: one value at
+    XFD1048576 beside ten rows of data is 17 billion cells.
+    """
+    rows: list[int] = []
+    cols: list[int] = []
+    for piece in _row_pieces(zf, member):
+        for match in _CELL.finditer(piece):
+            ref = _REF.search(match.group(1))
+            if ref and _HAS_VALUE.search(match.group(2) or b""):
+                rows.append(int(ref.group(2)))
+                cols.append(col_index(ref.group(1)))
+    if not rows:
+        return None
+    width, height = max(cols) - min(cols) + 1, max(rows) - min(rows) + 1
+    far = f"{col_letters(max(cols))}{max(rows)}"
+    if width > MAX_COLUMNS or width * height > MAX_CELLS:
+        return (f"refused: the sheet's cells reach {far} ({width:,} columns by {height:,} rows, "
+                f"{width * height:,} cells for {len(rows):,} values), far beyond any extract; delete the "
+                "stray cells beyond the data in Excel and save again")
+    return None
