@@ -174,3 +174,18 @@ def test_journey_start_tie_counts_under_the_earlier_referral():
 
 def test_referral_before_the_move_counts_under_the_first_provider():
     assert rows(moved_in_july(), Q4_PREV, "referrals") == {"": 1, "N1": 1, "N2": 0}
+
+
+def test_the_returns_provider_table_has_the_same_rows():
+    """The return's "By provider" table is filled from the same breakdown (no attribution of its own)."""
+    from app.returns.provider_context import provider_rows
+
+    r = compute(moved_in_july(), parse_period(Q3), by=["provider_code"])
+    table, total, _ = provider_rows(r.to_json(), r.settings, public=False, names={})
+    by_code = {row["code"]: row for row in table}
+    assert list(by_code) == ["N1", "N2"]
+    for mid, n1, n2 in (("effective_treatment", (0, 0), (1, 1)), ("successful_completions", (0, 0), (1, 1))):
+        got = [(by_code[c]["measures"][mid]["numerator"], by_code[c]["measures"][mid]["denominator"]) for c in ("N1", "N2")]
+        assert got == [n1, n2], mid
+    assert (by_code["N1"]["counts"]["in_treatment"], by_code["N2"]["counts"]["in_treatment"]) == (0, 1)
+    assert total["counts"]["in_treatment"] == 1
