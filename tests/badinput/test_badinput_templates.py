@@ -19,9 +19,9 @@ from openpyxl import Workbook
 
 from app.cli import main
 from app.errors import InputError
+from app.returns.checking import check_template
 from app.returns.context import example_context
 from app.returns.excel_fill import fill_xlsx
-from app.returns.tagcheck import check_template
 from app.returns.word_fill import fill_docx
 
 MARKER = "pwned-marker"

@@ -4,6 +4,7 @@
 any filling; ``example_context`` is the context with every key and no data. Tags: docs/templates.md.
 """
 
+from app.returns.checking import check_template
 from app.returns.context import build_context, example_context
 from app.returns.generate import (
     Generated,
@@ -14,7 +15,7 @@ from app.returns.generate import (
     is_public,
     templates_dir,
 )
-from app.returns.tagcheck import Problem, check_template
+from app.returns.tagcheck import Problem
 
 __all__ = ["Generated", "Problem", "ReturnRefused", "build_context", "check_template", "check_template_file",
            "default_templates",

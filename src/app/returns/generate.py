@@ -21,10 +21,11 @@ import pandas as pd
 
 from app.errors import InputError
 from app.returns.atomic import atomic_write, refuse_template_overwrite
+from app.returns.checking import check_template
 from app.returns.context import build_context
 from app.returns.dq_context import mark_accepted, outstanding_errors
 from app.returns.excel_fill import fill_xlsx
-from app.returns.tagcheck import Problem, check_template
+from app.returns.tagcheck import Problem
 from app.returns.word_fill import fill_docx
 from rules.periods import Period
 from rules.settings import Settings
