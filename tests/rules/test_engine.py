@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_rules_frames import tables
 
-from rules.engine import Report, evaluate, recheck
+from rules.engine import Rechecker, Report, evaluate, recheck
 from rules.findings import FINDING_COLUMNS, findings_frame
 from rules.progress import Cancelled
 
@@ -157,11 +157,12 @@ def many():
 def test_recheck_gives_the_same_report_as_evaluating_everything(table, column, label, value) -> None:
     t = many()
     before = evaluate(t)
+    checker = Rechecker(t, before)
     frame = t.get(table)
     frame.loc[label, column] = value
-    updated, changes = recheck(t, before, {table: [label]})
+    changes = recheck(t, checker, {table: [label]})
     full = evaluate(t)
-    assert same(updated, full)
+    assert same(checker.report, full)
     cols = list(FINDING_COLUMNS)
     def key(f):
         return {tuple(r) for r in f[cols].astype(object).itertuples(index=False)}
@@ -172,27 +173,27 @@ def test_recheck_gives_the_same_report_as_evaluating_everything(table, column, l
 
 def test_recheck_accepts_file_and_row_pairs_and_chains() -> None:
     t = many()
-    report = evaluate(t)
+    checker = Rechecker(t, evaluate(t))
     t.episodes.loc[2, "triage_date"] = pd.Timestamp("2024-01-01")
-    report, changes = recheck(t, report, {"episodes": [("provider_a.xlsx", 4)]})
+    changes = recheck(t, checker, {"episodes": [("provider_a.xlsx", 4)]})
     assert list(changes.added["rule"]) == ["triage-not-before-referral"]
     t.episodes.loc[2, "triage_date"] = pd.Timestamp("2025-01-02")
-    report, changes = recheck(t, report, {"episodes": [2]})
+    changes = recheck(t, checker, {"episodes": [2]})
     assert list(changes.removed["rule"]) == ["triage-not-before-referral"]
     assert len(changes.added) == 0
-    assert same(report, evaluate(t))
+    assert same(checker.report, evaluate(t))
 
 
 def test_recheck_keeps_and_replaces_schema_findings() -> None:
     t = many()
     schema = findings_frame([schema_finding("invalid-date", 3, "triage_date", "xx")])
     t.episodes.loc[1, "triage_date"] = pd.NaT
-    report = evaluate(t, schema_findings=schema)
-    assert "invalid-date" in set(report.findings["rule"])
+    checker = Rechecker(t, evaluate(t, schema_findings=schema))
+    assert "invalid-date" in set(checker.report.findings["rule"])
     t.episodes.loc[1, "triage_date"] = pd.Timestamp("2025-01-03")
-    fixed, changes = recheck(t, report, {"episodes": [1]}, schema_findings=findings_frame([]))
+    changes = recheck(t, checker, {"episodes": [1]}, schema_findings=findings_frame([]))
     assert "invalid-date" in set(changes.removed["rule"])
-    assert same(fixed, evaluate(t))
+    assert same(checker.report, evaluate(t))
 
 
 def test_empty_tables_give_no_findings_and_every_rule_runs() -> None:
@@ -218,10 +219,10 @@ def test_recheck_with_changed_settings_judges_everything_again() -> None:
 
     from rules.settings import Settings
     t = many()
-    before = evaluate(t)
+    checker = Rechecker(t, evaluate(t))
     stricter = changed(Settings(), triage_target_days=5)
-    after, changes = recheck(t, before, {"episodes": [0]}, settings=stricter)
-    assert same(after, evaluate(t, settings=stricter))
+    changes = recheck(t, checker, {"episodes": [0]}, settings=stricter)
+    assert same(checker.report, evaluate(t, settings=stricter))
     assert len(changes.added) > 1
 
 
@@ -265,14 +266,14 @@ def test_chained_rechecks_always_equal_a_full_evaluation(edits) -> None:
 def assert_chained_rechecks_equal_full_evaluations(t, edits, choices) -> None:
     """Apply each (which, row, pick) edit of ``choices`` = [(table, column, values)], re-check only
     the edited row, and compare with evaluating everything again after every step."""
-    report = evaluate(t)
+    checker = Rechecker(t, evaluate(t))
     for which, row, pick in edits:
         table, column, values = choices[which]
         frame = t.get(table)
         label = frame.index[row % len(frame)]
         frame.loc[label, column] = values[pick % len(values)]
-        report, _ = recheck(t, report, {table: [label]})
-        assert same(report, evaluate(t))
+        recheck(t, checker, {table: [label]})
+        assert same(checker.report, evaluate(t))
 
 
 def test_children_without_any_episode_are_orphans() -> None:

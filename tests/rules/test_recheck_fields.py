@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,7 +12,7 @@ from test_engine import assert_chained_rechecks_equal_full_evaluations, many, sa
 from test_rules_frames import tables
 
 from rules.catalogue import default_catalogue
-from rules.engine import evaluate, recheck
+from rules.engine import Rechecker, evaluate, recheck
 from rules.engine import partial as partial_module
 from rules.findings import FINDING_COLUMNS, findings_frame
 from rules.kinds.reads import affected
@@ -99,26 +101,26 @@ def _rules_run(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
 
 def test_an_edit_runs_only_the_rules_reading_the_edited_column(monkeypatch: pytest.MonkeyPatch) -> None:
     t = many()
-    report = evaluate(t)
+    checker = Rechecker(t, evaluate(t))
     calls = _rules_run(monkeypatch)
     t.episodes.loc[3, "postcode"] = "LS9 9ZZ"  # no rule reads it
-    report, changes = recheck(t, report, {"episodes": [3]})
+    recheck(t, checker, {"episodes": [3]})
     t.episodes.loc[3, "drug2"] = "HER"  # repeats drug1
-    report, changes = recheck(t, report, {"episodes": [3]})
+    changes = recheck(t, checker, {"episodes": [3]})
     assert calls[0] == set()
     assert "substances-consistent" in calls[1] and "triage-within-6-weeks" not in calls[1]
     assert list(changes.added["rule"]) == ["substances-consistent"]
-    assert same(report, evaluate(t))
+    assert same(checker.report, evaluate(t))
 
 
 def test_a_key_edit_runs_every_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     t = many()
-    report = evaluate(t)
+    checker = Rechecker(t, evaluate(t))
     calls = _rules_run(monkeypatch)
     t.episodes.loc[5, "episode_id"] = "E6"
-    report, _ = recheck(t, report, {"episodes": [5]})
+    recheck(t, checker, {"episodes": [5]})
     assert calls[0] == set(default_catalogue().ids())
-    assert same(report, evaluate(t))
+    assert same(checker.report, evaluate(t))
 
 
 def test_a_flag_appearing_on_a_blank_cell_is_a_change_too() -> None:
@@ -126,27 +128,34 @@ def test_a_flag_appearing_on_a_blank_cell_is_a_change_too() -> None:
     t = tables([{"referral_date": "2025-01-01", "triage_date": None, "care_plan_date": None}],
                [{"modality_referral_date": "2025-01-02", "first_appt_offered_date": None,
                  "modality_start_date": "2025-01-05"}], [{"top_date": "2025-01-05"}])
-    report = evaluate(t)
-    assert "triage-recorded" in set(report.findings["rule"])
+    checker = Rechecker(t, evaluate(t))
+    assert "triage-recorded" in set(checker.report.findings["rule"])
     schema = findings_frame([schema_finding("invalid-date", 2, "triage_date", "2025-02-30")])
-    updated, changes = recheck(t, report, {"episodes": [0]}, schema_findings=schema)
+    changes = recheck(t, checker, {"episodes": [0]}, schema_findings=schema)
     assert "triage-recorded" in set(changes.removed["rule"])
-    assert same(updated, evaluate(t, schema_findings=schema))
-    back, _ = recheck(t, updated, {"episodes": [0]}, schema_findings=findings_frame([]))
-    assert same(back, evaluate(t))
+    assert same(checker.report, evaluate(t, schema_findings=schema))
+    recheck(t, checker, {"episodes": [0]}, schema_findings=findings_frame([]))
+    assert same(checker.report, evaluate(t))
 
 
-def test_an_old_report_can_still_be_rechecked_after_a_newer_one() -> None:
-    """Each report keeps its own view of the tables, so re-checking from an older one stays exact."""
+def test_a_forked_recheck_from_an_older_point_stays_exact() -> None:
+    """A re-checker forked before an edit keeps its own view of the tables, so re-checking from it
+    later (with both edits touched) stays exact, and so does the one that went on; and a report,
+    being a value, is not changed by any of it."""
     t = many()
-    first = evaluate(t)
+    first = Rechecker(t, evaluate(t))
+    older = first.fork()
+    report = first.report
     t.episodes.loc[2, "triage_date"] = TS("2024-01-01")
-    second, _ = recheck(t, first, {"episodes": [2]})
+    recheck(t, first, {"episodes": [2]})
     t.episodes.loc[4, "client_ref"] = "C1"
-    again, _ = recheck(t, first, {"episodes": [2, 4]})
-    assert same(again, evaluate(t))
-    third, _ = recheck(t, second, {"episodes": [4]})
-    assert same(third, evaluate(t))
+    recheck(t, older, {"episodes": [2, 4]})
+    assert same(older.report, evaluate(t))
+    recheck(t, first, {"episodes": [4]})
+    assert same(first.report, evaluate(t))
+    assert report is not first.report and not same(report, evaluate(t))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.not_run = {}
 
 
 @pytest.mark.parametrize("drop, add", [("all", "none"), ("none", "some"), ("some", "some"), ("all", "some")])

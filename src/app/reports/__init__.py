@@ -25,7 +25,7 @@ SUFFIXES: tuple[str, ...] = (".html", ".xlsx", ".json")
 def for_provider(report: Report, provider: str) -> Report:
     """A copy of ``report`` holding only one provider's findings (for the report sent to that provider)."""
     findings = report.findings[report.findings["provider"] == provider].reset_index(drop=True)
-    return dataclasses.replace(report, rows=FindingRows(findings), _index=None, _order=None)
+    return dataclasses.replace(report, rows=FindingRows(findings), order=None)
 
 
 def write_json(path: Path, report: Report, *, files_count: int | None = None,

@@ -14,7 +14,7 @@ from rules.tables import Tables
 
 
 class RulesValidator:
-    """Schema then the rule catalogue with the settings; keeps the last report for re-checks."""
+    """Schema then the rule catalogue with the settings; keeps a ``Rechecker`` (with the last report)."""
 
     def __init__(self, settings: Settings, catalogue: Any = None) -> None:
         self.settings = settings
@@ -29,16 +29,19 @@ class RulesValidator:
                  progress: Progress = NO_PROGRESS) -> pd.DataFrame:
         from rules import engine
 
-        self.report = engine.evaluate(typed, catalogue=self.catalogue, settings=self.settings,
-                                      schema_findings=schema_findings, progress=progress)
-        self.report.prepare_recheck()  # now, in the opening worker, not on the first edit
-        return self.report.findings
+        report = engine.evaluate(typed, catalogue=self.catalogue, settings=self.settings,
+                                 schema_findings=schema_findings, progress=progress)
+        self.checker = engine.Rechecker(typed, report)
+        self.checker.prepare()  # now, in the opening worker, not on the first edit
+        return report.findings
 
     def recheck(self, typed: Tables, schema_findings: pd.DataFrame, touched: dict[str, np.ndarray]) -> Any:
         """Re-judge only the records the touched rows belong to; the findings that came and went
         (``rules.engine`` ``Changes``). ``report`` then holds all of them."""
-        from rules import engine
+        return self.checker.recheck(typed, touched, catalogue=self.catalogue, settings=self.settings,
+                                    schema_findings=schema_findings)
 
-        self.report, changes = engine.recheck(typed, self.report, touched, catalogue=self.catalogue,
-                                              settings=self.settings, schema_findings=schema_findings)
-        return changes
+    @property
+    def report(self) -> Any:
+        """The last report (``rules.engine.Report``, a value): every finding as now judged."""
+        return self.checker.report

@@ -6,16 +6,16 @@ One ``Report`` feeds everything (records view, findings panel, CLI, HTML/XLSX/JS
 field; a cell the schema flagged never appears in a catalogue finding's fields; a rule whose table
 is missing is *not run*, never passed.
 
-Modules: ``run`` (evaluate), ``partial`` (recheck), ``report`` (Report, Changes), ``order``
+Modules: ``run`` (evaluate), ``partial`` (Rechecker, recheck), ``report`` (Report, a value; Changes), ``order``
 (reading order and merging), ``keyindex`` (record and client look-ups for re-checks).
 """
 
 from rules.engine.keyindex import KEY_COLUMNS, KeyIndex
 from rules.engine.order import sort_findings
-from rules.engine.partial import recheck, touched_labels
+from rules.engine.partial import Rechecker, recheck, touched_labels
 from rules.engine.report import Changes, Report
 from rules.engine.run import CELL_RULES, evaluate, flagged_cells, render
 from rules.findings import FINDING_COLUMNS
 
-__all__ = ["CELL_RULES", "Changes", "FINDING_COLUMNS", "KEY_COLUMNS", "KeyIndex", "Report", "evaluate",
+__all__ = ["CELL_RULES", "Changes", "FINDING_COLUMNS", "KEY_COLUMNS", "KeyIndex", "Rechecker", "Report", "evaluate",
            "flagged_cells", "recheck", "render", "sort_findings", "touched_labels"]

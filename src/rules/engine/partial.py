@@ -1,9 +1,9 @@
 """Re-check after an edit: re-judge only the records the edit touched, with only the rules it can change.
 
-The report keeps a shallow copy of the tables as evaluated (copy-on-write keeps it unchanged when
+A ``Rechecker`` keeps a shallow copy of the tables as evaluated (copy-on-write keeps it unchanged when
 the caller edits in place), so the touched rows are compared with it to learn which cells changed.
 A rule runs again only if it reads one of them (``rules.kinds.reads``); a key edit runs every rule.
-Record and client look-ups use the report's ``KeyIndex`` plus a small overlay of re-keyed rows, and
+Record and client look-ups use the re-checker's ``KeyIndex`` plus a small overlay of re-keyed rows, and
 the new findings are spliced into the sorted old ones as slices (``order.FindingRows``: nothing
 else is copied). Result: the same report as a full
 ``evaluate`` (a property test checks it), in milliseconds.
@@ -19,7 +19,7 @@ import pandas as pd
 
 from rules.catalogue import Catalogue
 from rules.columns import TABLES
-from rules.engine.keyindex import KEY_COLUMNS, Overlay, row_keys
+from rules.engine.keyindex import KEY_COLUMNS, KeyIndex, Overlay, row_keys
 from rules.engine.order import finish, merge_sorted, minus
 from rules.engine.report import Changes, Report, snapshot_of
 from rules.engine.run import CELL_RULES, evaluate, run_rules
@@ -50,10 +50,50 @@ def touched_labels(tables: Tables, touched: Mapping[str, Iterable[Any]]) -> dict
     return out
 
 
-def recheck(tables: Tables, report: Report, touched: Mapping[str, Iterable[Any]], *,
+class Rechecker:
+    """Re-checks one set of tables edit by edit: holds the current ``report`` and what re-checking
+    needs besides it - a shallow copy of the tables as last judged (copy-on-write keeps it unchanged
+    when the caller edits in place), the record and client look-ups, and an overlay of re-keyed rows.
+    """
+
+    def __init__(self, tables: Tables, report: Report) -> None:
+        self.report = report
+        self.snapshot = snapshot_of(tables)
+        self._index: KeyIndex | None = None
+        self._overlay: Overlay = {}
+
+    @property
+    def key_index(self) -> KeyIndex:
+        """Which rows belong to which record and client, as last judged (built on first use)."""
+        if self._index is None:
+            self._index = KeyIndex(self.snapshot)
+            self._overlay = {}
+        return self._index
+
+    def fork(self) -> Rechecker:
+        """An independent re-checker from this point (what it holds is replaced, never changed, by a re-check)."""
+        other = Rechecker.__new__(Rechecker)
+        other.report, other.snapshot, other._index, other._overlay = self.report, self.snapshot, self._index, self._overlay
+        return other
+
+    def prepare(self) -> None:
+        """Build now what the first re-check would otherwise build (a quarter of a second at 100,000
+        episodes): the key index with its look-ups, and the report's order keys."""
+        self.key_index.build()
+        self.report.order_keys()
+
+    def recheck(self, tables: Tables, touched: Mapping[str, Iterable[Any]], *, catalogue: Catalogue | None = None,
+                settings: Settings | None = None, schema_findings: pd.DataFrame | None = None) -> Changes:
+        """Re-judge the records an edit touched (see ``recheck``); ``report`` then holds every finding."""
+        self.report, changes = _recheck(tables, self, touched, catalogue=catalogue, settings=settings,
+                                        schema_findings=schema_findings)
+        return changes
+
+
+def recheck(tables: Tables, checker: Rechecker, touched: Mapping[str, Iterable[Any]], *,
             catalogue: Catalogue | None = None, settings: Settings | None = None,
-            schema_findings: pd.DataFrame | None = None) -> tuple[Report, Changes]:
-    """Re-evaluate only the records an edit touched and return the updated report and what changed.
+            schema_findings: pd.DataFrame | None = None) -> Changes:
+    """Re-evaluate only the records an edit touched; what changed (``checker.report`` holds the new report).
 
     ``touched`` maps a table to the row labels (or ``(file, row)`` pairs) the edit changed. The
     records re-judged are those rows' episodes (before and after the edit), every row of those
@@ -62,22 +102,31 @@ def recheck(tables: Tables, report: Report, touched: Mapping[str, Iterable[Any]]
     ``schema_findings``: the current schema findings (at least for the touched rows); None keeps
     the report's.
     """
+    return checker.recheck(tables, touched, catalogue=catalogue, settings=settings, schema_findings=schema_findings)
+
+
+def _recheck(tables: Tables, checker: Rechecker, touched: Mapping[str, Iterable[Any]], *,
+             catalogue: Catalogue | None, settings: Settings | None,
+             schema_findings: pd.DataFrame | None) -> tuple[Report, Changes]:
+    report = checker.report
     catalogue = report.catalogue if catalogue is None else catalogue
     settings = report.settings if settings is None else settings
-    if catalogue != report.catalogue or settings != report.settings or not _same_shape(tables, report):
+    if catalogue != report.catalogue or settings != report.settings or not _same_shape(tables, checker.snapshot):
         # other rules or thresholds (or rows added or removed): judge everything again
-        return _full(tables, report, catalogue, settings, schema_findings)
+        full, changes = _full(tables, report, catalogue, settings, schema_findings)
+        checker.snapshot, checker._index, checker._overlay = snapshot_of(tables), None, {}
+        return full, changes
     labels = touched_labels(tables, touched)
     positions = {t: np.unique(tables.get(t).index.get_indexer(idx)) for t, idx in labels.items()}
     positions = {t: p[p >= 0] for t, p in positions.items() if (p >= 0).any()}
-    index = report.key_index
-    overlay: Overlay = {t: dict(rows) for t, rows in report._overlay.items()}
+    index = checker.key_index
+    overlay: Overlay = {t: dict(rows) for t, rows in checker._overlay.items()}
     changed: set[tuple[str, str]] = set()
     old_keys: dict[str, dict[int, dict[str, str]]] = {}
     for table, pos in positions.items():
-        cols = _changed_columns(tables.get(table), report.snapshot[table], pos)
+        cols = _changed_columns(tables.get(table), checker.snapshot[table], pos)
         changed |= {(table, c) for c in cols}
-        old_keys[table] = {int(p): index.keys_at(table, int(p), report._overlay) for p in pos}
+        old_keys[table] = {int(p): index.keys_at(table, int(p), checker._overlay) for p in pos}
         if cols & set(KEY_COLUMNS):  # re-keyed: the rows' record or client may have changed
             now = tables.get(table).iloc[pos]
             fresh = {k: v.to_numpy(dtype=object) for k, v in row_keys(table, now).items()}
@@ -116,10 +165,12 @@ def recheck(tables: Tables, report: Report, touched: Mapping[str, Iterable[Any]]
     else:  # the same findings as before: keep the frame (no copy)
         merged, order = old, keys
     new = Report(merged, dict(report.not_run), report.as_at, list(report.files), tables.row_counts(),
-                 catalogue, settings, snapshot_of(tables))
+                 catalogue, settings, order)
+    checker.snapshot = snapshot_of(tables)
     if sum(len(rows) for rows in overlay.values()) <= MAX_OVERLAY:
-        new._index, new._overlay = index, overlay
-    new._order = order
+        checker._index, checker._overlay = index, overlay
+    else:  # too many re-keyed rows: the look-ups are built again from the tables on the next re-check
+        checker._index, checker._overlay = None, {}
     return new, changes
 
 
@@ -131,11 +182,11 @@ def _full(tables: Tables, report: Report, catalogue: Catalogue | None, settings:
     return full, Changes(added=minus(full.findings, report.findings), removed=minus(report.findings, full.findings))
 
 
-def _same_shape(tables: Tables, report: Report) -> bool:
+def _same_shape(tables: Tables, snapshot: Mapping[str, pd.DataFrame]) -> bool:
     """The same tables with the same rows as evaluated (only values may have changed)."""
-    if set(tables.present()) != set(report.snapshot):
+    if set(tables.present()) != set(snapshot):
         return False
-    for table, snap in report.snapshot.items():
+    for table, snap in snapshot.items():
         frame = tables.get(table)
         if len(frame) != len(snap) or not (frame.index is snap.index or frame.index.equals(snap.index)):
             return False

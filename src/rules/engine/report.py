@@ -1,4 +1,4 @@
-"""The result of an evaluation: findings in reading order, rules not run, and what a re-check needs."""
+"""The result of an evaluation: findings in reading order and the rules not run (a value)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,18 @@ import numpy as np
 import pandas as pd
 
 from rules.catalogue import Catalogue
-from rules.engine.keyindex import KeyIndex, Overlay
 from rules.engine.order import FindingRows, order_keys
 from rules.findings import SEVERITIES, findings_to_json
 from rules.settings import Settings
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
-    """The findings of one evaluation, which rules could not run, and what is needed to re-check."""
+    """The findings of one evaluation and which rules could not run: a value, never changed.
+
+    What a re-check needs besides (the tables as evaluated, record look-ups) is kept by the
+    ``partial.Rechecker`` that made the next report, not here.
+    """
 
     rows: FindingRows  #: the findings; ``findings`` gives them as one frame
     not_run: dict[str, str]
@@ -28,12 +31,8 @@ class Report:
     row_counts: dict[str, int] = field(default_factory=dict)
     catalogue: Catalogue | None = None
     settings: Settings = field(default_factory=Settings)
-    #: Per table, the typed table as evaluated: a shallow copy, which copy-on-write keeps unchanged
-    #: when the caller later edits its tables in place (``recheck`` compares the touched rows with it).
-    snapshot: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
-    _index: KeyIndex | None = field(default=None, repr=False)
-    _overlay: Overlay = field(default_factory=dict, repr=False)
-    _order: tuple[np.ndarray, ...] | None = field(default=None, repr=False)
+    #: The reading-order keys of ``findings`` when already known (computed on first use otherwise).
+    order: tuple[np.ndarray, ...] | None = field(default=None, repr=False, compare=False)
 
     @property
     def findings(self) -> pd.DataFrame:
@@ -42,23 +41,9 @@ class Report:
 
     def order_keys(self) -> tuple[np.ndarray, ...]:
         """Per finding: file, table rank, row, rule - the reading order ``findings`` is sorted in."""
-        if self._order is None:
-            self._order = order_keys(self.findings)
-        return self._order
-
-    @property
-    def key_index(self) -> KeyIndex:
-        """Which rows belong to which record and client, as evaluated (built on first use, for ``recheck``)."""
-        if self._index is None:
-            self._index = KeyIndex(self.snapshot)
-            self._overlay = {}
-        return self._index
-
-    def prepare_recheck(self) -> None:
-        """Build now what the first ``recheck`` would otherwise build (a quarter of a second at
-        100,000 episodes): the key index with its look-ups, and the order keys."""
-        self.key_index.build()
-        self.order_keys()
+        if self.order is None:  # a cache of a value derived from the findings: the report stays the same
+            object.__setattr__(self, "order", order_keys(self.findings))
+        return self.order  # type: ignore[return-value]
 
     @property
     def errors(self) -> int:

@@ -17,7 +17,7 @@ import pandas as pd
 from rules.catalogue import Catalogue, Rule, default_catalogue
 from rules.columns import TABLES
 from rules.engine.order import FindingRows, sort_findings
-from rules.engine.report import Report, snapshot_of
+from rules.engine.report import Report
 from rules.findings import empty_findings
 from rules.kinds import KINDS, Check, Context, Hits
 from rules.kinds.base import as_text
@@ -42,8 +42,7 @@ def evaluate(tables: Tables, *, catalogue: Catalogue | None = None, settings: Se
     parts, not_run = run_rules(tables, rules, settings=settings, as_at=as_at, schema=schema, progress=progress)
     progress.report(1.0, "Checked")
     findings = sort_findings(pd.concat(parts, ignore_index=True) if parts else _EMPTY)
-    return Report(FindingRows(findings), not_run, as_at, list(tables.files), tables.row_counts(), catalogue, settings,
-                  snapshot_of(tables))
+    return Report(FindingRows(findings), not_run, as_at, list(tables.files), tables.row_counts(), catalogue, settings)
 
 
 def run_rules(tables: Tables, rules: Sequence[Rule], *, settings: Settings, as_at: dt.date,
