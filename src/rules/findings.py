@@ -103,6 +103,9 @@ def finding_to_json(row: dict[str, Any]) -> dict[str, Any]:
 
 #: Rule ids of the schema layer (one column's type, code list and range), reported by
 #: ``rules.schema``. Missing required values are the catalogue rule ``required-fields``.
+#: A value quoted in a finding's message is cut to this many characters (the finding's values keep it whole).
+MESSAGE_VALUE_CHARS = 60
+
 SCHEMA_RULES: dict[str, tuple[Severity, str]] = {
     "invalid-date": ("error", "a value that is not a date in any accepted style"),
     "invalid-code": ("error", "a value that is not in the column's code list"),

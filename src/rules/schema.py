@@ -21,7 +21,7 @@ from pandera.errors import SchemaErrors
 
 from rules.codes import CODE_LISTS
 from rules.columns import COLUMNS, PANDAS_DTYPES, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, Column
-from rules.findings import SCHEMA_RULES, concat_findings, findings_frame
+from rules.findings import MESSAGE_VALUE_CHARS, SCHEMA_RULES, concat_findings, findings_frame
 from rules.parse import parse_table
 from rules.tables import Tables
 
@@ -134,7 +134,6 @@ def _labels(table: str) -> dict[str, Column]:
 
 
 #: Values longer than this are cut short in messages (a 32,767-character cell stays whole in ``values``).
-MESSAGE_VALUE_CHARS = 60
 
 
 def _message(col: Column, rule: str, values: pd.Series) -> pd.Series:

@@ -290,3 +290,13 @@ def test_rules_needing_a_missing_table_are_not_run() -> None:
     assert "orphan-rows" in report.not_run
     assert "triage-not-before-referral" not in report.not_run
     assert report.to_json()["summary"]["not_run"] == report.not_run
+
+
+def test_a_very_long_value_is_named_in_a_message_not_repeated() -> None:
+    """A 32,767-character id (Excel's cell limit) twice: the message quotes 60 characters at most,
+    the finding's values keep it whole."""
+    long_id = "E" + "7" * 32_766
+    t = tables([{"episode_id": long_id}, {"episode_id": long_id}], [], [])
+    f = found(t, "unique-ids")
+    assert len(f) == 2 and all(long_id in v for v in f["values"])
+    assert all(len(m) < 200 and long_id[:59] + "\u2026" in m for m in f["message"])

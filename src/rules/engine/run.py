@@ -18,7 +18,7 @@ from rules.catalogue import Catalogue, Rule, default_catalogue
 from rules.columns import TABLES
 from rules.engine.order import FindingRows, sort_findings
 from rules.engine.report import Report
-from rules.findings import empty_findings
+from rules.findings import MESSAGE_VALUE_CHARS, empty_findings
 from rules.kinds import KINDS, Check, Context, Hits
 from rules.kinds.base import as_text
 from rules.progress import NO_PROGRESS, Progress, check_cancelled
@@ -159,7 +159,10 @@ def _not_flagged(ctx: Context, table: str, rows: np.ndarray, fields: list[tuple[
 
 
 def render(template: str, evidence: Mapping[str, Any], frame: pd.DataFrame, rows: np.ndarray) -> list[str]:
-    """Fill a message template for every failing row: ``{name}`` = evidence, else the row's column."""
+    """Fill a message template for every failing row: ``{name}`` = evidence, else the row's column.
+
+    A value quoted in a message is cut to ``MESSAGE_VALUE_CHARS`` (a 32,767-character cell is named,
+    not repeated: the finding's ``values`` keep it whole)."""
     pieces: list[Any] = []
     n = len(rows)
     for literal, name, _, _ in string.Formatter().parse(template):
@@ -171,11 +174,15 @@ def render(template: str, evidence: Mapping[str, Any], frame: pd.DataFrame, rows
         if value is None:
             value = as_text(frame[name].iloc[rows]) if name in frame.columns else ""
         if isinstance(value, (str, int, np.integer)):
-            pieces.append(str(value))
+            pieces.append(_short(str(value)))
         else:
-            pieces.append([str(v) for v in np.asarray(value, dtype=object)])
+            pieces.append([_short(str(v)) for v in np.asarray(value, dtype=object)])
     columns = [p if isinstance(p, list) else [p] * n for p in pieces]
     return ["".join(parts) for parts in zip(*columns, strict=True)] if columns else [""] * n
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MESSAGE_VALUE_CHARS else text[: MESSAGE_VALUE_CHARS - 1] + "\u2026"
 
 
 def _one_per_row(found: pd.DataFrame) -> pd.DataFrame:
