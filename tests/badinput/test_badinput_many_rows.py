@@ -7,7 +7,6 @@ the suite keeps to 200,000 so several developers can run it at once.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 from corpus import write_many_rows
@@ -21,13 +20,10 @@ ROWS = 200_000
 
 def test_two_hundred_thousand_rows_import_and_validate(tmp_path: Path) -> None:
     path = write_many_rows(tmp_path / "many_episodes.csv", ROWS)
-    started = time.perf_counter()
     opened = open_extracts([path], as_at=dt.date(2025, 7, 15))
     report = evaluate(opened.tables, schema_findings=opened.findings)
-    elapsed = time.perf_counter() - started
     episodes = opened.tables.episodes
     assert len(episodes) == ROWS
     assert episodes[SOURCE_ROW].iloc[[0, -1]].tolist() == [2, ROWS + 1]
     assert episodes["episode_id"].iloc[-1] == f"E{ROWS - 1}"
     assert opened.findings.empty and report.errors == 0
-    assert elapsed < 30
