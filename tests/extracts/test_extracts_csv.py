@@ -104,3 +104,12 @@ def test_month_first_file_is_reported_not_swapped(tmp_path: Path) -> None:
 def test_utf16_csv_as_excel_saves_unicode_text(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "episodes.csv", episodes_rows(1), encoding="utf-16", delimiter="\t")
     assert read_extract(path).tables["episodes"]["episode_id"].tolist() == ["E0001"]
+
+
+def test_windows_1252_text_that_looks_like_utf8_somewhere_is_still_read(tmp_path: Path) -> None:
+    """'\\xa0Â\\xa0' in Windows-1252 holds the bytes of a UTF-8 letter, but on a line that is not
+    UTF-8: nothing is mixed, the file is Windows-1252 (found by the fuzz test)."""
+    rows = [list(EPISODE_HEADER), episode_row(1, client_ref="\xa0Â\xa0CL1"), episode_row(2, client_ref="Renée")]
+    path = write_csv(tmp_path / "episodes.csv", rows, encoding="cp1252")
+    raw = read_extract(path).tables["episodes"]
+    assert "Â\xa0CL1" in raw["client_ref"].iat[0] and raw["client_ref"].iat[1] == "Renée"

@@ -261,8 +261,13 @@ def _refuse_mixed_encodings(data: bytes, name: str) -> None:
             return True
         return False
 
+    def utf8_letters(line: object) -> bool:
+        return bool(_UTF8_LETTER.search(line)) and not not_utf8(line)  # type: ignore[arg-type]
+
+    if not any(utf8_letters(line) for line in lines):
+        return  # no line is UTF-8 with an accented letter: Windows-1252 that happens to look like it
     cp1252 = _lines(lines, not_utf8)
-    utf8 = _lines(lines, lambda ln: bool(_UTF8_LETTER.search(ln)) and not not_utf8(ln))
+    utf8 = _lines(lines, utf8_letters)
     raise InputError(f"the text mixes two encodings: {cp1252} {_are(cp1252)} Windows-1252 while "
                      f"{utf8} {_are(utf8)} UTF-8 "
                      "(accented letters would come out garbled); save the file again as CSV UTF-8",
