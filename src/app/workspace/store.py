@@ -25,6 +25,19 @@ def _is_locked_error(error: sqlite3.Error) -> bool:
     return "locked" in text or "busy" in text
 
 
+def _problem(error: sqlite3.DatabaseError) -> str | None:
+    """What a SQLite error means for the person, when it is about the file (None: a bug to report)."""
+    text = str(error).lower()
+    if "full" in text:
+        return "the disk is full: free some space and try again (the last change was not saved)"
+    if "malformed" in text or "disk i/o error" in text:
+        return ("the workspace file is damaged and cannot be read; open a copy made with Save As, "
+                "or open the extracts again")
+    if "readonly" in text or "read-only" in text:
+        return "the workspace file cannot be written (read-only): copy it somewhere you can write and open the copy"
+    return None
+
+
 def _not_ours(app_id: int, version: int, tables: int) -> str:
     """Why a SQLite file is not a workspace this version can open ("" when it is, or is new)."""
     if version == 0 and app_id == 0:
@@ -91,6 +104,8 @@ class Store:
             # A write now takes the exclusive lock, held until the connection closes.
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("COMMIT")
+            if not new and conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("database disk image is malformed")
         except sqlite3.OperationalError as error:
             conn.close()
             if _is_locked_error(error):
@@ -100,25 +115,44 @@ class Store:
             raise WorkspaceError(f"cannot open the workspace ({error})", file=str(path)) from None
         except sqlite3.DatabaseError as error:
             conn.close()
-            raise WorkspaceError(f"not a Treatment Returns workspace ({error})", file=str(path)) from None
+            raise WorkspaceError(_problem(error) or f"not a Treatment Returns workspace ({error})",
+                                 file=str(path)) from None
         migrate(conn)
         return cls(conn, path)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One change = one transaction: all of it is saved, or none of it."""
-        with self.lock:
+        """One change = one transaction: all of it is saved, or none of it.
+
+        A full disk or a damaged file is said in one line naming the file; nothing of the change is kept.
+        """
+        with self.lock, self.plainly():
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
+                self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:
+                    try:
+                        self.conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass  # SQLite gave up the transaction itself (disk full): the first error is the one to tell
                 raise
-            self.conn.execute("COMMIT")
 
     def query(self, sql: str, params: tuple | list = ()) -> list[tuple]:
-        with self.lock:
+        with self.lock, self.plainly():
             return self.conn.execute(sql, params).fetchall()
+
+    @contextmanager
+    def plainly(self) -> Iterator[None]:
+        """SQLite's errors about the file itself as one line a person can act on (``WorkspaceError``)."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            problem = _problem(error)
+            if problem is None:
+                raise
+            raise WorkspaceError(problem, file=str(self.path)) from None
 
     def get_meta(self, key: str) -> str | None:
         rows = self.query("SELECT value FROM meta WHERE key = ?", (key,))

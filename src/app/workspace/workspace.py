@@ -75,10 +75,14 @@ class Workspace:
         """
         target = Store.create(Path(path))
         try:
-            with self._store.lock:
+            with self._store.lock, target.plainly():
                 self._store.conn.backup(target.conn)
-        finally:
+        except BaseException:  # a copy that failed (a full disk) is not left behind looking like a workspace
             target.close()
+            for leftover in (Path(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
+            raise
+        target.close()
         return Path(path)
 
     def save_as(self, path: str | Path) -> Workspace:
