@@ -37,7 +37,9 @@ class Checked:
     files_count: int
     accepted: pd.DataFrame | None = None
     snapshots: dict[str, Any] = field(default_factory=dict)
-    workspace: Path | None = None
+    #: The workspace the tables came from: its file, or the open workspace when the caller holds it
+    #: (``generate --workspace`` holds it, and its lock, for the whole run).
+    workspace: Any = None
 
     @property
     def findings(self) -> pd.DataFrame:
@@ -87,13 +89,18 @@ def check_files(paths: Sequence[Path], *, as_at: dt.date | None = None, settings
                    files_count=len(paths))
 
 
-def check_workspace(path: Path, *, as_at: dt.date | None = None, settings: Settings | None = None,
+def check_workspace(path: Any, *, as_at: dt.date | None = None, settings: Settings | None = None,
                     catalogue: Catalogue | None = None, progress: Progress = NO_PROGRESS) -> Checked:
-    """Validate a saved workspace's working tables (sources + edits) with its own settings and rules."""
+    """Validate a workspace's working tables (sources + edits) with its own settings and rules.
+
+    ``path``: the file (opened and closed here), or a ``Workspace`` the caller holds open."""
+    from contextlib import nullcontext
+
     from app.workspace import Workspace
     from rules.schema import check
 
-    with Workspace.open(path) as ws:
+    held = not isinstance(path, (str, Path))
+    with nullcontext(path) if held else Workspace.open(path) as ws:
         raw = ws.tables()
         settings = settings or ws.settings
         catalogue = catalogue or load_catalogue(text=ws.catalogue_toml)
@@ -106,7 +113,7 @@ def check_workspace(path: Path, *, as_at: dt.date | None = None, settings: Setti
     report = evaluate(typed, catalogue=catalogue, settings=settings, schema_findings=schema_findings,
                       progress=progress)
     return Checked(typed, report, settings, typed.as_at or report.as_at, files_count=len(typed.files),
-                   accepted=accepted, snapshots=snapshots, workspace=Path(path))
+                   accepted=accepted, snapshots=snapshots, workspace=path if held else Path(path))
 
 
 def check(files: Sequence[Path], *, workspace: Path | None = None, **options: Any) -> Checked:
@@ -142,9 +149,12 @@ def generate(checked: Checked, period: Period, out_dir: Path, *, templates: Sequ
                               draft=draft, as_at=checked.as_at, settings=checked.settings,
                               accepted=checked.accepted, snapshots=checked.snapshots)
     if checked.workspace is not None:
+        from contextlib import nullcontext
+
         from app.workspace import Workspace
 
         figures = measures(checked, period).to_json()
-        with Workspace.open(checked.workspace) as ws:
+        held = not isinstance(checked.workspace, (str, Path))
+        with nullcontext(checked.workspace) if held else Workspace.open(checked.workspace) as ws:
             ws.snapshot_measures(period.label, checked.as_at, figures)
     return result

@@ -94,3 +94,30 @@ def test_a_workspace_open_elsewhere_is_a_clear_error(workspace: Path, capsys: py
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_generate_holds_the_workspace_for_the_whole_run(workspace: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """No one can change the workspace between reading it and keeping the snapshot of what was made."""
+    import app.returns.generate as returns_generate
+    from app.workspace import WorkspaceLocked
+
+    real = returns_generate.generate_returns
+    tried: list[str] = []
+
+    def while_filling(*args, **kwargs):
+        try:
+            Workspace.open(workspace).close()
+            tried.append("opened")
+        except WorkspaceLocked:
+            tried.append("locked")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(returns_generate, "generate_returns", while_filling)
+    code = main(["generate", "--workspace", str(workspace), "--period", PERIOD, "--out", str(tmp_path / "out"),
+                 "--draft"])
+    assert code == 0, capsys.readouterr().err
+    assert tried == ["locked"]
+    with Workspace.open(workspace) as ws:   # released at the end
+        assert ws.snapshot(PERIOD) is not None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from app.cli.common import add_as_at, existing_path
@@ -61,14 +62,17 @@ def run(args: argparse.Namespace) -> int:
 
     from app import jobs
     from app.returns.generate import ReturnRefused
+    from app.workspace import Workspace
 
     settings = jobs.load_settings(args.settings) if args.settings else None
-    checked = jobs.check(args.files, workspace=args.workspace, as_at=args.as_at, settings=settings)
-    try:
-        result = jobs.generate(checked, args.period, args.out, templates=args.template, draft=args.draft)
-    except ReturnRefused as exc:
-        print(f"treatment-returns: {exc}", file=sys.stderr)
-        return 1
+    # the workspace stays open (and locked) from reading it to keeping the snapshot: no edit between
+    with Workspace.open(args.workspace) if args.workspace is not None else nullcontext() as held:
+        checked = jobs.check(args.files, workspace=held, as_at=args.as_at, settings=settings)
+        try:
+            result = jobs.generate(checked, args.period, args.out, templates=args.template, draft=args.draft)
+        except ReturnRefused as exc:
+            print(f"treatment-returns: {exc}", file=sys.stderr)
+            return 1
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for path in result.outputs:
