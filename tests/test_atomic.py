@@ -66,3 +66,17 @@ def test_validation_reports_are_owner_only(tmp_path: Path) -> None:
         assert out.stat().st_size > 0
         if sys.platform != "win32":
             assert stat.S_IMODE(out.stat().st_mode) == 0o600, name
+
+
+def test_a_killed_runs_hidden_leftover_is_cleared_on_the_next_run(tmp_path: Path) -> None:
+    out = tmp_path / "committee_report_2025-26_Q2.docx"
+    leftover = tmp_path / ".committee_report_2025-26_Q2-k1ll3d.docx.tmp"     # what a killed run leaves
+    recent = tmp_path / ".committee_report_2025-26_Q2-running.docx.tmp"      # another run, still writing
+    other = tmp_path / ".national_quarterly_return_2025-26_Q2-k1ll3d.xlsx.tmp"
+    for p in (leftover, recent, other):
+        p.write_bytes(b"half")
+    stale = os.stat(leftover).st_mtime - atomic.LEFTOVER_SECONDS - 60
+    os.utime(leftover, (stale, stale))
+    os.utime(other, (stale, stale))
+    atomic.write_text(out, "report")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([out.name, recent.name, other.name])

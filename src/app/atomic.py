@@ -11,8 +11,10 @@ cannot be replaced: the person is told to close it.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +28,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _clear_leftovers(path)
     fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix + ".tmp", dir=path.parent)
     os.close(fd)  # mkstemp makes it 0600
     tmp = Path(name)
@@ -46,6 +49,18 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
 def write_text(path: Path, text: str, *, encoding: str = "utf-8") -> Path:
     """``atomic_write`` of a text file."""
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding=encoding))
+
+
+#: A temporary file older than this is what a killed run left behind, not another run's work in progress.
+LEFTOVER_SECONDS = 600
+
+
+def _clear_leftovers(path: Path) -> None:
+    """Remove the hidden temporary files a killed run left beside ``path`` (so none pile up)."""
+    for old in path.parent.glob(f".{glob.escape(path.stem)}-*{glob.escape(path.suffix)}.tmp"):
+        with contextlib.suppress(OSError):  # gone already, or still held open (Windows): left alone
+            if time.time() - old.stat().st_mtime > LEFTOVER_SECONDS:
+                old.unlink()
 
 
 def _flush(path: Path) -> None:
