@@ -89,6 +89,26 @@ def check_files(paths: Sequence[Path], *, as_at: dt.date | None = None, settings
                    files_count=len(paths))
 
 
+def open_workspace(path: Path) -> Any:
+    """A workspace to read for a job: open as usual (locked), or read-only when it cannot be written
+    (a read-only medium or share); open in another window is still refused."""
+    from app.workspace import Workspace, WorkspaceError, WorkspaceLocked
+
+    try:
+        return Workspace.open(path)
+    except WorkspaceLocked:
+        raise
+    except WorkspaceError as error:
+        if not _cannot_write(str(error)):
+            raise
+        return Workspace.open(path, read_only=True)
+
+
+def _cannot_write(message: str) -> bool:
+    text = message.lower()
+    return any(words in text for words in ("read-only", "readonly", "unable to open database file"))
+
+
 def check_workspace(path: Any, *, as_at: dt.date | None = None, settings: Settings | None = None,
                     catalogue: Catalogue | None = None, progress: Progress = NO_PROGRESS) -> Checked:
     """Validate a workspace's working tables (sources + edits) with its own settings and rules.
@@ -96,11 +116,10 @@ def check_workspace(path: Any, *, as_at: dt.date | None = None, settings: Settin
     ``path``: the file (opened and closed here), or a ``Workspace`` the caller holds open."""
     from contextlib import nullcontext
 
-    from app.workspace import Workspace
     from rules.schema import check
 
     held = not isinstance(path, (str, Path))
-    with nullcontext(path) if held else Workspace.open(path) as ws:
+    with nullcontext(path) if held else open_workspace(Path(path)) as ws:
         raw = ws.tables()
         settings = settings or ws.settings
         catalogue = catalogue or load_catalogue(text=ws.catalogue_toml)
@@ -151,10 +170,12 @@ def generate(checked: Checked, period: Period, out_dir: Path, *, templates: Sequ
     if checked.workspace is not None:
         from contextlib import nullcontext
 
-        from app.workspace import Workspace
 
-        figures = measures(checked, period).to_json()
         held = not isinstance(checked.workspace, (str, Path))
-        with nullcontext(checked.workspace) if held else Workspace.open(checked.workspace) as ws:
-            ws.snapshot_measures(period.label, checked.as_at, figures)
+        with nullcontext(checked.workspace) if held else open_workspace(Path(checked.workspace)) as ws:
+            if ws.read_only:
+                result.warnings.append("the workspace is read-only: no snapshot of this period was kept for "
+                                       "next quarter's comparisons")
+            else:
+                ws.snapshot_measures(period.label, checked.as_at, measures(checked, period).to_json())
     return result

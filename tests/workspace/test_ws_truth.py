@@ -67,3 +67,33 @@ def test_a_save_as_that_fails_leaves_no_file(made: Path, tmp_path: Path, monkeyp
         with pytest.raises(WorkspaceError, match="the disk is full"):
             ws.save_copy(target)
     assert not target.exists() and list(target.parent.iterdir()) == []
+
+
+def _read_only_medium(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What opening for writing says on a read-only medium (root, as the tests run, may write anywhere)."""
+    def refused(path: Path) -> Store:
+        raise WorkspaceError("cannot open the workspace (attempt to write a readonly database)", file=str(path))
+
+    monkeypatch.setattr(Store, "open", staticmethod(refused))
+
+
+def test_a_workspace_on_a_read_only_medium_is_read_for_measures_and_generate(
+        made: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    before = made.read_bytes()
+    _read_only_medium(monkeypatch)
+    assert main(["measures", "--workspace", str(made), "--period", "2025-26 Q1", "--format", "json"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "returns"
+    assert main(["generate", "--workspace", str(made), "--period", "2025-26 Q1", "--out", str(out), "--draft"]) == 0
+    printed = capsys.readouterr()
+    assert "read-only: no snapshot" in printed.err and len(list(out.iterdir())) == 2
+    assert made.read_bytes() == before and not Path(f"{made}-wal").exists()   # not a byte written
+
+
+def test_a_read_only_workspace_refuses_any_change(made: Path) -> None:
+    before = made.read_bytes()
+    with Workspace.open(made, read_only=True) as ws:
+        assert ws.read_only and ws.tables().episodes.at[0, "postcode"] == "ZZ1 1ZZ"
+        with pytest.raises(WorkspaceError, match="opened read-only"):
+            ws.edit("episodes", 0, "postcode", "ZZ2 2ZZ")
+    assert made.read_bytes() == before

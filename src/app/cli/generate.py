@@ -62,11 +62,9 @@ def run(args: argparse.Namespace) -> int:
 
     from app import jobs
     from app.returns.generate import ReturnRefused
-    from app.workspace import Workspace
-
     settings = jobs.load_settings(args.settings) if args.settings else None
     # the workspace stays open (and locked) from reading it to keeping the snapshot: no edit between
-    with Workspace.open(args.workspace) if args.workspace is not None else nullcontext() as held:
+    with jobs.open_workspace(args.workspace) if args.workspace is not None else nullcontext() as held:
         checked = jobs.check(args.files, workspace=held, as_at=args.as_at, settings=settings)
         try:
             result = jobs.generate(checked, args.period, args.out, templates=args.template, draft=args.draft)

@@ -53,10 +53,42 @@ def _not_ours(app_id: int, version: int, tables: int) -> str:
 class Store:
     """One open workspace file. Use ``transaction()`` for every change."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool = False) -> None:
         self.conn = conn
         self.path = path
+        self.read_only = read_only
         self.lock = threading.RLock()
+
+    @classmethod
+    def open_read_only(cls, path: Path) -> Store:
+        """Open a workspace only to read it (a CD, a read-only share, a file the user may not change):
+        nothing is written, not even the lock or the journal mode; any change is refused."""
+        path = Path(path)
+        if not path.is_file():
+            raise WorkspaceError("no such workspace file", file=str(path))
+        if path.stat().st_size == 0:
+            raise WorkspaceError("an empty file, not a Treatment Returns workspace", file=str(path))
+        wal = path.with_name(path.name + "-wal")
+        if wal.is_file() and wal.stat().st_size > 0:  # changes not yet in the file itself: reading needs writing
+            raise WorkspaceError("the workspace was not closed properly and cannot be read without writing: copy it "
+                                 "somewhere you can write and open it there", file=str(path))
+        uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
+        conn = sqlite3.connect(uri, uri=True, timeout=0, isolation_level=None, check_same_thread=False)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            problem = _not_ours(app_id, version, tables) or (
+                "" if version == SCHEMA_VERSION else "this workspace was saved by an older version and must be "
+                "brought up to date, which needs writing: copy it somewhere you can write and open the copy")
+            if not problem and conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
+                problem = _problem(sqlite3.DatabaseError("malformed")) or "damaged"
+        except sqlite3.DatabaseError as error:
+            problem = _problem(error) or f"not a Treatment Returns workspace ({error})"
+        if problem:
+            conn.close()
+            raise WorkspaceError(problem, file=str(path))
+        return cls(conn, path, read_only=True)
 
     @classmethod
     def create(cls, path: Path) -> Store:
@@ -126,6 +158,9 @@ class Store:
 
         A full disk or a damaged file is said in one line naming the file; nothing of the change is kept.
         """
+        if self.read_only:
+            raise WorkspaceError("the workspace was opened read-only; nothing can be saved in it",
+                                 file=str(self.path))
         with self.lock, self.plainly():
             self.conn.execute("BEGIN IMMEDIATE")
             try:

@@ -58,9 +58,16 @@ class Workspace:
         return cls(store)
 
     @classmethod
-    def open(cls, path: str | Path) -> Workspace:
-        """Open a workspace; ``WorkspaceLocked`` when it is open in another window."""
-        return cls(Store.open(Path(path)))
+    def open(cls, path: str | Path, *, read_only: bool = False) -> Workspace:
+        """Open a workspace; ``WorkspaceLocked`` when it is open in another window.
+
+        ``read_only``: only to read it (``measures`` and ``generate`` of a workspace on a read-only
+        medium); nothing is written and any change is refused."""
+        return cls(Store.open_read_only(Path(path)) if read_only else Store.open(Path(path)))
+
+    @property
+    def read_only(self) -> bool:
+        return self._store.read_only
 
     def __enter__(self) -> Workspace:
         return self
