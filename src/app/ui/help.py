@@ -18,7 +18,8 @@ warnings; hover over a cell for the message.</li>
 <li><b>Fix</b> a cell by typing (dates as dd/mm/yyyy; codes from the drop-down). The finding goes at
 once. Every change can be undone (Ctrl+Z) and is listed under History.</li>
 <li><b>Accept</b> a finding that is right as it is (a late triage that really was late) with a reason.
-A final return needs every error fixed or accepted; a draft can always be made.</li>
+Withdraw acceptance (or Ctrl+Z) takes it back; both are in History and the audit trail. A final
+return needs every error fixed or accepted; a draft can always be made.</li>
 <li><b>Check performance</b> (Tools &gt; Performance dashboard): pick a period; click a figure to see
 the records behind it.</li>
 <li><b>Generate</b> the national return and the committee report (Tools &gt; Generate returns).</li>
@@ -36,7 +37,8 @@ copies the workspace where you choose (a shared drive, say) and carries on there
 <tr><td>Ctrl+Enter</td><td>put the value in every selected cell</td></tr>
 <tr><td>Ctrl+V</td><td>paste a block copied from Excel</td></tr>
 <tr><td>Ctrl+H</td><td>replace a value in the selected or shown rows</td></tr>
-<tr><td>Ctrl+Z / Ctrl+Y</td><td>undo / redo</td></tr>
+<tr><td>Ctrl+Z / Ctrl+Y</td><td>undo / redo (also after closing and reopening)</td></tr>
+<tr><td>Ctrl+S</td><td>nothing to do: every change is already saved</td></tr>
 </table>
 <p>The partnership's name, the day thresholds (one number for a rule and its measure) and the
 targets are under Tools &gt; Partnership settings; rules can be switched off or made warnings under
