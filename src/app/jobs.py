@@ -161,21 +161,32 @@ def measures(checked: Checked, period: Period, *, by: Sequence[str] = ()) -> Any
 
 def generate(checked: Checked, period: Period, out_dir: Path, *, templates: Sequence[Path] | None = None,
              draft: bool = False) -> Any:
-    """Fill the returns; with a workspace, keep a snapshot of the period's measures for next quarter."""
+    """Fill the returns of checked files or a workspace (``fill_returns``)."""
+    return fill_returns(checked.tables, checked.findings, period, out_dir, templates=templates, draft=draft,
+                        as_at=checked.as_at, settings=checked.settings, accepted=checked.accepted,
+                        snapshots=checked.snapshots, workspace=checked.workspace)
+
+
+def fill_returns(tables: Tables, findings: pd.DataFrame, period: Period, out_dir: Path, *,
+                 templates: Sequence[Path] | None, draft: bool, as_at: dt.date, settings: Settings,
+                 accepted: pd.DataFrame | None, snapshots: dict[str, Any], workspace: Any) -> Any:
+    """The one generate job, the command line's and the app's: fill the returns, then (with a
+    workspace) keep the figures they were filled with as the period's snapshot for next quarter.
+
+    ``workspace``: its file, or an open ``Workspace`` (the app's, or one the command line holds).
+    """
+    from contextlib import nullcontext
+
     from app.returns.generate import generate_returns
 
-    result = generate_returns(checked.tables, checked.findings, period, Path(out_dir), templates=templates,
-                              draft=draft, as_at=checked.as_at, settings=checked.settings,
-                              accepted=checked.accepted, snapshots=checked.snapshots)
-    if checked.workspace is not None:
-        from contextlib import nullcontext
-
-
-        held = not isinstance(checked.workspace, (str, Path))
-        with nullcontext(checked.workspace) if held else open_workspace(Path(checked.workspace)) as ws:
+    result = generate_returns(tables, findings, period, Path(out_dir), templates=templates, draft=draft,
+                              as_at=as_at, settings=settings, accepted=accepted, snapshots=snapshots)
+    if workspace is not None:
+        held = not isinstance(workspace, (str, Path))
+        with nullcontext(workspace) if held else open_workspace(Path(workspace)) as ws:
             if ws.read_only:
                 result.warnings.append("the workspace is read-only: no snapshot of this period was kept for "
                                        "next quarter's comparisons")
             else:
-                ws.snapshot_measures(period.label, checked.as_at, measures(checked, period).to_json())
+                ws.snapshot_measures(period.label, as_at, result.figures)
     return result

@@ -45,6 +45,9 @@ class Generated:
 
     outputs: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: The period's partnership figures the returns were filled with (measures JSON, no breakdown):
+    #: what a workspace keeps as the period's snapshot, so nothing computes them twice.
+    figures: dict[str, Any] | None = None
 
 
 def templates_dir() -> Path:
@@ -137,13 +140,28 @@ def return_contexts(tables: Tables, findings: pd.DataFrame | None, period: Perio
                     snapshots: Mapping[str, Mapping[str, Any]] | None = None,
                     report: Mapping[str, str] | None = None) -> dict[bool, dict[str, Any]]:
     """The restricted (False) and public (True) contexts the templates of ``period`` are filled with."""
+    return contexts_of(period_figures(tables, findings, period, as_at=as_at, settings=settings, accepted=accepted,
+                                      snapshots=snapshots),
+                       findings, draft=draft, settings=settings, accepted=accepted, generated=generated, report=report)
+
+
+def period_figures(tables: Tables, findings: pd.DataFrame | None, period: Period, *, as_at: dt.date | None = None,
+                   settings: Settings | None = None, accepted: pd.DataFrame | None = None,
+                   snapshots: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    """The figures a return shows (``comparisons``): accepted findings no longer exclude records
+    (the data were confirmed); other error findings do."""
     settings = settings or Settings()
     as_at = as_at or tables.as_at or dt.date.today()
-    # accepted findings no longer exclude records from the figures (the data were confirmed)
     marked = mark_accepted(findings, accepted)
     open_findings = findings[~marked["accepted"].to_numpy(dtype=bool)] if findings is not None else None
-    figures = comparisons(tables, period, as_at=as_at, settings=settings, findings=open_findings,
-                          snapshots=snapshots)
+    return comparisons(tables, period, as_at=as_at, settings=settings, findings=open_findings, snapshots=snapshots)
+
+
+def contexts_of(figures: dict[str, Any], findings: pd.DataFrame | None, *, draft: bool, settings: Settings | None,
+                accepted: pd.DataFrame | None, generated: dt.date | None,
+                report: Mapping[str, str] | None) -> dict[bool, dict[str, Any]]:
+    """The restricted (False) and public (True) contexts from the period's figures."""
+    settings = settings or Settings()
     return {public: build_context(figures["current"], settings=settings, public=public, draft=draft,
                                   previous=figures["previous"], last_year=figures["last_year"],
                                   quarters=figures["quarters"], findings=findings, accepted=accepted,
@@ -188,14 +206,16 @@ def generate_returns(tables: Tables, findings: pd.DataFrame | None, period: Peri
     if not draft and left:
         raise ReturnRefused(f"a final return cannot be generated: {left} error finding(s) are not corrected "
                             "or accepted with a reason (generate a draft with --draft)")
-    contexts = return_contexts(tables, findings, period, draft=draft, as_at=as_at, settings=settings,
-                               accepted=accepted, generated=generated, snapshots=snapshots, report=report)
+    figures = period_figures(tables, findings, period, as_at=as_at, settings=settings, accepted=accepted,
+                             snapshots=snapshots)
+    contexts = contexts_of(figures, findings, draft=draft, settings=settings, accepted=accepted, generated=generated,
+                           report=report)
     problems = check_templates(templates, contexts)
     if problems:
         raise InputError("the template has tags the product cannot fill: "
                          + "; ".join(str(p) for p in problems[:20]))
     out_dir = Path(out_dir)
-    result = Generated()
+    result = Generated(figures={**figures["current"], "by": {}})  # the partnership's, without the provider rows
     for template in templates:
         out = out_dir / output_name(template, period, draft=draft)
         refuse_template_overwrite(out, templates)

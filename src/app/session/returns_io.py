@@ -1,8 +1,8 @@
 """Measures and returns from the open session (a mixin of ``Session``).
 
-The same job as ``app.jobs.generate``: with a workspace open, its accepted findings and measure
-snapshots go into the returns, and every generated return keeps a snapshot of its period's measures
-for next quarter's comparisons. Accepted findings no longer exclude their records from the figures.
+Generating is ``app.jobs.fill_returns``, the command line's job: with the workspace, its accepted
+findings and measure snapshots go into the returns, and every generated return keeps the figures it
+was filled with as its period's snapshot for next quarter's comparisons. Accepted findings no longer exclude their records from the figures.
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ class ReturnsIO:
 
         A final return refused while errors remain raises ``ReturnRefused`` worded for the app.
         """
-        from app.returns.generate import ReturnRefused, check_returns, generate_returns
+        from app import jobs
+        from app.returns.generate import ReturnRefused, check_returns
 
         span = _period(period)
         self._need_data()
@@ -63,16 +64,12 @@ class ReturnsIO:
         if check_only:
             return check_returns(self.typed, findings, span, **options)
         try:
-            result = generate_returns(self.typed, findings, span, Path(out_dir), **options)
+            return jobs.fill_returns(self.typed, findings, span, Path(out_dir), workspace=self.workspace, **options)
         except ReturnRefused:
             left = self.counts()["error"]
             raise ReturnRefused(f"a final return needs every error corrected or accepted with a reason "
                                 f"({left:,} left): fix or accept them in the Findings panel, or generate "
                                 "a draft") from None
-        if self.workspace is not None:
-            figures = self.measures(span).to_json()
-            self.workspace.snapshot_measures(span.label, as_at, figures)
-        return result
 
 
 def _period(period: str | Any) -> Any:
