@@ -14,9 +14,9 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 from ui_data import synthetic_extracts
 
+from app.ui import prefs
 from app.ui.app import application, start
 from app.ui.main_window import MainWindow
-from app.ui.opening import UNFINISHED
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,7 @@ def test_close_without_saving_then_reopen_keeps_edits_settings_and_acceptances(q
 
     window.close()                                      # no question: nothing is unsaved
     assert not window.isVisible()
-    assert QSettings().value(UNFINISHED) is None        # closed properly: nothing to recover
+    assert prefs.unfinished() is None                   # closed properly: nothing to recover
 
     again, box = _reopen_offered(qtbot)
     assert path.name in box.text() and "last changed" in box.text()
@@ -177,8 +177,8 @@ def test_a_killed_app_offers_its_work_back_at_the_next_start(qtbot, extracts, tm
         child.wait(timeout=30)
     assert done == 7
     QSettings().sync()   # read what the killed app wrote
-    unfinished = Path(QSettings().value(UNFINISHED))
-    assert unfinished.is_file()
+    unfinished = prefs.unfinished()
+    assert unfinished is not None and unfinished.is_file()
 
     window, box = _reopen_offered(qtbot)
     assert "stopped last time without closing" in box.text() and unfinished.name in box.text()
@@ -192,4 +192,4 @@ def test_a_killed_app_offers_its_work_back_at_the_next_start(qtbot, extracts, tm
     window.actions_["undo"].trigger()
     assert window.session.table("episodes").at[last, "client_ref"] != f"KILLED-{last}"
     window.close()
-    assert QSettings().value(UNFINISHED) is None
+    assert prefs.unfinished() is None

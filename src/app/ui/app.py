@@ -6,13 +6,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
+from app.ui import prefs
 from app.ui.main_window import MainWindow
-from app.ui.opening import UNFINISHED, last_changed, recent_entries
+from app.ui.opening import last_changed, recent_entries
 from app.workspace import SUFFIX as WORKSPACE_SUFFIX
 
 ICON = "treatment_returns.png"
@@ -45,18 +46,17 @@ def start(paths: Sequence[Path] = (), *, demo: bool = False) -> MainWindow:
     the most recent workspace.
     """
     application()
-    settings = QSettings()
-    unfinished = settings.value(UNFINISHED, "") or ""
+    left_open = prefs.unfinished()
     window = MainWindow()
     window.show()
-    first_start = not settings.value("app/started", False, type=bool)
-    settings.setValue("app/started", True)
+    first_start = not prefs.started()
+    prefs.set_started()
     if paths:
         QTimer.singleShot(0, lambda: window.open_files(list(paths)))
     elif demo:
         QTimer.singleShot(0, window.open_demo)
-    elif unfinished and Path(unfinished).is_file():
-        QTimer.singleShot(0, lambda: offer_reopen(window, Path(unfinished), unfinished=True))
+    elif left_open is not None:
+        QTimer.singleShot(0, lambda: offer_reopen(window, left_open, unfinished=True))
     elif (recent := recent_workspace()) is not None:
         QTimer.singleShot(0, lambda: offer_reopen(window, recent, unfinished=False))
     elif first_start:
@@ -93,7 +93,7 @@ def offer_reopen(window: MainWindow, path: Path, *, unfinished: bool) -> QMessag
         if box.standardButton(button) == QMessageBox.StandardButton.Open:
             window.open_files([path])
         elif unfinished:
-            QSettings().remove(UNFINISHED)  # asked once; the workspace stays in File > Open recent
+            prefs.set_unfinished(None)  # asked once; the workspace stays in File > Open recent
 
     box.buttonClicked.connect(answered)
     box.open()

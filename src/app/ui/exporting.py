@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -20,6 +19,8 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QVBoxLayout,
 )
+
+from app.ui import prefs
 
 ALL_PROVIDERS = "(every provider)"
 
@@ -98,7 +99,7 @@ class Exporting:
             if not accepted:
                 return
             suffix = f".{options['fmt']}"
-            default = Path(QSettings().value("export/folder", str(Path.home()))) / (
+            default = prefs.folder("export") / (
                 f"{session.path.stem} corrected{' ' + options['provider'] if options['provider'] else ''}{suffix}")
             chosen, _ = QFileDialog.getSaveFileName(self, "Export corrected extract", str(default),
                                                     f"{options['fmt'].upper()} (*{suffix})")
@@ -106,7 +107,7 @@ class Exporting:
                 return
             self.export_corrected(Path(chosen).with_suffix(suffix), **options)
             return
-        QSettings().setValue("export/folder", str(Path(path).parent))
+        prefs.remember_folder("export", Path(path).parent)
 
         def job(progress):
             progress.report(0.0, "Writing the corrected extract")
@@ -121,13 +122,13 @@ class Exporting:
         if session.path is None:
             return
         if path is None:
-            default = Path(QSettings().value("export/folder", str(Path.home()))) / f"{session.path.stem} audit trail.xlsx"
+            default = prefs.folder("export") / f"{session.path.stem} audit trail.xlsx"
             chosen, _ = QFileDialog.getSaveFileName(self, "Export audit trail", str(default),
                                                     "Excel workbook (*.xlsx);;CSV (*.csv)")
             if not chosen:
                 return
             path = Path(chosen) if Path(chosen).suffix.lower() in (".xlsx", ".csv") else Path(chosen + ".xlsx")
-        QSettings().setValue("export/folder", str(Path(path).parent))
+        prefs.remember_folder("export", Path(path).parent)
 
         def job(progress):
             progress.report(0.1, "Writing the audit trail")

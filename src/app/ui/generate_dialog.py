@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.ui import prefs
 from app.ui.dashboard import periods_for
 
 
@@ -51,7 +52,7 @@ class GenerateDialog(QDialog):
         self.period.setCurrentIndex(1)
         self.draft = QCheckBox("Draft (marked DRAFT; allowed while errors remain)")
         self.draft.setChecked(window.session.counts()["error"] > 0)
-        self.folder = QLineEdit(QSettings().value("generate/folder", str(Path.home() / "Returns")))
+        self.folder = QLineEdit(str(prefs.folder("generate", Path.home() / "Returns")))
         browse = QPushButton("Choose...")
         browse.clicked.connect(self._choose_folder)
         folder_row = QHBoxLayout()
@@ -127,7 +128,7 @@ class GenerateDialog(QDialog):
     def _fill(self) -> None:
         session, period, templates = self.window_.session, self.period.currentData(), self._chosen()
         out = Path(self.folder.text())
-        QSettings().setValue("generate/folder", str(out))
+        prefs.remember_folder("generate", Path(out))
         draft = self.draft.isChecked()
         self.log.appendPlainText(f"Generating {'draft ' if draft else ''}returns for {period.label}...")
 

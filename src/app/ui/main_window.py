@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 from app.errors import InputError
 from app.session import CellChange, EditResult, Session
 from app.session.checking import describe_acceptance
-from app.ui import actions
+from app.ui import actions, prefs
 from app.ui.commands import AcceptCommand, EditCommand, describe, restore
 from app.ui.exporting import Exporting
 from app.ui.findings_panel import FindingsPanel
 from app.ui.history_panel import HistoryDock
-from app.ui.opening import UNFINISHED, Opening
+from app.ui.opening import Opening
 from app.ui.records_view import RecordsView
 from app.ui.worker import JobRunner
 from rules.findings import FINDING_COLUMNS
@@ -280,26 +280,22 @@ class MainWindow(Opening, Exporting, QMainWindow):
 
     # -- window state ---------------------------------------------------------------------------
     def _restore(self) -> None:
-        settings = QSettings()
-        geometry = settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        saved = prefs.window_state()
+        if saved.geometry is not None:
+            self.restoreGeometry(saved.geometry)
         else:  # first run: most of the screen (a 1366 x 768 laptop included)
             area = self.screen().availableGeometry()
             self.resize(min(1360, int(area.width() * 0.95)), min(860, int(area.height() * 0.9)))
             self.resizeDocks([self.history_dock], [200], Qt.Orientation.Horizontal)
             self.resizeDocks([self.findings_dock], [300], Qt.Orientation.Vertical)
-        state = settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
+        if saved.state is not None:
+            self.restoreState(saved.state)
         self._fill_recent()
 
     def closeEvent(self, event) -> None:
         """Nothing to ask: every change is already in the workspace. The window forgets it was open."""
-        settings = QSettings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState())
+        prefs.set_window_state(self.saveGeometry(), self.saveState())
         self.runner.wait()
         self.session.close()
-        settings.remove(UNFINISHED)
+        prefs.set_unfinished(None)
         super().closeEvent(event)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.extracts import MappingProfile, MappingResult
 from app.extracts.mapping import targets_for
+from app.ui import prefs
 from rules.columns import COLUMNS
 
 IGNORE = "(ignore this column)"
@@ -215,7 +216,7 @@ class MappingDialog(QDialog):
 
     def save_profile(self, path: Path | None = None) -> Path | None:
         if path is None:
-            folder = QSettings().value("files/profiles", str(Path.home()))
+            folder = str(prefs.folder("profiles"))
             chosen, _ = QFileDialog.getSaveFileName(self, "Save mapping profile",
                                                     str(Path(folder) / f"{self.name.text() or 'profile'}.json"),
                                                     "Mapping profiles (*.json)")
@@ -223,7 +224,7 @@ class MappingDialog(QDialog):
                 return None
             path = Path(chosen)
         self.profile().save(path)
-        QSettings().setValue("files/profiles", str(path.parent))
+        prefs.remember_folder("profiles", path.parent)
         return path
 
 

@@ -11,18 +11,16 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFileDialog
 
 from app.errors import InputError
 from app.session import RulesValidator, Session
+from app.ui import prefs
 from app.ui.prepared import Ready
 from app.workspace import SUFFIX as WORKSPACE_SUFFIX
 
 MAX_RECENT = 8
-#: QSettings key holding the workspace open in a window until it is closed properly: still set at
-#: the next start means the app did not close (a crash, a kill, a power cut), so its work is offered back.
-UNFINISHED = "session/unfinished"
 EXTRACT_FILTER = "Extracts (*.xlsx *.xlsm *.csv);;Workspaces (*.trworkspace);;All files (*)"
 WORKSPACE_FILTER = "Workspaces (*.trworkspace)"
 
@@ -31,8 +29,7 @@ class Opening:
     """File > Open..., Open recent, Save as workspace, drag and drop."""
 
     def choose_files(self) -> None:
-        start = QSettings().value("files/last_folder", str(Path.home()))
-        paths, _ = QFileDialog.getOpenFileNames(self, "Open extracts", str(start), EXTRACT_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open extracts", str(prefs.folder("extracts")), EXTRACT_FILTER)
         if paths:
             self.open_files([Path(p) for p in paths])
 
@@ -122,8 +119,7 @@ class Opening:
                         on_cancel=lambda: self.statusBar().showMessage("Opening cancelled"))
 
     def choose_workspace(self) -> None:
-        folder = QSettings().value("files/last_folder", str(Path.home()))
-        path, _ = QFileDialog.getOpenFileName(self, "Open workspace", str(folder), WORKSPACE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open workspace", str(prefs.folder("extracts")), WORKSPACE_FILTER)
         if path:
             self.open_files([Path(path)])
 
@@ -133,8 +129,7 @@ class Opening:
         if session.path is None:
             return
         if path is None:
-            folder = Path(QSettings().value("files/last_folder", str(Path.home())))
-            default = folder / session.path.name
+            default = prefs.folder("extracts") / session.path.name
             chosen, _ = QFileDialog.getSaveFileName(self, "Save workspace as", str(default), WORKSPACE_FILTER,
                                                     options=QFileDialog.Option.DontConfirmOverwrite)
             if not chosen:
@@ -157,24 +152,18 @@ class Opening:
                         lock=self.set_busy)
 
     def _mark_open(self, session: Session) -> None:
-        """Note which workspace is open until the window closes properly (see ``UNFINISHED``)."""
-        settings = QSettings()
-        if session.path is not None:
-            settings.setValue(UNFINISHED, str(session.path))
-        else:
-            settings.remove(UNFINISHED)
-        settings.sync()  # on disk now: a crash must not take the note with it
+        """Note which workspace is open until the window closes properly (``prefs.unfinished``)."""
+        prefs.set_unfinished(session.path)
 
     def open_with_profile(self) -> None:
         """Open extracts with a saved mapping profile (a provider's headers and codes, from last quarter)."""
         from app.extracts import MappingProfile
 
-        folder = str(QSettings().value("files/profiles", str(Path.home())))
-        chosen, _ = QFileDialog.getOpenFileName(self, "Mapping profile", folder, "Mapping profiles (*.json)")
+        chosen, _ = QFileDialog.getOpenFileName(self, "Mapping profile", str(prefs.folder("profiles")),
+                                                "Mapping profiles (*.json)")
         if not chosen:
             return
-        paths, _ = QFileDialog.getOpenFileNames(self, "Open extracts", str(QSettings().value(
-            "files/last_folder", str(Path.home()))), EXTRACT_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open extracts", str(prefs.folder("extracts")), EXTRACT_FILTER)
         if paths:
             try:
                 profile = MappingProfile.load(Path(chosen))
@@ -186,17 +175,14 @@ class Opening:
     def open_demo(self) -> None:
         from app.session import demo_files
 
-        folder = Path(QSettings().value("demo/folder", "") or cache_dir() / "demo")
+        folder = prefs.demo_folder(cache_dir() / "demo")
         self.runner.run("Preparing the demo partnership", lambda p: demo_files(folder, progress=p),
                         lambda paths: self.open_files(paths), self.show_error)
 
     def _remember(self, paths: list[Path]) -> None:
-        settings = QSettings()
         key = "\n".join(str(p) for p in paths)
-        recent = [r for r in recent_entries() if r != key]
-        settings.setValue("files/recent", [key, *recent][:MAX_RECENT])
-        settings.setValue("files/last_folder", str(paths[0].parent))
-        settings.sync()
+        prefs.remember_folder("extracts", paths[0].parent)
+        prefs.set_recent([key, *[r for r in recent_entries() if r != key]][:MAX_RECENT])
         self._fill_recent()
 
     def _fill_recent(self) -> None:
@@ -241,8 +227,7 @@ def ready(session: Session) -> Ready:
 
 def recent_entries() -> list[str]:
     """Recently opened sets of files, newest first (one entry = paths joined by newlines)."""
-    recent = QSettings().value("files/recent", []) or []
-    return [recent] if isinstance(recent, str) else [str(r) for r in recent]
+    return prefs.recent()
 
 
 def proposals(mappings: list, paths: list[Path]) -> list:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.ui import prefs
 from rules.findings import SEVERITIES
 from rules.settings import Settings
 
@@ -158,8 +159,8 @@ class RulesDialog(QDialog):
         from rules.catalogue import load
 
         if path is None:
-            chosen, _ = QFileDialog.getOpenFileName(self, "Load catalogue", str(QSettings().value(
-                "files/catalogues", str(Path.home()))), "Rule catalogues (*.toml)")
+            chosen, _ = QFileDialog.getOpenFileName(self, "Load catalogue", str(prefs.folder("catalogues")),
+                                                    "Rule catalogues (*.toml)")
             if not chosen:
                 return
             path = Path(chosen)
@@ -175,12 +176,12 @@ class RulesDialog(QDialog):
         from rules.catalogue import save
 
         if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(self, "Save catalogue", str(Path(QSettings().value(
-                "files/catalogues", str(Path.home()))) / "rules.toml"), "Rule catalogues (*.toml)")
+            chosen, _ = QFileDialog.getSaveFileName(self, "Save catalogue", str(prefs.folder("catalogues") / "rules.toml"),
+                                                    "Rule catalogues (*.toml)")
             if not chosen:
                 return None
             path = Path(chosen)
         save(self.catalogue, path)
-        QSettings().setValue("files/catalogues", str(path.parent))
+        prefs.remember_folder("catalogues", path.parent)
         self.message.setText(f"Saved {path.name}")
         return path
