@@ -31,16 +31,22 @@ PASSWORD = ("the workbook is password-protected (encrypted), so it cannot be rea
             "in Excel (File > Info > Protect Workbook > Encrypt with Password, clear it) and save again")
 
 
+def head_of(path: Path, size: int, *, what: str = "file") -> bytes:
+    """The first ``size`` bytes of a file; an InputError naming it when it cannot be read or is empty."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(size)
+    except OSError as exc:
+        raise InputError(f"cannot open the {what} ({exc.strerror or exc})", file=path.name) from None
+    if not head:
+        raise InputError(f"the {what} is empty (0 bytes)", file=path.name)
+    return head
+
+
 def check_spreadsheet(path: Path) -> None:
     """Raise an InputError saying what the file is when it is not a workbook this program can read."""
     name = path.name
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(512)
-    except OSError as exc:
-        raise InputError(f"cannot open the file ({exc.strerror})", file=name) from None
-    if not head:
-        raise InputError("the file is empty (0 bytes)", file=name)
+    head = head_of(path, 512)
     suffix = path.suffix.lower()
     if name.startswith("~$"):
         raise InputError(f"this is the lock file Excel keeps while a workbook is open, not the workbook; open "

@@ -36,13 +36,7 @@ def check_template_package(path: Path | str) -> None:
     if suffix not in KINDS:
         raise InputError("a template must be an .xlsx workbook or a .docx document", file=name)
     required, kind = KINDS[suffix]
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise InputError(f"cannot open the template ({exc.strerror or exc})", file=name) from None
-    if not head:
-        raise InputError("the template is empty (0 bytes)", file=name)
+    head = sniff.head_of(path, 8, what="template")
     if head.startswith(sniff.OLE_MAGIC):
         if "EncryptedPackage" in sniff.ole_stream_names(path):
             raise InputError("the template is password-protected; remove the password and save it again",
