@@ -257,3 +257,21 @@ def test_dates_kept_as_iso_are_shown_and_found_day_first(session) -> None:
     model.update_cells(session.steps[-1].changes)
     model.set_filters(text="")
     assert model.index(model.row_of(1), model.column_of("referral_date")).data() == "31/02/2025"
+
+
+@pytest.mark.parametrize(("field", "typed", "stored"), [("sex", "F", "F"), ("drug1", "crk", "CRK"),
+                                                       ("client_ref", "NEW1", "NEW1")])
+def test_typing_into_a_cell_replaces_its_value_as_in_excel(window, qtbot, field, typed, stored) -> None:
+    """Select a cell and type: the value is replaced (a code cell used to append: "X" then "F" saved "XF")."""
+    session = window.session
+    view = window.views["episodes"]
+    index = view.model.index(7, view.model.column_of(field))
+    view.grid.setCurrentIndex(index)
+    view.grid.setFocus()
+    assert session.table("episodes").at[view.model.position(7), field] not in (None, stored)
+    qtbot.keyClicks(view.grid, typed[:1])
+    editor = view.grid.indexWidget(index)
+    assert editor is not None
+    qtbot.keyClicks(editor.focusProxy() or editor, typed[1:])
+    qtbot.keyClick(editor.focusProxy() or editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: session.table("episodes").at[view.model.position(7), field] == stored, timeout=3000)

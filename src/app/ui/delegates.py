@@ -54,6 +54,7 @@ class RecordsDelegate(QStyledItemDelegate):
                 editor.setCurrentIndex(found)
             else:
                 editor.setEditText(text)
+            editor.lineEdit().selectAll()  # as in Excel, what is typed replaces the value (never "X" + "F" = "XF")
             return
         model = index.model()
         if columns.column(model.table, model.fields[index.column()]).type == "date":
