@@ -275,3 +275,20 @@ def test_typing_into_a_cell_replaces_its_value_as_in_excel(window, qtbot, field,
     qtbot.keyClicks(editor.focusProxy() or editor, typed[1:])
     qtbot.keyClick(editor.focusProxy() or editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: session.table("episodes").at[view.model.position(7), field] == stored, timeout=3000)
+
+
+def test_ctrl_z_undoes_and_ctrl_y_redoes_on_every_platform(window, qtbot) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    assert window.actions_["redo"].shortcuts()[0] == QKeySequence("Ctrl+Y")   # whatever the platform's redo key
+    session = window.session
+    view = window.views["episodes"]
+    before = session.table("episodes").at[view.model.position(0), "client_ref"]
+    window.push([session.change_for("episodes", view.model.position(0), "client_ref", "TYPED")])
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)   # shortcuts go to the active window
+    view.grid.setFocus()
+    qtbot.keyClick(view.grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: session.table("episodes").at[view.model.position(0), "client_ref"] == before)
+    qtbot.keyClick(view.grid, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: session.table("episodes").at[view.model.position(0), "client_ref"] == "TYPED")

@@ -54,7 +54,9 @@ def build(window) -> dict[str, QAction]:
         "help": _act(window, "&Getting started", window.show_help, Key.HelpContents),
     }
     a["undo"].setShortcut(Key.Undo)
-    a["redo"].setShortcut(Key.Redo)
+    # Ctrl+Y on every platform, as Help says (and as Excel does), beside the platform's own redo key
+    a["redo"].setShortcuts([QKeySequence("Ctrl+Y"), *(k for k in QKeySequence.keyBindings(Key.Redo)
+                                                      if k != QKeySequence("Ctrl+Y"))])
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addActions([a["open"], a["open_profile"], a["open_workspace"], a["save"], a["save_workspace"], a["demo"]])
