@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from app.workspace.edits import now, user_name
+from app.workspace.edits import insert_batch, now, user_name
 
 COLUMNS = ["id", "rule", "severity", "table", "record", "provider", "file", "row", "fields", "values",
            "message", "reason", "user", "time"]
@@ -27,7 +27,7 @@ def _tuple(value: Any) -> tuple[str, ...]:
     return ("" if value is None else str(value),)
 
 
-def accept(conn: sqlite3.Connection, finding: Mapping[str, Any] | pd.Series, reason: str,
+def accept_one(conn: sqlite3.Connection, finding: Mapping[str, Any] | pd.Series, reason: str,
            batch_id: int | None = None, time: str | None = None) -> int:
     if not str(reason).strip():
         raise ValueError("an accepted finding needs a reason")
@@ -54,6 +54,25 @@ def withdraw(conn: sqlite3.Connection, accepted_id: int, reason: str, batch_id: 
                  "values_json, message, reason, user, time, withdraws, batch_id) VALUES "
                  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  (*row, reason, user_name(), time or now(), accepted_id, batch_id))
+
+
+def step(conn: sqlite3.Connection, findings: list[Mapping[str, Any]], reason: str, *, accept: bool, kind: str,
+         description: str, ref_batch: int | None) -> int:
+    """Accept findings (or withdraw their acceptances) as one step of the trail; returns its batch id.
+
+    ``kind``: ``accept``/``withdraw`` for the user's own step, ``undo``/``redo`` (with ``ref_batch``)
+    when undo or redo puts an acceptance back or takes it away.
+    """
+    user, time = user_name(), now()
+    batch_id = insert_batch(conn, kind=kind, description=description, reason=reason, ref_batch=ref_batch,
+                            user=user, time=time)
+    if accept:
+        for finding in findings:
+            accept_one(conn, finding, reason, batch_id, time)
+    else:
+        for accepted_id in live_ids(conn, list(findings)):
+            withdraw(conn, accepted_id, reason, batch_id, time)
+    return batch_id
 
 
 def live_ids(conn: sqlite3.Connection, findings: list[Mapping[str, Any]]) -> list[int]:

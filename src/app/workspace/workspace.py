@@ -22,7 +22,6 @@ from app.workspace.edits import (
     Edit,
     UndoStacks,
     effective_edits,
-    insert_batch,
     now,
     user_name,
 )
@@ -336,7 +335,7 @@ class Workspace:
     def accept(self, finding_row: Mapping[str, Any] | pd.Series, reason: str) -> int:
         """Accept a finding with a reason; it stays accepted while its values do not change."""
         with self._store.transaction() as conn:
-            return _accepted.accept(conn, finding_row, reason)
+            return _accepted.accept_one(conn, finding_row, reason)
 
     def withdraw_acceptance(self, accepted_id: int, reason: str = "") -> None:
         with self._store.transaction() as conn:
@@ -344,21 +343,10 @@ class Workspace:
 
     def acceptance_step(self, findings: list[Mapping[str, Any]], reason: str, *, accept: bool, kind: str,
                         description: str, ref_batch: int | None = None) -> int:
-        """Accept (or withdraw the acceptances of) findings as ONE undoable step; returns its batch id.
-
-        ``kind``: ``accept``/``withdraw`` for the user's own step, ``undo``/``redo`` (with
-        ``ref_batch``) when undo or redo puts an acceptance back or takes it away.
-        """
-        user, time = user_name(), now()
+        """Accept (or withdraw the acceptances of) findings as ONE undoable step (``accepted.step``)."""
         with self._store.transaction() as conn:
-            batch_id = insert_batch(conn, kind=kind, description=description, reason=reason,
-                                    ref_batch=ref_batch, user=user, time=time)
-            if accept:
-                for finding in findings:
-                    _accepted.accept(conn, finding, reason, batch_id, time)
-            else:
-                for accepted_id in _accepted.live_ids(conn, list(findings)):
-                    _accepted.withdraw(conn, accepted_id, reason, batch_id, time)
+            batch_id = _accepted.step(conn, findings, reason, accept=accept, kind=kind, description=description,
+                                      ref_batch=ref_batch)
         self._stacks.record(kind, batch_id)
         return batch_id
 
