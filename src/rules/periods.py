@@ -19,6 +19,7 @@ _FY = r"(?P<fy>\d{4})[-/](?P<fy2>\d{2}|\d{4})"
 _YEAR_RE = re.compile(rf"^{_FY}$")
 _QUARTER_RE = re.compile(rf"^{_FY}(?:\s+|-)Q(?P<q>[1-4])$", re.IGNORECASE)
 _YTD_RE = re.compile(rf"^{_FY}(?:\s+|-)Q(?P<q>[1-4])(?:\s+|-)YTD$", re.IGNORECASE)
+_YTD_FIRST_RE = re.compile(rf"^{_FY}(?:\s+|-)YTD(?:\s+|-)Q(?P<q>[1-4])$", re.IGNORECASE)
 _RANGE_RE = re.compile(r"^(?P<a>\d{4}-\d{2}-\d{2})\s*\.\.\s*(?P<b>\d{4}-\d{2}-\d{2})$")
 
 
@@ -161,7 +162,8 @@ def _fy_year(match: re.Match[str], text: str) -> int:
 
 
 def parse_period(text: str) -> Period:
-    """``2025-26``, ``2025-26 Q1``, ``2025-26-Q1``, ``2025-26 Q2 YTD`` or ``YYYY-MM-DD..YYYY-MM-DD``.
+    """``2025-26``, ``2025-26 Q1``, ``2025-26-Q1``, ``2025-26 Q2 YTD`` (or ``2025-26 YTD Q2``) or
+    ``YYYY-MM-DD..YYYY-MM-DD``.
 
     Anything else is a ValueError whose message says what is accepted (the CLI exits 2 with it).
     """
@@ -171,7 +173,7 @@ def parse_period(text: str) -> Period:
         return financial_year(_fy_year(m, raw))
     if m := _QUARTER_RE.match(cleaned):
         return quarter(_fy_year(m, raw), int(m["q"]))
-    if m := _YTD_RE.match(cleaned):
+    if m := _YTD_RE.match(cleaned) or _YTD_FIRST_RE.match(cleaned):
         return year_to_date(_fy_year(m, raw), int(m["q"]))
     if m := _RANGE_RE.match(cleaned):
         try:
@@ -182,3 +184,25 @@ def parse_period(text: str) -> Period:
     raise ValueError(f"period {raw!r} not understood: use a financial year (2025-26), a quarter "
                      f"(2025-26 Q1 or 2025-26-Q1), year-to-date (2025-26 Q2 YTD) or DATE..DATE "
                      f"(2025-04-01..2025-06-30)")
+
+
+#: How far back a period list goes at most (financial years before the last date's): an episode
+#: referred decades ago must not bury the recent quarters under a hundred old ones.
+MAX_YEARS_LISTED = 10
+
+
+def periods_between(first: dt.date, last: dt.date) -> list[Period]:
+    """Every financial quarter, year-to-date and financial year from ``first`` to ``last``, newest
+    first: the periods a person can pick for data covering those dates (pickers list them; any
+    other period can still be typed). Quarters come first, then the years-to-date (Q2 and Q3:
+    Q1's is the quarter and Q4's the year), then the years; at most ``MAX_YEARS_LISTED`` + 1 years."""
+    if last < first:
+        first, last = last, first
+    first = max(first, dt.date(fy_start_year(last) - MAX_YEARS_LISTED, 4, 1))
+    quarters = [quarter_containing(last)]
+    while quarters[-1].start > first:
+        quarters.append(quarters[-1].previous())
+    years = sorted({fy_start_year(q.start) for q in quarters}, reverse=True)
+    ytds = [year_to_date(fy_start_year(q.start), quarter_of(q.start)) for q in quarters
+            if quarter_of(q.start) in (2, 3)]
+    return quarters + ytds + [financial_year(y) for y in years]
