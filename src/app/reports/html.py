@@ -42,8 +42,8 @@ text-align:left;vertical-align:top} th{background:#eee} td.n{text-align:right}
 <h2 id="{{ group.rule }}">{{ group.title }} <span class="{{ group.severity }}">({{ group.severity }},
 {{ "{:,}".format(group.rows|length) }})</span></h2>
 <table><tr><th>File</th><th>Table</th><th>Row</th><th>Record</th><th>Fields</th><th>Values</th><th>Message</th></tr>
-{% for f in group.rows %}<tr><td>{{ f.file }}</td><td>{{ f.table }}</td><td class="n">{{ f.row }}</td>
-<td>{{ f.record }}</td><td>{{ f.fields }}</td><td>{{ f.values }}</td><td>{{ f.message }}</td></tr>
+{% for f in group.rows %}<tr><td>{{ f["file"] }}</td><td>{{ f["table"] }}</td><td class="n">{{ f["row"] }}</td>
+<td>{{ f["record"] }}</td><td>{{ f["fields"] }}</td><td>{{ f["values"] }}</td><td>{{ f["message"] }}</td></tr>
 {% endfor %}</table>
 {% endfor %}
 <p class="note">Records are named by provider code and episode id only; client identifiers are withheld.
@@ -51,8 +51,20 @@ Rows are the row numbers in the provider's own file. Produced by Treatment Retur
 </body></html>
 """
 
+#: A finding row is a dict read by subscript in the template: ``f.values`` would be the dict's method.
 _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=False)
 _TEMPLATE = _ENV.from_string(TEMPLATE)
+
+
+BLANK = "(blank)"
+
+
+def _joined(items: object) -> str:
+    """A finding's fields or values as one cell, ``a, b``; a blank value reads ``(blank)``, so that
+    ``2025-03-13, (blank)`` says which of the two fields is missing."""
+    if items is None or isinstance(items, str):
+        return items or ""
+    return ", ".join(BLANK if v is None or v != v or str(v) == "" else str(v) for v in items)  # type: ignore[attr-defined]
 
 
 def render_html(report: Report, *, title: str = "Validation report", files: list[str] | None = None,
@@ -64,7 +76,7 @@ def render_html(report: Report, *, title: str = "Validation report", files: list
     groups = []
     for rule, part in f.groupby("rule", sort=False):
         rows = [{"file": r.file, "table": r.table, "row": "" if str(r.row) == "<NA>" else int(r.row),
-                 "record": r.record, "fields": ", ".join(r.fields), "values": ", ".join(r.values),
+                 "record": r.record, "fields": _joined(r.fields), "values": _joined(r.values),
                  "message": r.message} for r in part.itertuples(index=False)]
         groups.append({"rule": rule, "title": titles.get(rule, rule), "severity": severity[rule], "rows": rows})
     order = {ln.rule: i for i, ln in enumerate(rule_lines(report))}
