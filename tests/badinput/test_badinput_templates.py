@@ -209,3 +209,36 @@ def test_damaged_templates_get_one_line_and_exit_2(tmp_path: Path, ctx, capsys: 
         out, err = capsys.readouterr()
         assert out == ""
         assert err == f"treatment-returns: {caught.value}\n"
+
+
+UNKNOWN_FILTERS = ["{{ partnership | uper }}", "{{ partnership|uper(2) }}", "{% filter uper %}x{% endfilter %}",
+                   "{% if report.subject | uper %}y{% endif %}", "{{ partnership | default(report.subject | uper) }}",
+                   "{% set a = partnership | uper %}{{ a }}", "{% for m in measure_rows | uper %}{{ m.id }}{% endfor %}"]
+
+
+@pytest.mark.parametrize("text", UNKNOWN_FILTERS)
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_an_unknown_filter_is_found_with_its_place(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   text: str, kind: str) -> None:
+    """``| uper`` is named like an unknown name: the check exits 1 and says where (paragraph or cell)."""
+    template = (_docx if kind == "docx" else _xlsx)(tmp_path / f"t.{kind}", text)
+    assert main(["generate", "--check-template", str(template)]) == 1
+    out, err = capsys.readouterr()
+    where = "paragraph 2 (" if kind == "docx" else "Return!C4"
+    assert out.splitlines() == [f"t.{kind}: {where}{text[:60] + ')' if kind == 'docx' else ''}: "
+                                "no such filter or test in a template: | uper"]
+    assert err == ""
+
+
+def test_an_unknown_filter_in_a_row_loop_and_a_header_is_located(tmp_path: Path, ctx) -> None:
+    doc = Document()
+    doc.add_paragraph("Report for {{ partnership | upper }}")  # a real filter, and the word upper, come first
+    table = doc.add_table(rows=3, cols=1)
+    for row, text in zip(table.rows, ["{%tr for p in by.provider %}", "{{ p.name | uper }}", "{%tr endfor %}"],
+                         strict=True):
+        row.cells[0].text = text
+    doc.sections[0].header.paragraphs[0].text = "{{ marking | lowr }}"
+    doc.save(tmp_path / "loop.docx")
+    problems = {p.tag: p.where for p in check_template(tmp_path / "loop.docx", ctx)}
+    assert problems == {"| uper": "paragraph 3 ({{ p.name | uper }})",
+                        "| lowr": "section 1 header paragraph 1 ({{ marking | lowr }})"}
