@@ -1,4 +1,9 @@
-"""The findings list as a Qt model over (a filtered view of) the session's findings table."""
+"""The findings list as a Qt model over (a filtered view of) the session's findings table.
+
+The model keeps the findings' own ids and column names (what the exports and the tests compare);
+what a person reads is translated as a row is shown (``app.words``): rule titles, field labels,
+dates as dd/mm/yyyy. The ids stay in the tooltips.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
+from app import words
 from app.ui.tints import TINTS
 
 RANK = {"error": 3, "warning": 2, "info": 1}
@@ -52,6 +58,8 @@ class FindingsModel(QAbstractTableModel):
         self.accepted = np.array([], dtype=bool)
         self.severity = np.array([], dtype=object)
         self.order_cols: list[np.ndarray] = []
+        #: Rule id -> title, from the session's catalogue (``app.words.rule_title`` for ids not in it).
+        self.titles: dict[str, str] = {}
 
     def set_frame(self, frame: pd.DataFrame, source: pd.DataFrame | None = None) -> None:
         """Show ``frame`` (findings in display order, indexed as in ``source``, the session's table)."""
@@ -126,12 +134,25 @@ class FindingsModel(QAbstractTableModel):
             return HEADERS[section]
         return None
 
+    def shown(self, col: int, text: str) -> str:
+        """A cell as a manager reads it: the rule's title, the fields' labels, dates as dd/mm/yyyy."""
+        if col == 1:
+            return self.titles.get(text) or words.rule_title(text)
+        if col == 3:
+            return words.field_labels(text.split(", ")) if text else text
+        if col in (4, 5):
+            return words.plain(text) if col == 5 else words.day_first(text)
+        return text
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         row, col = index.row(), index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.cells[col][row]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.shown(col, self.cells[col][row])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = self.cells[col][row]
+            return f"{self.shown(col, text)} ({text})" if col in (1, 3) and text else self.shown(col, text)
         if role == Qt.ItemDataRole.BackgroundRole and col == 0 and not self.accepted[row]:
             return TINTS.get(RANK.get(self.severity[row], 0))
         if role == Qt.ItemDataRole.FontRole and self.accepted[row]:

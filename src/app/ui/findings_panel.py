@@ -6,7 +6,6 @@ Double-click a finding to jump to its cell; accept the selected finding with a r
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
@@ -15,8 +14,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -27,21 +26,21 @@ from PySide6.QtWidgets import (
 )
 
 from app.session import Session
+from app.ui.accept_dialog import AcceptDialog
+from app.ui.facets import (
+    FACETS,
+    OPEN,
+    delta_counts,
+    facet_counts,
+    facet_values,
+    open_counts,
+    open_text,
+    value_label,
+)
+from app.ui.facets import mask as _mask
 from app.ui.findings_model import FindingsModel, order_rank
 
-#: Facet groups: label -> findings column (``fields`` is exploded, ``accepted`` shown as a status).
-FACETS = {"Severity": "severity", "Rule": "rule", "Provider": "provider", "Field": "fields",
-          "Table": "table", "Status": "accepted"}
-
-
-def facet_values(findings: pd.DataFrame, column: str) -> pd.Series:
-    """One value per finding (or per field of a finding) for a facet column."""
-    if column == "fields":
-        return findings["fields"].explode().dropna()
-    if column == "accepted":
-        return findings["accepted"].map({True: "accepted", False: "open"})
-    return findings[column]
-
+__all__ = ["FACETS", "FindingsPanel", "delta_counts", "facet_counts", "facet_values", "prepare_findings"]
 
 def prepare_findings(session: Session, chosen: dict[str, str] | None = None) -> dict:
     """Facet counts and the sorted list's arrays (Qt-free: the opening worker computes them)."""
@@ -55,45 +54,6 @@ def prepare_findings(session: Session, chosen: dict[str, str] | None = None) -> 
         ["_rank", "table", "file", "row"], kind="stable").drop(columns="_rank")
     return {"counts": counts, "labels": shown.index.to_numpy(dtype=np.int64), "columns": columns_of(shown),
             "shown": len(shown)}
-
-
-def facet_counts(findings: pd.DataFrame, chosen: dict[str, str]) -> dict[str, dict[str, int]]:
-    """Per facet group, value -> how many findings have it among those the other chosen facets select."""
-    return {group: {str(v): int(n) for v, n in facet_values(findings[_mask(findings, chosen, skip=group)], column)
-                    .value_counts().items()}
-            for group, column in FACETS.items()}
-
-
-def delta_counts(findings: pd.DataFrame, chosen: dict[str, str]) -> dict[str, Counter]:
-    """The facet counts of a few findings (an edit's), as ``prepare_findings`` counts them: each
-    group counts the findings the other chosen facets select. Row by row: on a handful of
-    findings this takes microseconds where the vectorised count takes milliseconds."""
-    out: dict[str, Counter] = {group: Counter() for group in FACETS}
-    if not len(findings):
-        return out
-    columns = {c: findings[c].tolist() for c in set(FACETS.values())}
-    for i in range(len(findings)):
-        values = {group: [str(v) for v in columns["fields"][i]] if column == "fields"
-                  else ["accepted" if columns["accepted"][i] else "open"] if column == "accepted"
-                  else [str(columns[column][i])] for group, column in FACETS.items()}
-        misses = [group for group, value in chosen.items() if value not in values[group]]
-        for group in FACETS:
-            if not [g for g in misses if g != group]:
-                out[group].update(values[group])
-    return out
-
-
-def _mask(findings: pd.DataFrame, chosen: dict[str, str], skip: str | None = None) -> np.ndarray:
-    keep = np.ones(len(findings), dtype=bool)
-    for group, value in chosen.items():
-        if group == skip:
-            continue
-        column = FACETS[group]
-        if column == "fields":
-            keep &= findings["fields"].map(lambda f, v=value: v in f).to_numpy(dtype=bool)
-        else:
-            keep &= (facet_values(findings, column) == value).to_numpy()
-    return keep
 
 
 class FindingsPanel(QWidget):
@@ -115,6 +75,7 @@ class FindingsPanel(QWidget):
         header.setSectionResizeMode(1, header.ResizeMode.ResizeToContents)
         self.facets.itemClicked.connect(self._clicked)
         self.model = FindingsModel(self)
+        self.model.titles = {rule.id: rule.title for rule in session.catalogue if rule.title}
         self.list = QTableView()
         self.list.setModel(self.model)
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -125,6 +86,8 @@ class FindingsPanel(QWidget):
         for col, width in enumerate((64, 190, 120, 120, 90, 320, 110, 50, 160)):
             self.list.setColumnWidth(col, width)
         self.list.doubleClicked.connect(lambda idx: self.jump_to(idx.row()))
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._context_menu)
         self.summary = QLabel()
         self.accept_button = QPushButton("Accept finding...")
         self.accept_button.clicked.connect(self.accept_selected)
@@ -186,12 +149,22 @@ class FindingsPanel(QWidget):
     def _update_facets(self, touched: set[tuple[str, str]]) -> None:
         """New counts written into the facet items in place (the tree keeps its order, what is open
         and where it is scrolled); built again only when a value appears or goes."""
+        touched = {("Severity", value) if group == OPEN else (group, value) for group, value in touched}
         if any((key in self._facet_items) != (key[1] in self.counts.get(key[0], {})) for key in touched):
             self._fill_facets()
             return
         for group, value in touched:
             if (item := self._facet_items.get((group, value))) is not None:
-                item.setText(1, f"{self.counts[group][value]:,}")
+                item.setText(1, self._count_text(group, value))
+
+    def _count_text(self, group: str, value: str) -> str:
+        """A facet value's count; a severity's is its open findings (as the status bar counts them),
+        with the accepted ones beside it."""
+        count = self.counts.get(group, {}).get(value, 0)
+        if group != "Severity":
+            return f"{count:,}"
+        still = self.counts.get(OPEN, {}).get(value, 0)
+        return f"{still:,}" + (f" (+{count - still:,} accepted)" if count > still else "")
 
     def _fill_facets(self) -> None:
         self.facets.clear()
@@ -199,8 +172,10 @@ class FindingsPanel(QWidget):
         for group in FACETS:
             top = QTreeWidgetItem(self.facets, [group, ""])
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            for value, count in sorted(self.counts.get(group, {}).items(), key=lambda vc: -vc[1]):
-                item = QTreeWidgetItem(top, [value, f"{count:,}"])
+            for value, _n in sorted(self.counts.get(group, {}).items(), key=lambda vc: -vc[1]):
+                item = QTreeWidgetItem(top, [value_label(group, value, self.session.catalogue), self._count_text(
+                    group, value)])
+                item.setToolTip(0, value)
                 item.setData(0, Qt.ItemDataRole.UserRole, (group, value))
                 self._facet_items[(group, value)] = item
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
@@ -212,9 +187,18 @@ class FindingsPanel(QWidget):
             top.setExpanded(group in ("Severity", "Rule", "Provider") or group in self.chosen)
 
     def _summary(self, shown: int) -> None:
-        c = self.session.counts()
-        self.summary.setText(f"{c['error']:,} errors, {c['warning']:,} warnings open"
-                             + (f" - showing {shown:,}" if self.chosen else ""))
+        c = open_counts(self.counts)
+        self.summary.setText(open_text(c["error"], c["warning"]) + (f" - showing {shown:,}" if self.chosen else ""))
+
+    def status_text(self) -> str:
+        """The window's status bar: the open findings as the Severity facet counts them (the same
+        numbers), and, while facets are chosen, the whole document's beside them."""
+        c = open_counts(self.counts)
+        if not self.chosen:
+            return open_text(c["error"], c["warning"])
+        total = self.session.counts()
+        return (f"{open_text(total['error'], total['warning'])} - "
+                f"{open_text(c['error'], c['warning']).removesuffix(' open')} in the chosen facets")
 
     def _clicked(self, item: QTreeWidgetItem) -> None:
         key = item.data(0, Qt.ItemDataRole.UserRole)
@@ -241,7 +225,8 @@ class FindingsPanel(QWidget):
             return
         shown = self.filtered()
         positions = {t: np.unique(g["pos"].to_numpy(dtype=np.int64)) for t, g in shown.groupby("table")}
-        self.facet_changed.emit(positions, ", ".join(f"{g} = {v}" for g, v in self.chosen.items()))
+        self.facet_changed.emit(positions, ", ".join(f"{g} = {value_label(g, v, self.session.catalogue)}"
+                                                     for g, v in self.chosen.items()))
 
     # -- actions ------------------------------------------------------------------------------
     def jump_to(self, row: int) -> None:
@@ -257,16 +242,36 @@ class FindingsPanel(QWidget):
         chosen = self.selected_findings()
         return chosen[0] if chosen else None
 
-    def accept_selected(self) -> None:
-        """Ask one reason and accept every selected finding with it."""
+    def accept_selected(self) -> AcceptDialog | None:
+        """Ask one reason (required) and accept every selected finding with it."""
         chosen = self.selected_findings()
         if not chosen:
+            return None
+        dialog = AcceptDialog(self.session.findings.loc[chosen], self.session.catalogue, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.accept(chosen, dialog.reason()))
+        self.accept_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _context_menu(self, point) -> None:  # noqa: ANN001 - QPoint
+        """Right-click a finding: go to its cell, accept it, or withdraw its acceptance."""
+        row = self.list.indexAt(point).row()
+        if row < 0:
             return
-        f = self.session.findings.loc[chosen[0]]
-        what = f"{f['rule']} on {f['record']}\n{f['message']}" if len(chosen) == 1 else f"{len(chosen)} findings"
-        reason, ok = QInputDialog.getText(self, "Accept finding", f"{what}\n\nReason for accepting:")
-        if ok and reason.strip():
-            self.accept(chosen, reason)
+        if row not in {r.row() for r in self.list.selectionModel().selectedRows()}:
+            self.list.selectRow(row)
+        chosen = self.selected_findings()
+        accepted = self.session.findings.loc[chosen, "accepted"].to_numpy(dtype=bool)
+        menu = QMenu(self)
+        menu.addAction("Go to cell", lambda: self.jump_to(row))
+        menu.addAction("Accept finding...", self.accept_selected).setEnabled(not accepted.all())
+        withdraw = menu.addAction("Withdraw acceptance", self.withdraw_selected)
+        withdraw.setEnabled(bool(accepted.any()))
+        if not accepted.any():
+            withdraw.setToolTip("None of the chosen findings is accepted")
+        self.context_menu = menu
+        menu.popup(self.list.viewport().mapToGlobal(point))
 
     def accept(self, index: int | list[int], reason: str) -> None:
         if self.push_acceptance is not None:

@@ -162,10 +162,11 @@ class MainWindow(Opening, Exporting, QMainWindow):
         self._status()
 
     def _status(self) -> None:
-        c = self.session.counts()
-        self.statusBar().showMessage(f"{c['error']:,} errors and {c['warning']:,} warnings open")
+        """The open counts, from the same numbers as the Severity facet (``FindingsPanel.status_text``)."""
+        self.statusBar().showMessage(self.panel.status_text())
 
     def _facet(self, positions, text: str) -> None:
+        self._status()  # the counts of the chosen facets, as the Severity facet shows them
         for table, view in self.views.items():
             chosen = None if positions is None else positions.get(table, np.array([], dtype=np.int64))
             view.set_facet(chosen, text)
