@@ -144,3 +144,30 @@ def journey_table(frame: pd.DataFrame, journey: pd.Series, *, start: pd.Series,
         "last_planned": planned.to_numpy(dtype=bool)[last_rows] & ~np.isnat(j_end),
     }, index=pd.Index(journeys_.astype(np.int64)))
     return table
+
+
+def modality_groups(journey: pd.Series, episode_of_modality: np.ndarray) -> np.ndarray:
+    """The group each modality row's "first modality" is chosen in: its episode's journey, or for an
+    episode of no journey (referral only) that episode alone; -1 for a row of no episode."""
+    ids = journey.to_numpy(dtype=np.float64, na_value=np.nan)
+    per_episode = np.where(np.isnan(ids), -1, np.nan_to_num(ids, nan=-1)).astype(np.int64)
+    alone = per_episode < 0
+    per_episode[alone] = per_episode.max(initial=-1) + 1 + np.flatnonzero(alone)
+    ep = np.asarray(episode_of_modality, dtype=np.int64)
+    return np.where(ep >= 0, per_episode[np.maximum(ep, 0)], -1) if len(per_episode) else np.full(len(ep), -1)
+
+
+def first_modalities(group: np.ndarray, referral: pd.Series, start: pd.Series) -> np.ndarray:
+    """Row positions of each group's **first modality** (spec/measures.md ``waiting_within_3_weeks``):
+    the earliest modality_referral_date; ties the earliest modality_start_date, then file order.
+
+    The one definition the ``wait-within-3-weeks`` rule, the measure and its drill-down all use.
+    """
+    group = np.asarray(group, dtype=np.int64)
+    pos = np.flatnonzero(group >= 0)
+    if not len(pos):
+        return pos
+    order = np.lexsort((pos, _na_last(_ns(start)[pos]), _na_last(_ns(referral)[pos]), group[pos]))
+    ranked = pos[order]
+    first = np.r_[True, group[ranked][1:] != group[ranked][:-1]]
+    return np.sort(ranked[first])

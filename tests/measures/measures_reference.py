@@ -269,11 +269,13 @@ class Reference:
             return out
         units = []
         for j in self.journeys:
-            mods = [m for e in j["eps"] for m in e["mods"] if m["modality_start_date"]]
+            mods = [m for e in j["eps"] for m in e["mods"]]
             if not mods:
                 continue
-            first = min(mods, key=lambda m: (m["modality_start_date"], self.mods.index(m)))
-            if inP(first["modality_start_date"]):
+            # spec: the first modality = earliest modality referral; ties earliest start, then file order
+            first = min(mods, key=lambda m: (m["modality_referral_date"] or dt.date.max,
+                                             m["modality_start_date"] or dt.date.max, self.mods.index(m)))
+            if first["modality_start_date"] and inP(first["modality_start_date"]):
                 ref = first["modality_referral_date"]
                 num = ref is not None and days(ref, first["modality_start_date"]) <= s.wait_target_days
                 units.append(([first["ep"]], True, False, num, False))

@@ -10,7 +10,7 @@ gives its parameters, so adding a rule of an existing kind needs no code::
 
 from __future__ import annotations
 
-from rules.kinds import custom, dates, keys, presence  # noqa: F401  (they register themselves)
+from rules.kinds import custom, dates, keys, presence, waits  # noqa: F401  (they register themselves)
 from rules.kinds.base import Check, Context, Hits, Kind, Param
 from rules.kinds.registry import KINDS, register
 

@@ -70,6 +70,19 @@ def _first_modality_start(ctx: Context) -> pd.Series:
     return ctx.cached("first_modality_start", make)
 
 
+def journey_frame(ctx: Context) -> pd.DataFrame:
+    """Per episode: the link key, dates and journey id (``rules.journeys``, as the measures link them)."""
+    def make() -> pd.DataFrame:
+        eps = ctx.table("episodes")
+        first = _first_modality_start(ctx)
+        frame = pd.DataFrame({
+            "person": derived.client_codes(eps), "referral_date": eps["referral_date"],
+            "first_modality_start": first, "e_start": eps["triage_date"].fillna(first),
+            "e_end": eps["discharge_date"]}, index=eps.index)
+        return frame.assign(journey=journeys.link(frame, gap_days=ctx.settings.journey_gap_days))
+    return ctx.cached("journey_frame", make)
+
+
 @named("triage-recorded", table="episodes", evidence=("reason",),
        reads=("episodes.triage_date", "episodes.discharge_date"))
 def triage_recorded(ctx: Context, check: Check) -> Hits:
@@ -129,17 +142,11 @@ def retained_12_weeks(ctx: Context, check: Check) -> Hits:
 
     Journeys are ``rules.journeys`` (the same linking as the retention measure), keyed by client.
     """
-    eps = ctx.table("episodes")
-    first = _first_modality_start(ctx)
-    frame = pd.DataFrame({
-        "person": derived.client_codes(eps), "referral_date": eps["referral_date"],
-        "first_modality_start": first, "e_start": eps["triage_date"].fillna(first),
-        "e_end": eps["discharge_date"]}, index=eps.index)
-    reason = eps["discharge_reason"]
+    frame = journey_frame(ctx)
+    reason = ctx.table("episodes")["discharge_reason"]
     planned = reason.isin(list(ctx.settings.planned_reasons)).fillna(False)
-    start = first if ctx.settings.retention_start == "first_modality" else frame["e_start"]
-    journey = journeys.link(frame, gap_days=ctx.settings.journey_gap_days)
-    table = journeys.journey_table(frame, journey, start=start, planned=planned)
+    start = frame["first_modality_start"] if ctx.settings.retention_start == "first_modality" else frame["e_start"]
+    table = journeys.journey_table(frame, frame["journey"], start=start, planned=planned)
     target = ctx.days(check.get("min_days", "settings.retention_days"))
     days = days_between(table["j_start"], table["j_end"])
     last = table["last_pos"].to_numpy(dtype=np.int64)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rules import journeys
 from rules.measures.context import Context
 from rules.measures.units import per_episode, per_modality
 
@@ -30,13 +31,11 @@ def dip_triage_within_6_weeks(ctx: Context):
 
 
 def first_modalities(ctx: Context) -> np.ndarray:
-    """Positions in ``ctx.mods`` of each journey's first modality (earliest start; ties: file order)."""
+    """Positions in ``ctx.mods`` of each journey's first modality: ``rules.journeys.first_modalities``,
+    the one the ``wait-within-3-weeks`` rule checks."""
     m = ctx.mods
-    journey = ctx.ep["journey"].to_numpy()[m["ep"].to_numpy()]
-    frame = m[["modality_start_date"]].assign(journey=journey, row=np.arange(len(m)))
-    frame = frame.dropna(subset=["journey", "modality_start_date"])
-    frame = frame.sort_values(["journey", "modality_start_date", "row"], kind="stable")
-    return frame.drop_duplicates("journey")["row"].to_numpy(dtype="int64")
+    group = journeys.modality_groups(ctx.ep["journey"], m["ep"].to_numpy())
+    return journeys.first_modalities(group, m["modality_referral_date"], m["modality_start_date"])
 
 
 def waiting_within_3_weeks(ctx: Context):
