@@ -42,6 +42,8 @@ def build(window) -> dict[str, QAction]:
         "fill_down": _act(window, "Fill &down", lambda: window.with_view("fill_down"), "Ctrl+D"),
         "fill_selection": _act(window, "Fill &selection", lambda: window.with_view("fill_selection"),
                                "Ctrl+Return", "Put the current cell's value in every selected cell"),
+        "find": _act(window, "&Find...", lambda: window.with_view("show_find"), "Ctrl+F",
+                     "Find a value in this table's cells as shown (dates as dd/mm/yyyy)"),
         "replace": _act(window, "&Replace value...", window.replace_dialog, "Ctrl+H",
                         "Replace a value in the selected or filtered rows"),
         "next": _act(window, "&Next finding", lambda: window.next_finding(1), "F3"),
@@ -69,7 +71,8 @@ def build(window) -> dict[str, QAction]:
     edit = bar.addMenu("&Edit")
     edit.addActions([a["undo"], a["redo"]])
     edit.addSeparator()
-    edit.addActions([a["copy"], a["paste"], a["clear"], a["fill_down"], a["fill_selection"], a["replace"]])
+    edit.addActions([a["copy"], a["paste"], a["clear"], a["fill_down"], a["fill_selection"], a["find"],
+                  a["replace"]])
     findings = bar.addMenu("F&indings")
     findings.addActions([a["next"], a["previous"], a["accept"]])
     view = bar.addMenu("&View")

@@ -23,9 +23,13 @@ def display_date(text: str) -> str:
 
 
 class RecordsDelegate(QStyledItemDelegate):
-    """Editors for a ``RecordsModel``; Ctrl+Enter in an editor fills the whole selection."""
+    """Editors for a ``RecordsModel``; Ctrl+Enter in an editor fills the whole selection.
+
+    As in Excel, typing over a cell replaces its value (the editor opens with it selected), while
+    F2 or a double click edits it in place (``in_place``, set by the grid: cursor at the end)."""
 
     fill_selection = Signal(str)
+    in_place = False
 
     def createEditor(self, parent, option, index):
         model = index.model()
@@ -38,6 +42,7 @@ class RecordsDelegate(QStyledItemDelegate):
             for code, label in codes.CODE_LISTS[kind.code_list].items():
                 box.addItem(f"{code} - {label}", code)
             box.installEventFilter(self)
+            fit_popup(box)
             return box
         editor = QLineEdit(parent)
         if kind.type == "date":
@@ -54,13 +59,22 @@ class RecordsDelegate(QStyledItemDelegate):
                 editor.setCurrentIndex(found)
             else:
                 editor.setEditText(text)
-            editor.lineEdit().selectAll()  # as in Excel, what is typed replaces the value (never "X" + "F" = "XF")
+            self._place_cursor(editor.lineEdit())
             return
         model = index.model()
         if columns.column(model.table, model.fields[index.column()]).type == "date":
             text = display_date(text)
         editor.setText(text)
-        editor.selectAll()
+        self._place_cursor(editor)
+
+    def _place_cursor(self, line: QLineEdit) -> None:
+        """In place: the cursor at the end; else all selected, so what is typed replaces the value
+        (never "X" + "F" = "XF")."""
+        if self.in_place:
+            line.deselect()
+            line.end(False)
+        else:
+            line.selectAll()
 
     def setModelData(self, editor, model, index):
         model.setData(index, editor_text(editor), Qt.ItemDataRole.EditRole)
@@ -73,6 +87,15 @@ class RecordsDelegate(QStyledItemDelegate):
             self.fill_selection.emit(text)
             return True
         return super().eventFilter(editor, event)
+
+
+def fit_popup(box: QComboBox) -> None:
+    """The drop-down list as wide as its widest label ("TCDF - Treatment completed drug free"),
+    however narrow the column the editor sits in."""
+    metrics = box.view().fontMetrics()
+    widest = max((metrics.horizontalAdvance(box.itemText(i)) for i in range(box.count())), default=0)
+    scrollbar = box.view().verticalScrollBar().sizeHint().width()
+    box.view().setMinimumWidth(widest + scrollbar + 32)
 
 
 def editor_text(editor) -> str:

@@ -19,6 +19,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from app.session import Session
 from app.ui.prepared import fields_of, load_values, open_findings_of, rank_cells
+from app.ui.shown_dates import shown_dates
 from app.ui.tints import TINTS
 from rules import columns
 
@@ -66,6 +67,7 @@ class RecordsModel(QAbstractTableModel):
         else:
             self._load_values()
             self._load_findings()
+        self._shown: dict[int, np.ndarray] = {}  # date columns as shown, formatted when first asked for
         self.order = np.arange(self._n, dtype=np.int64)
         self._inverse: np.ndarray | None = None
 
@@ -142,14 +144,18 @@ class RecordsModel(QAbstractTableModel):
     def update_cells(self, changes) -> None:
         """Copy changed values into the model's arrays and repaint those cells."""
         col_of = {name: i for i, name in enumerate(self.fields)}
-        for c in changes:
-            if c.table == self.table and c.field in col_of:
-                self._cols[col_of[c.field]][c.pos] = c.new
-                self._search[col_of[c.field]] = None
-                row = self.row_of(c.pos)
-                if row >= 0:
-                    idx = self.index(row, col_of[c.field])
-                    self.dataChanged.emit(idx, idx)
+        mine = [c for c in changes if c.table == self.table and c.field in col_of]
+        for c in mine:
+            self._cols[col_of[c.field]][c.pos] = c.new
+            self._search[col_of[c.field]] = None
+        for col in {col_of[c.field] for c in mine} & set(self._shown):  # only the edited cells formatted again
+            pos = np.array([c.pos for c in mine if col_of[c.field] == col], dtype=np.int64)
+            self._shown[col][pos] = self._format(col, self._cols[col][pos])
+        for c in mine:
+            row = self.row_of(c.pos)
+            if row >= 0:
+                idx = self.index(row, col_of[c.field])
+                self.dataChanged.emit(idx, idx)
 
     @property
     def total_rows(self) -> int:
@@ -200,7 +206,7 @@ class RecordsModel(QAbstractTableModel):
         if self.quick_filter:
             hit = np.zeros(self._n, dtype=bool)
             for col in range(len(self.fields)):
-                found = pc.match_substring(self._searchable(col), self.quick_filter, ignore_case=True)
+                found = pc.match_substring(self.searchable(col), self.quick_filter, ignore_case=True)
                 hit |= found.fill_null(False).to_numpy(zero_copy_only=False)
             keep &= hit
         order = np.flatnonzero(keep)
@@ -209,12 +215,21 @@ class RecordsModel(QAbstractTableModel):
         self._inverse = None
         self.endResetModel()
 
-    def _searchable(self, col: int) -> pa.Array:
-        """A column as an Arrow string array (made once, again only after an edit of that column)."""
+    def shown(self, col: int) -> np.ndarray:
+        """A column's values as shown (dates dd/mm/yyyy, whatever style the file used): object array."""
+        if col not in self.dates:
+            return self._cols[col]
+        if col not in self._shown:
+            self._shown[col] = self._format(col, self._cols[col])
+        return self._shown[col]
+
+    def _format(self, col: int, values: np.ndarray) -> np.ndarray:
+        return shown_dates(values, birth=self.fields[col] == "dob", today=self.session.raw.as_at)
+
+    def searchable(self, col: int) -> pa.Array:
+        """A column as an Arrow string array, as shown (made once, again only after an edit of that column)."""
         if self._search[col] is None:
-            values = self._cols[col]
-            if col in self.dates:  # searched as shown
-                values = np.array([v if v is None or v != v else day_first(v) for v in values], dtype=object)
+            values = self.shown(col)
             try:
                 self._search[col] = pa.array(values, type=pa.string(), from_pandas=True)
             except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers (source rows)
@@ -256,10 +271,10 @@ class RecordsModel(QAbstractTableModel):
         pos = int(self.order[index.row()])
         col = index.column()
         if role == DISPLAY or role == EDIT:
-            value = self._cols[col][pos]
+            value = self.shown(col)[pos] if col in self.dates else self._cols[col][pos]
             if value is None or value is pd.NA or value != value:
                 return ""
-            return day_first(value) if col in self.dates else str(value)
+            return str(value)
         rank = self.cell_rank.get(pos * len(self.fields) + col)
         if role == BACKGROUND:
             return TINTS[rank] if rank else None
@@ -308,12 +323,3 @@ def _positions_in(findings: pd.DataFrame, table: str) -> np.ndarray:
     pos = findings["pos"].to_numpy(dtype=np.int64)
     return pos[(findings["table"].to_numpy(dtype=object) == table) & (pos >= 0)]
 
-
-def day_first(value: object) -> str:
-    """A date cell as shown: ISO text (how typed dates are kept) as dd/mm/yyyy, like the providers'
-    own; anything else exactly as written, so a bad value is seen as it is."""
-    text = str(value)
-    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit() and text[5:7].isdigit() \
-            and text[8:].isdigit():
-        return f"{text[8:]}/{text[5:7]}/{text[:4]}"
-    return text

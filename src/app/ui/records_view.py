@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QStyledItemDelegate,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -26,6 +25,8 @@ from PySide6.QtWidgets import (
 
 from app.session import CellChange, Session
 from app.ui.delegates import RecordsDelegate, editor_text
+from app.ui.find_bar import FindBar
+from app.ui.records_grid import RecordsGrid
 from app.ui.records_model import RecordsModel
 
 Push = Callable[[list[CellChange], str, str], None]
@@ -51,7 +52,7 @@ class RecordsView(QWidget):
         for w in (self.filter_box, self.flagged, self.facet_label, self.clear_facet, self.count_label):
             bar.addWidget(w)
         bar.setStretch(0, 1)
-        self.grid = QTableView()
+        self.grid = RecordsGrid()
         self.grid.setModel(self.model)
         self.delegate = RecordsDelegate(self.grid)
         self.delegate.fill_selection.connect(self.fill_selection)
@@ -66,6 +67,8 @@ class RecordsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
+        self.find_bar = FindBar(self)
+        layout.addWidget(self.find_bar)
         layout.addWidget(self.grid)
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(lambda: self.model.set_filters(text=self.filter_box.text()))
@@ -101,6 +104,10 @@ class RecordsView(QWidget):
             widest = max([metrics.horizontalAdvance(label) + 28,
                           *(metrics.horizontalAdvance(v) + 16 for v in values)])
             self.grid.setColumnWidth(col, min(max(widest, 48), 260))
+
+    def show_find(self) -> None:
+        """Ctrl+F: the find bar over this table."""
+        self.find_bar.open_bar()
 
     # -- navigation ---------------------------------------------------------------------------
     def go_to(self, pos: int, name: str | None) -> bool:
