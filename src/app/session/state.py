@@ -48,6 +48,7 @@ class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
         self.sources: list[Path] = []  # the extracts the workspace was made from, when opened here
         self.mappings: list[Any] = []  # how each opened sheet's headers mapped (``MappingResult``)
         self.listeners: list[Callable[[EditResult], None]] = []
+        self.as_at_basis: str | None = None  # where the as-at date came from (``app.session.as_at``)
 
     def load(self, raw: Tables, *, files: Sequence[Path] = (), typed: Tables | None = None,
              schema_findings: pd.DataFrame | None = None, progress: Progress = NO_PROGRESS) -> None:
@@ -76,7 +77,12 @@ class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
         from app.extracts import open_extracts
 
         files = [Path(p) for p in paths]
+        today = dt.date.today()
         opened = open_extracts(files, as_at=as_at, progress=progress, **options)
+        if as_at is None:  # proposed before the rules judge: about sheet, data, file date (app.session.as_at)
+            from app.session.as_at import settle
+
+            self.as_at_basis = settle(opened, files, today).basis
         self.mappings = list(opened.mappings)
         progress.report(0.85, "Saving the extracts in the workspace")
         ws = self._new_workspace(opened, files, workspace_path)
