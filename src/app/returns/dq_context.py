@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from app.returns.suppress_context import show_count
+from app.returns.suppress_context import show_count, suppress_in_groups
 from app.returns.tagcheck import RowList
 from rules.findings import FINDING_COLUMNS, empty_findings
 
@@ -59,18 +59,19 @@ def data_quality_context(findings: pd.DataFrame | None, accepted: pd.DataFrame |
                           else s)
         for r in g.itertuples(index=False):
             rows.append({"rule": r.rule, "severity": r.severity, "category": r.category,
-                         "provider": r.provider, "findings": n(r.one), "accepted": n(r.accepted),
-                         "outstanding": n(r.outstanding)})
+                         "provider": r.provider, "findings": int(r.one), "accepted": int(r.accepted),
+                         "outstanding": int(r.outstanding)})
         gr = g.groupby(["rule", "severity", "category"], sort=False)[["one", "accepted", "outstanding"]].sum()
         for (rule, severity, category), r in gr.iterrows():
-            rule_rows.append({"rule": rule, "severity": severity, "category": category, "findings": n(r["one"]),
-                              "accepted": n(r["accepted"]), "outstanding": n(r["outstanding"])})
+            rule_rows.append({"rule": rule, "severity": severity, "category": category, "findings": int(r["one"]),
+                              "accepted": int(r["accepted"]), "outstanding": int(r["outstanding"])})
         gp = frame.groupby("provider")
         for provider, part in gp:
-            provider_rows.append({"provider": provider, "errors": n((part["severity"] == "error").sum()),
-                                  "warnings": n((part["severity"] == "warning").sum()),
-                                  "outstanding_errors": n(((part["severity"] == "error")
-                                                           & part["outstanding"]).sum())})
+            provider_rows.append({"provider": provider, "errors": int((part["severity"] == "error").sum()),
+                                  "warnings": int((part["severity"] == "warning").sum()),
+                                  "outstanding_errors": int(((part["severity"] == "error")
+                                                             & part["outstanding"]).sum())})
+    rows, rule_rows, provider_rows = _suppressed(rows, rule_rows, provider_rows, frame, public=public)
     ex_rule = {"rule": "", "severity": "", "category": "", "provider": "", "findings": 0, "accepted": 0,
                "outstanding": 0}
     return {
@@ -84,6 +85,24 @@ def data_quality_context(findings: pd.DataFrame | None, accepted: pd.DataFrame |
         "by_provider": RowList(provider_rows, example={"provider": "", "errors": 0, "warnings": 0,
                                                        "outstanding_errors": 0}),
     }
+
+
+def _suppressed(rows: list, rule_rows: list, provider_rows: list, frame: pd.DataFrame, *,
+                public: bool) -> tuple[list, list, list]:
+    """Each table's columns suppressed under the totals the text states ("33 warnings"), spec 3."""
+    sev = frame["severity"] if len(frame) else pd.Series([], dtype=str)
+    out = frame["outstanding"] if "outstanding" in frame else pd.Series(False, index=frame.index)
+    by_sev = {s: {"findings": int((sev == s).sum()), "outstanding": int(((sev == s) & out).sum())}
+              for s in ("error", "warning", "info")}
+    accepted = {None: {"accepted": int(frame["accepted"].sum()) if len(frame) else 0}}
+    totals = {None: {"errors": by_sev["error"]["findings"], "warnings": by_sev["warning"]["findings"],
+                     "outstanding_errors": by_sev["error"]["outstanding"]}}
+    rows, rule_rows = (suppress_in_groups(suppress_in_groups(r, ["findings", "outstanding"], by_sev, key="severity",
+                                                             public=public), ["accepted"], accepted, public=public)
+                       for r in (rows, rule_rows))
+    provider_rows = suppress_in_groups(provider_rows, ["errors", "warnings", "outstanding_errors"], totals,
+                                       public=public)
+    return rows, rule_rows, provider_rows
 
 
 def exceptions_context(accepted: pd.DataFrame | None, *, public: bool) -> RowList:

@@ -25,6 +25,7 @@ from app.returns.checking import check_template
 from app.returns.context import build_context
 from app.returns.dq_context import mark_accepted, outstanding_errors
 from app.returns.excel_fill import fill_xlsx
+from app.returns.period_words import previous_of
 from app.returns.tagcheck import Problem
 from app.returns.word_fill import fill_docx
 from rules.periods import Period
@@ -104,7 +105,7 @@ def comparisons(tables: Tables, period: Period, *, as_at: dt.date, settings: Set
                              by_provider=by_provider)
 
     current = get(period, by_provider=True)
-    previous_period = period.previous()  # the previous quarter of a quarter
+    previous_period = previous_of(period)  # previous quarter, previous year, or the year before a YTD
     previous = get(previous_period)
     last_year = get(period.same_quarter_last_year())
     quarters = []
@@ -216,7 +217,8 @@ def generate_returns(tables: Tables, findings: pd.DataFrame | None, period: Peri
                          + "; ".join(str(p) for p in problems[:20]))
     out_dir = Path(out_dir)
     result = Generated(figures={**figures["current"], "by": {}})  # the partnership's, without the provider rows
-    for template in templates:
+    for template in sorted(templates, key=lambda t: not (is_public(t) and t.suffix.lower() == ".docx")):
+        # a public report is checked for recoverable figures first: a refusal leaves nothing written
         out = out_dir / output_name(template, period, draft=draft)
         refuse_template_overwrite(out, templates)
         ctx = contexts[is_public(template)]
@@ -227,11 +229,25 @@ def generate_returns(tables: Tables, findings: pd.DataFrame | None, period: Peri
                     fill_xlsx(t, tmp, c, draft=draft)))
                 result.warnings.extend(f"{template.name}: {w}" for w in warnings)
             else:
-                atomic_write(out, lambda tmp, t=template, c=ctx: fill_docx(t, tmp, c))
+                atomic_write(out, lambda tmp, t=template, c=ctx: _fill_docx_checked(t, tmp, c, contexts))
         except OSError as exc:
             raise InputError(f"cannot write the return: {exc.strerror or exc}", file=str(out)) from None
         except (KeyError, zipfile.BadZipFile) as exc:
             raise InputError(f"the template cannot be read as {template.suffix} ({exc})",
                              file=str(template)) from None
         result.outputs.append(out)
+    result.outputs.sort(key=lambda o: [output_name(t, period, draft=draft) for t in templates].index(o.name))
     return result
+
+
+def _fill_docx_checked(template: Path, out: Path, context: Mapping[str, Any],
+                       contexts: Mapping[bool, Mapping[str, Any]]) -> None:
+    """Fill a Word template; a public one is refused if a reader could work out a suppressed figure."""
+    fill_docx(template, out, context)
+    if context.get("public"):
+        from app.returns.document_check import check_document
+
+        problems = check_document(template, out, context, contexts[False])
+        if problems:
+            raise InputError("refused: a suppressed figure could be worked out from the report: "
+                             + "; ".join(problems[:3]), file=template.name)

@@ -8,7 +8,7 @@ would be recoverable. Restricted outputs pass every figure through unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -24,7 +24,7 @@ from rules.suppression import (
 from rules.suppression import percent as percent_of
 
 __all__ = ["PUBLIC_FOOTNOTE", "RESTRICTED_LABEL", "SUPPRESSED", "show_count", "show_percent",
-           "suppress_columns", "percent_of"]
+           "suppress_columns", "suppress_in_groups", "percent_of"]
 
 
 def show_count(value: int | None, *, public: bool) -> int | str | None:
@@ -66,3 +66,26 @@ def suppress_columns(rows: Sequence[dict[str, Any]], total: dict[str, Any], colu
             value = shown.at[label, c]
             row[c] = SUPPRESSED if value == SUPPRESSED else int(row[c])
     return rows, total
+
+
+def suppress_in_groups(rows: Sequence[dict[str, Any]], columns: Sequence[str], totals: Mapping[Any, Mapping[str, Any]],
+                       *, key: str | None = None, public: bool) -> list[dict[str, Any]]:
+    """Suppress ``columns`` of ``rows`` under totals published elsewhere (a sentence's "33 warnings").
+
+    ``totals`` maps each group (the rows' ``key`` value, or None for all rows) to its published totals
+    by column; each group's column is one line of ``suppress_columns``. Rows of a group without totals
+    get primary suppression only. Returns new rows.
+    """
+    rows = [dict(r) for r in rows]
+    if not public:
+        return rows
+    groups: dict[Any, list[int]] = {}
+    for i, r in enumerate(rows):
+        groups.setdefault(r.get(key) if key else None, []).append(i)
+    for group, members in groups.items():
+        total = totals.get(group)
+        cols = [c for c in columns if total is not None and c in total]
+        shown, _ = suppress_columns([rows[i] for i in members], dict(total or {}), cols, public=True)
+        for i, r in zip(members, shown, strict=True):
+            rows[i] = {**r, **{c: show_count(r.get(c), public=True) for c in columns if c not in cols}}
+    return rows
