@@ -3,7 +3,7 @@
 The window opens the bundled demo partnership (``app.session.DEMO``) as a person would, then, in
 one process: 2,000 cell edits (1,200 typed into the records view - select the cell, type, Enter -
 the rest pushed as the views push them), 50 bulk replaces over every shown row through the Replace
-dialog, then every one of those 2,050 steps undone and every one redone (the first 100 each way by
+dialog (each confirmed), then every one of those 2,050 steps undone and every one redone (the first 100 each way by
 the shortcut keys, the rest through the undo stack), with events processed - and the views
 repainted - as it goes. Undoing everything must give back the tables exactly as opened, redoing
 everything the tables as edited. Afterwards the window must still answer (a typed edit lands and is
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from app.session import Session, finding_keys
 from app.ui.main_window import MainWindow
-from app.ui.replace_dialog import ReplaceDialog
+from app.ui.replace_dialog import ConfirmReplace, ReplaceDialog
 from rules.tables import Tables
 
 pytestmark = pytest.mark.slow
@@ -64,10 +64,12 @@ PUSHED = [
     ("tops", "opiate_days", ["0", "29", "3.5", "abc", None]),
     ("tops", "top_stage", ["S", "R", "Z"]),
 ]
-#: bulk fixes over every row the episodes view shows: each field twice with two values, so each
-#: replace changes cells on every round of the list
-REPLACES = [("sex", "F"), ("postcode", "ZZ9 9ZZ"), ("injecting_status", "X"), ("consent", "N"), ("drug2", "CRA"),
-            ("sex", "Q"), ("postcode", ""), ("consent", "Y"), ("drug2", ""), ("injecting_status", "")]
+#: bulk fixes over every row the episodes view shows, as (field, value to find, new value): each field
+#: twice, the second undoing the first's sameness, so each replace changes cells on every round of
+#: the list ("*" finds any value that is not blank)
+REPLACES = [("sex", "*", "F"), ("postcode", "*", "ZZ9 9ZZ"), ("injecting_status", "*", "X"), ("consent", "Y", "N"),
+            ("drug2", "*", "CRA"), ("sex", "F", "Q"), ("postcode", "ZZ9 9ZZ", "AA1 1AA"), ("consent", "N", "Y"),
+            ("drug2", "CRA", "HER"), ("injecting_status", "X", "N")]
 
 
 @pytest.fixture
@@ -136,18 +138,26 @@ def _pick(rng: random.Random, window, plan):
             return table, row, field, text, change
 
 
-def _replace(qtbot, window, field: str, value: str) -> None:
-    """Edit > Replace value... on every row the episodes view shows, as the dialog does it."""
+def _replace(qtbot, window, field: str, find: str, value: str) -> None:
+    """Edit > Replace value... on every row the episodes view shows, as a person does it: the value
+    to find, the new value, OK, then (more than a handful of rows) the confirmation's button."""
     view = window.views["episodes"]
     window.tabs.setCurrentWidget(view)
     steps = window.undo_stack.count()
     window.replace_dialog()
     dialog = next(d for d in window.findChildren(ReplaceDialog) if d.isVisible())
     dialog.field.setCurrentIndex(dialog.field.findData(field))
+    dialog.old.setText(find)
     dialog.new.setText(value)
     assert dialog.filtered.isChecked() and f"All {view.model.rowCount():,} rows" in dialog.filtered.text()
-    qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
-                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+    def confirm():
+        return next((d for d in dialog.findChildren(ConfirmReplace) if d.isVisible()), None)
+
+    _settle(qtbot, lambda: window.undo_stack.count() == steps + 1 or confirm() is not None)
+    if confirm() is not None:
+        qtbot.mouseClick(confirm().buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
     _settle(qtbot, lambda: window.undo_stack.count() == steps + 1
             and not (shiboken6.isValid(dialog) and dialog.isVisible()))   # closed (and deleted)
 
@@ -217,8 +227,8 @@ def test_a_long_session_of_edits_replaces_undo_and_redo_leaves_the_app_answering
 
     clock = time.perf_counter()
     for i in range(BULK):
-        field, value = REPLACES[i % len(REPLACES)]
-        _replace(qtbot, window, field, value)
+        field, find, value = REPLACES[i % len(REPLACES)]
+        _replace(qtbot, window, field, find, value)
     assert window.undo_stack.count() == EDITS + BULK
     timings["replaces"] = time.perf_counter() - clock
 

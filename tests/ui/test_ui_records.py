@@ -200,19 +200,21 @@ def test_an_edit_the_workspace_refuses_is_reported_not_made(window, qtbot, monke
     window.session.workspace = None
 
 
-def test_replace_dialog_fixes_the_shown_rows_with_a_reason(window) -> None:
-    from app.ui.replace_dialog import ReplaceDialog
+def test_replace_dialog_fixes_the_shown_rows_with_a_reason(window, qtbot) -> None:
+    from app.ui.replace_dialog import ConfirmReplace, ReplaceDialog
 
     session = window.session
     view = window.views["episodes"]
     view.model.set_filters(text="N9002")
     dialog = ReplaceDialog(view, window)
     dialog.field.setCurrentIndex(dialog.field.findData("drug1"))
-    dialog.only_when.setChecked(True)
     dialog.old.setText("HER")
     dialog.new.setText("crk")
     dialog.reason.setText("provider recoded")
     assert dialog.apply() == 20
+    confirm = dialog.findChild(ConfirmReplace)     # 20 rows: it asks first, with the reason given
+    assert "20 rows (of 20 shown)" in confirm.message.text() and confirm.reason.text() == "provider recoded"
+    qtbot.mouseClick(confirm.buttons.button(confirm.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
     drugs = session.table("episodes").groupby("provider_code")["drug1"].agg(set)
     assert drugs["N9002"] == {"CRK"} and drugs["N9001"] == {"HER"}
     assert {step.reason for step in session.steps} == {"provider recoded"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +29,7 @@ from app.ui.delegates import RecordsDelegate, editor_text
 from app.ui.find_bar import FindBar
 from app.ui.records_grid import RecordsGrid
 from app.ui.records_model import RecordsModel
+from rules import columns
 
 Push = Callable[[list[CellChange], str, str], None]
 
@@ -201,17 +203,37 @@ class RecordsView(QWidget):
         return "\n".join("\t".join(self.model.index(r, c).data() or "" if (r, c) in cells else ""
                                    for c in cols) for r in rows)
 
-    def replace(self, name: str, new_text: str | None, *, old_text: str | None, selected_only: bool,
-                reason: str = "") -> int:
-        """Bulk replace in the selected rows or in every row the filters show; returns cells changed."""
+    def replace_changes(self, name: str, new_text: str | None, *, old_text: str | None,
+                        selected_only: bool) -> list[CellChange]:
+        """The changes a replace would make in the selected rows or in every row the filters show.
+
+        ``old_text`` is matched against the cell as shown (dates as dd/mm/yyyy), whole, ignoring case
+        and surrounding spaces; ``*`` matches any value that is not blank; None matches every row."""
         rows = sorted({i.row() for i in self.grid.selectionModel().selectedIndexes()}) if selected_only \
             else range(self.model.rowCount())
         positions = self.model.order[np.asarray(list(rows), dtype=np.int64)]
-        changes = self.session.replace_changes(self.table, positions, name, new_text, old_text=old_text)
-        self._push(changes, f"Replace {name}", reason)
+        if old_text is not None:
+            shown = pd.Series(self.model.shown(self.model.column_of(name))[positions], dtype="string").str.strip()
+            wanted = old_text.strip()
+            hit = (shown != "") if wanted == "*" else (shown.str.casefold() == wanted.casefold())
+            positions = positions[hit.fillna(False).to_numpy(dtype=bool)]
+        return self.session.replace_changes(self.table, positions, name, new_text)
+
+    def replace(self, name: str, new_text: str | None, *, old_text: str | None, selected_only: bool,
+                reason: str = "") -> int:
+        """Bulk replace as one undo step (see ``replace_changes``); returns the cells changed."""
+        changes = self.replace_changes(name, new_text, old_text=old_text, selected_only=selected_only)
+        self._push(changes, replace_words(self.table, name, old_text, new_text, past=False), reason)
         return len(changes)
 
     def _push(self, changes: list[CellChange], text: str, reason: str = "") -> None:
         changes = [c for c in changes if c.old != c.new]
         if changes:
             self.push(changes, text, reason)
+
+
+def replace_words(table: str, name: str, old_text: str | None, new_text: str | None, *, past: bool) -> str:
+    """'Replace HER with CRK in Main drug' (the undo label), or in the past tense (a reason by default)."""
+    found = "any value" if old_text is None or old_text.strip() == "*" else old_text.strip()
+    new = new_text.strip() if new_text and new_text.strip() else "(blank)"
+    return f"{'Replaced' if past else 'Replace'} {found} with {new} in {columns.column(table, name).label}"
