@@ -1,8 +1,10 @@
 """``treatment-returns audit --workspace FILE [--out FILE]``: the audit trail of a saved workspace.
 
-Writes exactly what the app's File > Export audit trail writes (``Workspace.export_audit``):
-``--out TRAIL.xlsx`` (the edits, the sources and the accepted findings) or ``--out TRAIL.csv``
-(the edits); without ``--out`` the edits are printed as CSV, the same columns as the .csv file.
+Writes exactly what the app's File > Export audit trail writes (``Workspace.export_audit``), as
+people read it (``trail.readable``: times dd/mm/yyyy hh:mm in this computer's time zone, dates
+dd/mm/yyyy): ``--out TRAIL.xlsx`` (the edits, the sources and the accepted findings) or ``--out
+TRAIL.csv`` (the edits); without ``--out`` the edits are printed as CSV, the same columns as the
+.csv file.
 Values of identifying fields (client reference, initials, date of birth, postcode) are withheld
 unless ``--identifiers`` is given. Exit 0 written; 2 bad input or usage (no such file, not a
 workspace, open in the app, an --out that is not .xlsx or .csv).
@@ -26,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "audit", help="write the audit trail (every edit) of a saved workspace",
         description="Write the audit trail of a saved workspace, as the app's File > Export audit trail "
-                    "does: every edit with its record, field, old and new value, reason, user and time. "
+                    "does: every edit with its record, field, old and new value, reason, user and time "
+                    "(dd/mm/yyyy hh:mm; dates dd/mm/yyyy). "
                     "Without --out the edits are printed as CSV.")
     parser.add_argument("--workspace", type=Path, required=True, metavar="FILE",
                         help="the saved workspace (.trworkspace); it must not be open in the app")

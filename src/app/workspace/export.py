@@ -130,7 +130,9 @@ def export_audit(history: pd.DataFrame, accepted: pd.DataFrame, sources: pd.Data
     unless ``identifiers`` is asked for: records stay named by provider and episode id.
     """
     from app.reports.redact import IDENTIFYING_FIELDS, WITHHELD, redact
+    from app.workspace.trail import readable
 
+    history = readable(history)  # times dd/mm/yyyy hh:mm and dates dd/mm/yyyy, as the app shows them
     if not identifiers:
         secret = history["field"].isin(IDENTIFYING_FIELDS)
         for column in ("old", "new"):

@@ -33,6 +33,38 @@ def history(conn: sqlite3.Connection, *, record: str | None = None, table: str |
     return frame.astype(whole).reset_index(drop=True)  # ids stay whole numbers beside blank ones
 
 
+def readable_time(text: object) -> object:
+    """``2025-06-17T14:05:09+00:00`` (UTC, as kept) -> ``17/06/2025 15:05`` in this computer's time
+    zone, as a person reads it; anything else is left as it is."""
+    if not isinstance(text, str):
+        return text
+    try:
+        return dt.datetime.fromisoformat(text).astimezone().strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return text
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The audit trail as people read it (the app's History and the exported files): times
+    dd/mm/yyyy hh:mm, and ISO dates in the values of date fields dd/mm/yyyy. Ids and other values
+    stay as they were."""
+    from app.words import day_first
+    from rules import columns
+
+    out = frame.copy()
+    if "time" in out.columns and len(out):
+        times = {t: readable_time(t) for t in out["time"].dropna().unique()}
+        out["time"] = out["time"].astype(object).map(lambda t: times.get(t, t) if isinstance(t, str) else t)
+    if "field" in out.columns and len(out):
+        dates = {c.name for table in columns.COLUMNS.values() for c in table if c.type == "date"}
+        is_date = out["field"].isin(dates).to_numpy(dtype=bool)
+        for column in ("old", "new"):
+            if column in out.columns and is_date.any():
+                out[column] = out[column].astype(object)
+                out.loc[is_date, column] = out.loc[is_date, column].map(day_first)
+    return out
+
+
 def undo_steps(conn: sqlite3.Connection, stacks: UndoStacks) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """(batch id, what the step did) for the steps done and those undone, oldest first.
 
