@@ -45,8 +45,10 @@ class ExportDialog(QDialog):
         self.provider.addItem(ALL_PROVIDERS, None)
         for code in providers:
             self.provider.addItem(code, code)
-        self.note = QLabel("Codes are written as the product's codes. A spreadsheet program may read CSV text "
-                           "starting with = + - @ as a formula: use .xlsx to share.")
+        self.note = QLabel("Codes are written as the product's codes. In .xlsx dates are real Excel dates "
+                           "(dd/mm/yyyy) and codes lose stray spaces; the text as written stays in the workspace. "
+                           "A spreadsheet program may read CSV text starting with = + - @ as a formula: "
+                           "use .xlsx to share.")
         self.note.setWordWrap(True)
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #b3261e;")

@@ -10,6 +10,7 @@ headers: a code mapping can be many-to-one and cannot be reversed.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from app.atomic import atomic_write
+from app.workspace.excel_values import DATE_FORMAT, excel_values
 from app.workspace.working import Working
 from rules.columns import TABLES, column_names
 from rules.progress import NO_PROGRESS, Progress, check_cancelled
@@ -46,6 +48,10 @@ def write_xlsx(path: Path, sheets: dict[str, pd.DataFrame], progress: Progress =
                     elif isinstance(v, str) and v.startswith(FORMULA_START):
                         cell = WriteOnlyCell(ws, value=v)
                         cell.data_type = "s"
+                        row.append(cell)
+                    elif isinstance(v, dt.date):  # a real Excel date, in the one date format
+                        cell = WriteOnlyCell(ws, value=v)
+                        cell.number_format = DATE_FORMAT
                         row.append(cell)
                     elif isinstance(v, (np.integer, int)):
                         row.append(int(v))
@@ -80,8 +86,9 @@ def _header_map(profile: dict | None) -> dict[str, str]:
 
 
 def corrected_frames(working: Working, sources: pd.DataFrame, *, headers: str,
-                     provider: str | None) -> dict[str, pd.DataFrame]:
-    """The working tables (every edit applied) of the active ``sources``, with the headers asked for."""
+                     provider: str | None, excel: bool = False) -> dict[str, pd.DataFrame]:
+    """The working tables (every edit applied) of the active ``sources``, with the headers asked for;
+    ``excel``: dates as real dates and codes without stray spaces (``excel_values``)."""
     if headers not in ("canonical", "provider"):
         raise ValueError("headers must be 'canonical' or 'provider'")
     if provider is not None:
@@ -102,16 +109,19 @@ def corrected_frames(working: Working, sources: pd.DataFrame, *, headers: str,
             continue
         source_ids, _ = working.cells_of(table, np.arange(len(frame)))
         part = frame.loc[np.isin(source_ids, ids), column_names(table)]
+        if excel:
+            part = excel_values(part, table)
         out[table] = part.rename(columns=rename).reset_index(drop=True)
     return out
 
 
 def export_corrected(working: Working, sources: pd.DataFrame, path: Path, *, fmt: str | None, headers: str,
                      provider: str | None, progress: Progress = NO_PROGRESS) -> list[Path]:
-    """The corrected extract: one workbook (a sheet per table) or one CSV per table
-    (``<stem>_episodes.csv``..., or ``episodes.csv``... inside ``path`` when it is a folder)."""
+    """The corrected extract: one workbook (a sheet per table; dates as real Excel dates, codes
+    without stray spaces) or one CSV per table, values as they stand (``<stem>_episodes.csv``...,
+    or ``episodes.csv``... inside ``path`` when it is a folder)."""
     fmt = (fmt or path.suffix.lstrip(".") or "xlsx").lower()
-    frames = corrected_frames(working, sources, headers=headers, provider=provider)
+    frames = corrected_frames(working, sources, headers=headers, provider=provider, excel=fmt == "xlsx")
     if fmt == "xlsx":
         return [write_xlsx(path.with_suffix(".xlsx") if path.suffix.lower() != ".xlsx" else path, frames,
                            progress)]
