@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 from ui_data import synthetic_extracts
 
 from app.session import Session
+from app.ui.drilldown import DrillDown
 from app.ui.main_window import MainWindow
 
 
@@ -27,14 +28,16 @@ def window(qtbot, extracts):
     w.runner.wait()
 
 
+@pytest.mark.qt_log_ignore("This plugin does not support raise")   # offscreen: raise_() is a no-op
 def test_dashboard_cards_match_the_measures_and_drill_down_to_records(window, qtbot) -> None:
     from app.ui.dashboard import Card, Dashboard
     from rules.measures import COUNT_IDS, MEASURE_IDS
 
     dashboard = Dashboard(window, compute_now=True)
     qtbot.addWidget(dashboard)
-    period = dashboard.period.currentData()
-    assert period.label == "2025-26 Q2"
+    dashboard.show()
+    period = dashboard.period.period()
+    assert period.label == "2025-26 Q2"                  # the last complete quarter before the as-at date
     cards = dashboard.cards.findChildren(Card)
     assert len(cards) == len(COUNT_IDS) + len(MEASURE_IDS)
     expected = window.session.measures(period).measures["planned_exits"]
@@ -42,25 +45,75 @@ def test_dashboard_cards_match_the_measures_and_drill_down_to_records(window, qt
     texts = [label.text() for label in card.findChildren(QLabel)]
     assert f"{expected.percent:.1f}%" in texts
     assert f"{expected.numerator:,} of {expected.denominator:,} episodes" in texts
-    drill = dashboard.drill(card.figure)
-    qtbot.addWidget(drill)
+    window.panel.choose("Severity", "warning")           # a facet chosen before: the drill-down replaces it
+    dashboard.scroll.ensureWidgetVisible(card)
+    qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
+    drill = dashboard.findChild(DrillDown)
+    qtbot.waitExposed(drill)
+    missed = expected.records("denominator_only")
+    assert drill.group.currentData() == "denominator_only" and missed   # missed target first
     shown = [drill.records.item(i).text() for i in range(drill.records.count())]
-    assert shown == expected.records("numerator") and shown
-    assert drill.go_to(shown[0])
+    assert shown == missed
     view = window.views["episodes"]
+    assert window.tabs.currentWidget() is view and window.panel.chosen == {}
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)   # brought forward
+    rows = {f"{view.model.index(r, 0).data()}/{view.model.index(r, 1).data()}" for r in range(view.model.rowCount())}
+    assert rows == set(missed) and view.facet_label.text().startswith("Facet: ")
+    drill.group.setCurrentIndex(drill.group.findData("numerator"))     # another group filters again
+    rows = {f"{view.model.index(r, 0).data()}/{view.model.index(r, 1).data()}" for r in range(view.model.rowCount())}
+    assert rows == set(expected.records("numerator"))
+    item = drill.records.item(0)
+    centre = drill.records.visualItemRect(item).center()
+    qtbot.mouseClick(drill.records.viewport(), Qt.MouseButton.LeftButton, pos=centre)   # a double-click is
+    qtbot.mouseDClick(drill.records.viewport(), Qt.MouseButton.LeftButton, pos=centre)  # press, then twice
     row = view.grid.currentIndex().row()
-    assert f"{view.model.index(row, 0).data()}/{view.model.index(row, 1).data()}" == shown[0]
+    assert f"{view.model.index(row, 0).data()}/{view.model.index(row, 1).data()}" == item.text()
 
 
-def test_dashboard_recomputes_in_the_worker_when_the_period_changes(window, qtbot) -> None:
+def test_dashboard_recomputes_in_the_worker_when_a_period_is_typed(window, qtbot) -> None:
     from app.ui.dashboard import Dashboard
 
     dashboard = Dashboard(window, compute_now=True)
     qtbot.addWidget(dashboard)
-    dashboard.period.setCurrentIndex(2)
+    dashboard.show()
+    edit = dashboard.period.lineEdit()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "2024-25 YTD Q3")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: dashboard.result is not None
-                    and dashboard.result["current"].period.label == dashboard.period.currentData().label, timeout=10000)
-    assert [label for label, _ in dashboard.result["trend"]][-1] == dashboard.period.currentData().label
+                    and dashboard.result["current"].period.label == "2024-25 Q3 YTD", timeout=10000)
+    assert [label for label, _ in dashboard.result["trend"]] == ["2024-25 Q3 YTD"]
+    edit.selectAll()
+    qtbot.keyClicks(edit, "2024-25 Q5")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert "not understood" in dashboard.status.text()
+    assert dashboard.period.period().label == "2024-25 Q3 YTD"       # a wrong period changes nothing
+
+
+def test_the_dashboard_fits_a_laptop_screen_and_scrolls_to_its_last_card(window, qtbot) -> None:
+    from app.ui.dashboard import Card, Dashboard
+
+    dashboard = Dashboard(window, compute_now=True)
+    qtbot.addWidget(dashboard)
+    dashboard.show()
+    qtbot.waitExposed(dashboard)
+    area = dashboard.screen().availableGeometry()
+    assert dashboard.frameGeometry().width() <= area.width() and dashboard.frameGeometry().height() <= area.height()
+    last = dashboard.cards.findChildren(Card)[-1]
+    dashboard.scroll.ensureWidgetVisible(last)
+    corner = last.mapTo(dashboard.scroll.viewport(), last.rect().bottomRight())
+    assert dashboard.scroll.viewport().rect().contains(corner)
+
+
+def test_with_nothing_open_the_dashboard_says_so(qtbot) -> None:
+    from app.ui.dashboard import Dashboard
+
+    empty = MainWindow()
+    qtbot.addWidget(empty)
+    dashboard = Dashboard(empty)
+    qtbot.addWidget(dashboard)
+    assert dashboard.status.text().startswith("Nothing is open")
+    assert not dashboard.period.isEnabled() and not empty.runner.busy() and dashboard.result is None
 
 
 def test_generate_checks_templates_then_writes_both_returns(window, qtbot, tmp_path) -> None:

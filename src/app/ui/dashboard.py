@@ -1,7 +1,8 @@
 """Performance dashboard: pick a period; a card per count and measure; trend and provider charts.
 
-Click a card to see the records behind the figure (numerator, denominator only, pending, excluded)
-and double-click a record to go to it. Charts are matplotlib (QtCharts is not installed).
+Click a card to see the records behind the figure (missed target first) in the main window, and
+double-click a record to go to it. The window fits a laptop screen (1366 x 768) and scrolls inside
+itself. Charts are matplotlib (QtCharts is not installed).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QFrame,
     QGridLayout,
@@ -25,26 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.session.as_at import covered_periods, default_period
 from app.ui.drilldown import DrillDown
-from rules.periods import Period, quarter_containing
+from app.ui.period_picker import PeriodPicker
+from rules.periods import Period
 
 TREND = ("planned_exits", "retention_and_care_planned_discharges", "top_start", "top_review", "top_exit")
 PLURAL = {"modality": "modalities", "journey": "journeys", "client": "clients", "episode": "episodes"}
 MET_COLOURS = {True: "#1b7f3b", False: "#b3261e", None: "palette(mid)"}
-
-
-def periods_for(session) -> list[Period]:
-    """The last eight quarters up to the one holding as_at, newest first, then their years."""
-    import datetime as dt
-
-    current = quarter_containing(session.raw.as_at or dt.date.today())
-    quarters = [current]
-    for _ in range(7):
-        quarters.append(quarters[-1].previous())
-    from rules.periods import parse_period
-
-    years = sorted({q.label.split()[0] for q in quarters}, reverse=True)
-    return quarters + [parse_period(y) for y in years]
 
 
 class Card(QFrame):
@@ -99,41 +87,58 @@ class Dashboard(QDialog):
         super().__init__(window)
         self.window_ = window
         self.setWindowTitle("Performance dashboard")
-        self.resize(1300, 860)
-        self.period = QComboBox()
-        self.periods = periods_for(window.session)
-        for p in self.periods:
-            self.period.addItem(p.label, p)
-        self.period.setCurrentIndex(1)  # the last complete quarter
+        area = window.screen().availableGeometry()
+        self.resize(min(1300, int(area.width() * 0.95)), min(860, int(area.height() * 0.88)))
+        session = window.session
+        self.period = PeriodPicker(covered_periods(session), default_period(session.raw.as_at))
         self.status = QLabel()
+        self.status.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(QLabel("Period:"))
         top.addWidget(self.period)
         top.addWidget(self.status, 1)
-        refresh = QPushButton("Refresh")
-        refresh.setToolTip("Compute again with the latest edits and rules")
-        refresh.clicked.connect(self.refresh)
-        top.addWidget(refresh)
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setToolTip("Compute again with the latest edits and rules")
+        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.setAutoDefault(False)  # Enter in the period box picks the period, nothing more
+        top.addWidget(self.refresh_button)
         self.cards = QWidget()
         self.grid = QGridLayout(self.cards)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.cards)
-        self.figure = Figure(figsize=(6, 6), layout="constrained")
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.cards)
+        self.figure = Figure(figsize=(5, 5), layout="constrained")
         self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setMinimumSize(280, 300)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(scroll)
+        split.addWidget(self.scroll)
         split.addWidget(self.canvas)
-        split.setSizes([780, 500])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self.scroll.setMinimumWidth(260)   # one card at least, whatever the splitter is dragged to
+        split.setSizes([self.width() * 3 // 5, self.width() * 2 // 5])  # three columns of cards on a laptop
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
-        self.period.currentIndexChanged.connect(lambda _: self.refresh())
+        self.period.period_changed.connect(lambda _: self.refresh())
+        self.period.invalid.connect(self.status.setText)
         self.result = None
+        if self.nothing_open():
+            return
         if compute_now:
-            self.show_result(self.compute(self.period.currentData()))
+            self.show_result(self.compute(self.period.period()))
         else:
             self.refresh()
+
+    def nothing_open(self) -> bool:
+        """With no extracts open there is nothing to compute: the window says so and waits."""
+        empty = self.window_.session.table("episodes") is None or self.window_.session.table("episodes").empty
+        if empty:
+            self.status.setText("Nothing is open: open your providers' extracts (File > Open) "
+                                "to see the figures")
+        for widget in (self.period, self.refresh_button):
+            widget.setEnabled(not empty)
+        return empty
 
     @classmethod
     def for_screenshot(cls, window) -> Dashboard:
@@ -147,7 +152,9 @@ class Dashboard(QDialog):
         return {"current": current, "trend": trend}
 
     def refresh(self) -> None:
-        period = self.period.currentData()
+        period = self.period.period()
+        if period is None or self.nothing_open():
+            return
         self.status.setText(f"Computing {period.label}...")
         self.window_.runner.run(f"Computing {period.label}", lambda progress: self.compute(period),
                                 self.show_result, self.window_.show_error,

@@ -12,7 +12,6 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -24,8 +23,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.session.as_at import covered_periods, default_period
 from app.ui import prefs
-from app.ui.dashboard import periods_for
+from app.ui.period_picker import PeriodPicker
 
 
 def _default_templates() -> list[Path]:
@@ -39,17 +39,17 @@ class GenerateDialog(QDialog):
         super().__init__(window)
         self.window_ = window
         self.setWindowTitle("Generate returns")
-        self.resize(700, 520)
+        area = window.screen().availableGeometry()
+        self.resize(min(700, int(area.width() * 0.9)), min(520, int(area.height() * 0.85)))
         self.templates = QListWidget()
         self.templates.setMaximumHeight(90)
         for path in _default_templates():
             self.templates.addItem(str(path))
         add = QPushButton("Add template...")
         add.clicked.connect(self._add_template)
-        self.period = QComboBox()
-        for p in periods_for(window.session):
-            self.period.addItem(p.label, p)
-        self.period.setCurrentIndex(1)
+        session = window.session
+        self.period = PeriodPicker(covered_periods(session), default_period(session.raw.as_at))
+        self.period.invalid.connect(lambda why: self.log.setPlainText(f"Not a period: {why}"))
         self.draft = QCheckBox("Draft (marked DRAFT; allowed while errors remain)")
         self.draft.setChecked(window.session.counts()["error"] > 0)
         self.folder = QLineEdit(str(prefs.folder("generate", Path.home() / "Returns")))
@@ -74,6 +74,8 @@ class GenerateDialog(QDialog):
         form.addRow("Output folder", folder_row)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        for b in (self.check_button, self.generate_button, self.open_button, add, browse):
+            b.setAutoDefault(False)  # Enter in the period box picks the period; it never generates
         for b in (self.check_button, self.generate_button, self.open_button):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
@@ -104,8 +106,11 @@ class GenerateDialog(QDialog):
 
     def check(self, then=None) -> None:
         """List every tag the templates use that cannot be filled (before any filling)."""
-        session, period, templates = self.window_.session, self.period.currentData(), self._chosen()
-        self.log.setPlainText("Checking templates...")
+        session, period, templates = self.window_.session, self.period.period(), self._chosen()
+        if period is None:
+            self.log.setPlainText("Choose a period first (or type one, such as 2024-25 Q3)")
+            return
+        self.log.setPlainText(f"Checking templates for {period.label}...")
 
         def done(problems) -> None:
             self.problems = list(problems)
@@ -126,7 +131,7 @@ class GenerateDialog(QDialog):
         self.check(then=self._fill)
 
     def _fill(self) -> None:
-        session, period, templates = self.window_.session, self.period.currentData(), self._chosen()
+        session, period, templates = self.window_.session, self.period.period(), self._chosen()
         out = Path(self.folder.text())
         prefs.remember_folder("generate", Path(out))
         draft = self.draft.isChecked()
