@@ -1,8 +1,9 @@
 """Screenshots of the app on the demo partnership, for looking at what users will see.
 
-Usage: xvfb-run -a -s '-screen 0 1400x900x24' .venv/bin/python scripts/screenshots.py OUT [EXTRACTS_DIR]
-(or QT_QPA_PLATFORM=offscreen); without EXTRACTS_DIR the bundled demo partnership is used. Saves main window, findings facets, the File menu, mapping,
-export and other dialogs, and the dashboard.
+Usage: xvfb-run -a -s '-screen 0 1366x768x24' .venv/bin/python scripts/screenshots.py OUT [EXTRACTS_DIR]
+(a 1366x768 laptop screen; or QT_QPA_PLATFORM=offscreen); without EXTRACTS_DIR the bundled demo
+partnership is used. Saves the main window, findings facets, the File menu, the history and audit
+trail, and every dialog at the size it takes on that screen (each sizes itself to fit).
 """
 
 from __future__ import annotations
@@ -42,8 +43,7 @@ def main(out: Path, extracts: Path | None = None) -> int:
     session = Session()
     session.open_files(sorted(extracts.glob("*.xlsx")) if extracts else demo_files(cache_dir() / "demo"),
                        workspace_path=Path(tempfile.mkdtemp()) / "Screenshots.trworkspace")
-    window = MainWindow(session)
-    window.resize(1400, 900)
+    window = MainWindow(session)   # sized for the screen it is on (main_window._restore)
     view = window.views["episodes"]
     window.panel.list.selectRow(0)
     window.panel.jump_to(0)                  # the first error, as F3 from the top would
@@ -63,20 +63,28 @@ def main(out: Path, extracts: Path | None = None) -> int:
     file_menu.grab().save(str(out / "file_menu.png"))
     print(f"saved {out / 'file_menu.png'}")
     file_menu.close()
+    window.history_dock.tabs.setCurrentWidget(window.history_dock.audit)
+    first = window.session.findings.iloc[0]
+    if first["pos"] >= 0 and first["fields"]:   # one edit, so the audit trail has a row to show
+        window.push([window.session.change_for(first["table"], int(first["pos"]), first["fields"][0], "")])
+    shoot(window, out / "history_audit.png", app)
 
-    for name, module, cls, size in (("mapping_dialog", "app.ui.mapping_dialog", "MappingDialog", (900, 600)),
-                                    ("dashboard", "app.ui.dashboard", "Dashboard", (1300, 860)),
-                                    ("generate_dialog", "app.ui.generate_dialog", "GenerateDialog", (700, 520)),
-                                    ("export_dialog", "app.ui.exporting", "ExportDialog", (520, 300)),
-                                    ("rules_dialog", "app.ui.rules_dialog", "RulesDialog", (1100, 700)),
-                                    ("settings_dialog", "app.ui.settings_dialog", "SettingsDialog", (620, 720)),
-                                    ("help", "app.ui.help", "HelpDialog", (820, 720))):
+    for name, module, cls in (("mapping_dialog", "app.ui.mapping_dialog", "MappingDialog"),
+                              ("dashboard", "app.ui.dashboard", "Dashboard"),
+                              ("generate_dialog", "app.ui.generate_dialog", "GenerateDialog"),
+                              ("export_dialog", "app.ui.exporting", "ExportDialog"),
+                              ("rules_dialog", "app.ui.rules_dialog", "RulesDialog"),
+                              ("settings_dialog", "app.ui.settings_dialog", "SettingsDialog"),
+                              ("accept_dialog", "app.ui.accept_dialog", "AcceptDialog"),
+                              ("help", "app.ui.help", "HelpDialog")):
         try:
             dialog = getattr(__import__(module, fromlist=[cls]), cls).for_screenshot(window)
         except (ImportError, AttributeError) as exc:
             print(f"skipped {name}: {exc}")
             continue
-        dialog.resize(*size)
+        area = dialog.screen().availableGeometry()
+        if dialog.height() > area.height() or dialog.width() > area.width():
+            print(f"{name} is {dialog.width()}x{dialog.height()}: bigger than the screen")
         shoot(dialog, out / f"{name}.png", app)
         dialog.close()
     window.close()

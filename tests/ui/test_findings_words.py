@@ -28,7 +28,7 @@ def _facet_item(panel, group: str, value: str):
     top = next(panel.facets.topLevelItem(i) for i in range(panel.facets.topLevelItemCount())
                if panel.facets.topLevelItem(i).text(0) == group)
     top.setExpanded(True)
-    return next(top.child(i) for i in range(top.childCount()) if top.child(i).toolTip(0) == value)
+    return next(top.child(i) for i in range(top.childCount()) if top.child(i).toolTip(0).endswith(f"({value})"))
 
 
 def _click_facet(qtbot, panel, group: str, value: str) -> None:

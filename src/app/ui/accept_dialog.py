@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 
 import pandas as pd
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QScrollArea, QVBoxLayout
 
 from app import words
@@ -38,6 +39,7 @@ class AcceptDialog(QDialog):
         self.setWindowTitle("Accept finding" if len(findings) == 1 else "Accept findings")
         what = QLabel(describe(findings, catalogue))
         what.setWordWrap(True)
+        what.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(what)

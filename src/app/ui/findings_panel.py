@@ -83,7 +83,7 @@ class FindingsPanel(QWidget):
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.verticalHeader().setDefaultSectionSize(22)
         self.list.verticalHeader().hide()
-        for col, width in enumerate((64, 190, 120, 120, 90, 320, 110, 50, 160)):
+        for col, width in enumerate((64, 250, 120, 170, 150, 440, 110, 50, 160)):
             self.list.setColumnWidth(col, width)
         self.list.doubleClicked.connect(lambda idx: self.jump_to(idx.row()))
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -175,7 +175,7 @@ class FindingsPanel(QWidget):
             for value, _n in sorted(self.counts.get(group, {}).items(), key=lambda vc: -vc[1]):
                 item = QTreeWidgetItem(top, [value_label(group, value, self.session.catalogue), self._count_text(
                     group, value)])
-                item.setToolTip(0, value)
+                item.setToolTip(0, f"{item.text(0)} ({value})")
                 item.setData(0, Qt.ItemDataRole.UserRole, (group, value))
                 self._facet_items[(group, value)] = item
                 item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)

@@ -6,6 +6,8 @@ import html
 
 from PySide6.QtWidgets import QDialog, QTextBrowser, QVBoxLayout
 
+from app.ui.fitting import fit
+
 GETTING_STARTED = """
 <h2>Getting started</h2>
 <ol>
@@ -65,7 +67,7 @@ class HelpDialog(QDialog):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Treatment Returns help")
-        self.resize(820, 720)
+        fit(self, 820, 640)
         self.text = QTextBrowser()
         self.text.setOpenExternalLinks(False)
         self.text.setHtml(GETTING_STARTED + definitions_html())

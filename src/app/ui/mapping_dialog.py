@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,12 +26,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import words
 from app.extracts import MappingProfile, MappingResult
 from app.extracts.mapping import targets_for
 from app.ui import prefs
+from app.ui.facets import TABLE_NAMES
+from app.ui.fitting import fit, guard_wheel
 from rules.columns import COLUMNS
 
 IGNORE = "(ignore this column)"
+#: Why a header was mapped, in words (``app.extracts.mapping`` names the ways).
+HOW = {"canonical": "the product's own column name", "national": "the national data set's name",
+       "alias": "a usual name for it", "label": "its label", "profile": "the saved profile",
+       "guess": "guess: please check", "not recognised": "not recognised"}
 GUESS_TINT = QColor(245, 170, 20, 110)
 
 
@@ -76,15 +83,17 @@ class MappingTable(QTableWidget):
             combo = QComboBox()
             combo.addItem(IGNORE, "")
             for target in targets:
-                combo.addItem(f"{target} ({labels.get(target, target)})", target)
+                combo.addItem(labels.get(target, target), target)
+                combo.setItemData(combo.count() - 1, target, Qt.ItemDataRole.ToolTipRole)
             combo.setCurrentIndex(max(combo.findData(result.columns.get(header, "")), 0))
+            guard_wheel(combo)
             self.setCellWidget(row, 2, combo)
             how = result.how.get(header, "not recognised")
-            self.setItem(row, 3, QTableWidgetItem("guess: please check" if how == "guess" else how))
+            self.setItem(row, 3, QTableWidgetItem(HOW.get(how, how)))
             if how in ("guess", "not recognised"):
                 for col in (0, 1, 3):
                     self.item(row, col).setBackground(GUESS_TINT)
-        for col, width in enumerate((180, 230, 290)):
+        for col, width in enumerate((180, 230, 250)):
             self.setColumnWidth(col, width)
         self.horizontalHeader().setStretchLastSection(True)
         self.verticalHeader().hide()
@@ -122,7 +131,7 @@ class MappingDialog(QDialog):
                  *, name: str = "", saved: dict[str, MappingProfile] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Confirm column mapping")
-        self.resize(960, 600)
+        fit(self, 960, 600)
         intro = QLabel("Some headers were not recognised for certain. Check what each column maps to "
                        "(amber rows were guessed or not recognised), then open. Save the mapping as a "
                        "profile to reuse it next quarter.")
@@ -135,11 +144,11 @@ class MappingDialog(QDialog):
             page = QWidget()
             layout = QVBoxLayout(page)
             if result.missing_required:
-                warn = QLabel(f"Required columns not found: {', '.join(result.missing_required)}")
+                warn = QLabel(f"Required columns not found: {words.field_labels(result.missing_required)}")
                 warn.setStyleSheet("color: #b3261e; font-weight: bold;")
                 layout.addWidget(warn)
             layout.addWidget(table)
-            self.tabs.addTab(page, f"{result.where} ({result.table})")
+            self.tabs.addTab(page, f"{result.where} ({TABLE_NAMES.get(result.table, result.table)})")
         self.name = QLineEdit(name or (proposals[0][0].file.split(".")[0] if proposals else "Provider"))
         self.saved = dict(saved or {})
         self.base: MappingProfile | None = None  # the saved profile chosen (its code mappings kept)
@@ -147,6 +156,7 @@ class MappingDialog(QDialog):
         self.saved_box.addItem("(none)", "")
         for saved_name in self.saved:
             self.saved_box.addItem(saved_name, saved_name)
+        guard_wheel(self.saved_box)
         self.saved_box.currentIndexChanged.connect(lambda _: self.use_saved(self.saved_box.currentData()))
         save = QPushButton("Save as profile...")
         save.clicked.connect(self.save_profile)
@@ -209,7 +219,7 @@ class MappingDialog(QDialog):
     def confirm(self) -> None:
         missing = sorted({c for t in self.tables for c in t.missing_required()})
         if missing:
-            self.problem.setText(f"Map these required columns first: {', '.join(missing)}")
+            self.problem.setText(f"Map these required columns first: {words.field_labels(missing)}")
             return
         self.confirmed.emit(self.profile())
         self.accept()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui import prefs
+from app.ui.fitting import fit, guard_wheel
 from rules.findings import SEVERITIES
 from rules.settings import Settings
 
@@ -59,7 +60,7 @@ class RulesDialog(QDialog):
         super().__init__(window)
         self.window_ = window
         self.setWindowTitle("Rules")
-        self.resize(1100, 700)
+        fit(self, 1100, 640)
         self.catalogue = window.session.catalogue
         self.settings = window.session.settings
         self.table = QTableWidget(0, len(COLUMNS))
@@ -102,6 +103,7 @@ class RulesDialog(QDialog):
             severity = QComboBox()
             severity.addItems(list(SEVERITIES))
             severity.setCurrentText(rule.severity)
+            guard_wheel(severity)
             severity.currentTextChanged.connect(lambda text, rid=rule.id: self.change(rid, severity=text))
             self.table.setCellWidget(row, 4, severity)
             values = thresholds(rule, self.settings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import fields, replace
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.fitting import fit, guard_wheel
 from rules.codes import LEGACY_PLANNED_REASONS
 from rules.settings import Settings
 
@@ -53,11 +55,12 @@ class SettingsDialog(QDialog):
         super().__init__(window)
         self.window_ = window
         self.setWindowTitle("Partnership settings")
-        self.resize(620, 720)
+        fit(self, 720, 640)
         settings = window.session.settings
         self.name = QLineEdit(settings.partnership_name)
         self.days: dict[str, QSpinBox] = {}
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Partnership name", self.name)
         for name in DAYS:
             box = QSpinBox(minimum=0, maximum=3650, value=getattr(settings, name))
@@ -67,8 +70,9 @@ class SettingsDialog(QDialog):
         self.legacy = QCheckBox("Count transfers (TRNC, TRIC) as planned exits (legacy definition)")
         self.legacy.setChecked(settings.planned_reasons == LEGACY_PLANNED_REASONS)
         self.retention_start = QComboBox()
-        self.retention_start.addItems(["triage", "first_modality"])
-        self.retention_start.setCurrentText(settings.retention_start)
+        for value, text in (("triage", "Triage"), ("first_modality", "First modality")):
+            self.retention_start.addItem(text, value)
+        self.retention_start.setCurrentIndex(max(self.retention_start.findData(settings.retention_start), 0))
         self.pdu_only = QCheckBox("Effective treatment counts problem drug users only")
         self.pdu_only.setChecked(settings.effective_pdu_only)
         form.addRow("", self.legacy)
@@ -76,6 +80,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.pdu_only)
         targets = QGroupBox("Targets (%)")
         target_form = QFormLayout(targets)
+        target_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.targets: dict[str, QDoubleSpinBox] = {}
         for measure, value in settings.targets:
             box = QDoubleSpinBox(minimum=0.0, maximum=100.0, decimals=1, value=value)
@@ -87,6 +92,8 @@ class SettingsDialog(QDialog):
         inner.addWidget(targets)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # rows wrap instead
+        guard_wheel(self.retention_start, *self.days.values(), *self.targets.values())
         scroll.setWidget(body)
         self.message = QLabel()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Close)
@@ -108,7 +115,7 @@ class SettingsDialog(QDialog):
         base = self.window_.session.settings
         planned = LEGACY_PLANNED_REASONS if self.legacy.isChecked() else Settings().planned_reasons
         return replace(base, partnership_name=self.name.text().strip() or "Partnership",
-                       planned_reasons=planned, retention_start=self.retention_start.currentText(),
+                       planned_reasons=planned, retention_start=self.retention_start.currentData(),
                        effective_pdu_only=self.pdu_only.isChecked(),
                        targets=tuple((m, box.value()) for m, box in self.targets.items()),
                        **{name: box.value() for name, box in self.days.items()})
