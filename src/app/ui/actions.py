@@ -18,6 +18,26 @@ def _act(window: QMainWindow, text: str, slot, shortcut=None, tip: str = "") -> 
     return action
 
 
+#: Why an action is greyed out, said in its tooltip (menus and toolbar).
+WHY_DISABLED = {
+    "undo": "Undo: nothing to undo",
+    "redo": "Redo: nothing to redo",
+    "export_corrected": "Export: open extracts first",
+    "export_audit": "Export audit trail: open extracts first",
+}
+
+
+def explain_when_disabled(action: QAction, why: str) -> None:
+    """While ``action`` is disabled its tooltip says why; enabled, it says what it does."""
+    def update() -> None:
+        wanted = why if not action.isEnabled() else (action.statusTip() or action.text().replace("&", ""))
+        if action.toolTip() != wanted:  # setToolTip emits ``changed`` again
+            action.setToolTip(wanted)
+
+    action.changed.connect(update)
+    update()
+
+
 def build(window) -> dict[str, QAction]:
     """Create every action of ``window`` (a MainWindow), its menus and toolbar; return them by name."""
     a = {
@@ -59,6 +79,8 @@ def build(window) -> dict[str, QAction]:
     # Ctrl+Y on every platform, as Help says (and as Excel does), beside the platform's own redo key
     a["redo"].setShortcuts([QKeySequence("Ctrl+Y"), *(k for k in QKeySequence.keyBindings(Key.Redo)
                                                       if k != QKeySequence("Ctrl+Y"))])
+    for name, why in WHY_DISABLED.items():
+        explain_when_disabled(a[name], why)
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addActions([a["open"], a["open_profile"], a["open_workspace"], a["save"], a["save_workspace"], a["demo"]])
@@ -80,6 +102,8 @@ def build(window) -> dict[str, QAction]:
     tools = bar.addMenu("&Tools")
     tools.addActions([a["dashboard"], a["generate"], a["rules"], a["settings"]])
     bar.addMenu("&Help").addAction(a["help"])
+    for menu in (file_menu, edit, findings, view, tools):
+        menu.setToolTipsVisible(True)  # a greyed-out item says why when pointed at
     tools_bar = window.addToolBar("Main")
     tools_bar.setObjectName("main-toolbar")
     tools_bar.addActions([a["open"], a["undo"], a["redo"], a["previous"], a["next"], a["accept"],

@@ -36,6 +36,9 @@ from app.ui.records_view import RecordsView
 from app.ui.worker import JobRunner
 from rules.findings import FINDING_COLUMNS
 
+#: The tables as a manager names them (tab titles).
+TABLE_TITLES = {"episodes": "Episodes", "modalities": "Modalities", "tops": "TOPs"}
+
 
 class MainWindow(Opening, Exporting, QMainWindow):
     def __init__(self, session: Session | None = None, *,
@@ -84,7 +87,7 @@ class MainWindow(Opening, Exporting, QMainWindow):
             view = RecordsView(session, table, self.push,
                                prepared=(prepared or {}).get("tables", {}).get(table))
             self.views[table] = view
-            self.tabs.addTab(view, f"{table.capitalize()} ({len(session.table(table)):,})")
+            self.tabs.addTab(view, f"{TABLE_TITLES.get(table, table.capitalize())} ({len(session.table(table)):,})")
         self.panel = FindingsPanel(session, prepared=(prepared or {}).get("findings"))
         self.panel.jump.connect(self.go_to)
         self.panel.facet_changed.connect(self._facet)
