@@ -8,6 +8,7 @@ mapped, concatenates, and parses + validates with ``rules.schema.check``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import threading
@@ -18,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from app.errors import InputError
-from app.extracts import cells, readers
+from app.extracts import cells, readers, sniff
 from app.extracts.codemap import map_codes
 from app.extracts.flat import split_flat
 from app.extracts.header import data_rows, find_header
@@ -57,9 +58,10 @@ def read_extract(path: Path, *, profile: MappingProfile | None = None, progress:
     suffix = path.suffix.lower()
     name = label or path.name
     if suffix in (".csv", ".txt", ".tsv"):
-        grid = readers.read_csv_grid(path)
+        data = sniff.read_whole(path)
+        grid = readers.read_csv_grid(path, data)
         hint = table_from_name(path.stem)
-        extract = RawExtract(path, {}, files=[name])
+        extract = RawExtract(path, {}, files=[name], digests=_digest(path, data))
         if hint == "about":
             extract.as_at = _about_as_at(grid, name)
         else:
@@ -68,9 +70,10 @@ def read_extract(path: Path, *, profile: MappingProfile | None = None, progress:
         return extract
     if suffix in readers.SPREADSHEET_SUFFIXES:
         progress.report(0.0, f"Reading {name}")
-        grids = readers.read_workbook(path, must_read=lambda sheet: table_from_name(sheet) is not None)
+        data = sniff.read_whole(path, limit=sniff.MAX_TOTAL)
+        grids = readers.read_workbook(path, must_read=lambda sheet: table_from_name(sheet) is not None, data=data)
         check_cancelled(progress)
-        extract = RawExtract(path, {}, files=[name])
+        extract = RawExtract(path, {}, files=[name], digests=_digest(path, data))
         for grid in [g for g in grids if not g.hidden]:
             if table_from_name(grid.sheet) == "about":
                 extract.as_at = _about_as_at(grid, name)
@@ -89,6 +92,11 @@ def read_extract(path: Path, *, profile: MappingProfile | None = None, progress:
                      file=name)
 
 
+def _digest(path: Path, data: bytes) -> dict[str, str]:
+    """{the file's resolved path: sha256 of ``data``}: the bytes parsed, not whatever is on disk later."""
+    return {str(path.resolve()): hashlib.sha256(data).hexdigest()}
+
+
 def _read_folder(folder: Path, profile: MappingProfile | None, progress: Progress, use_guesses: bool,
                  label: str | None) -> RawExtract:
     csvs = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
@@ -98,7 +106,9 @@ def _read_folder(folder: Path, profile: MappingProfile | None, progress: Progres
         check_cancelled(progress)
         progress.report(i / max(len(csvs), 1), f"Reading {csv_path.name}")
         name = csv_path.name
-        grid = readers.read_csv_grid(csv_path)
+        data = sniff.read_whole(csv_path)
+        grid = readers.read_csv_grid(csv_path, data)
+        extract.digests.update(_digest(csv_path, data))
         if table_from_name(csv_path.stem) == "about":
             extract.as_at = _about_as_at(grid, name)
             continue
@@ -257,7 +267,8 @@ def open_extracts(paths: Sequence[Path], *, as_at: dt.date | None = None, profil
     typed, findings = schema.check(raw)
     progress.report(1.0, "Done")
     return Opened(raw=raw, tables=typed, findings=findings,
-                  mappings=[m for e in extracts for m in e.mappings])
+                  mappings=[m for e in extracts for m in e.mappings],
+                  digests={p: d for e in extracts for p, d in e.digests.items()})
 
 
 def _labels(paths: list[Path]) -> list[str]:

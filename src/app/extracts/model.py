@@ -57,6 +57,8 @@ class RawExtract:
     mappings: list[MappingResult] = field(default_factory=list)
     as_at: dt.date | None = None    # the as_at the file recorded (``about`` sheet / about.csv)
     files: list[str] = field(default_factory=list)
+    #: resolved path of each file read -> sha256 of the bytes that were parsed (what the workspace records)
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -67,3 +69,5 @@ class Opened:
     tables: Tables                  # TYPED form from rules.schema.check(raw)
     findings: pd.DataFrame          # schema findings, findings.FINDING_COLUMNS
     mappings: list[MappingResult]   # per file and table
+    #: resolved path of each file read -> sha256 of the bytes that were parsed (``RawExtract.digests``)
+    digests: dict[str, str] = field(default_factory=dict)

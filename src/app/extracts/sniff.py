@@ -3,15 +3,20 @@
 Providers send files with the wrong name, with a password, damaged in an e-mail, or (once in a
 while) crafted. Each case gets one sentence saying what to do, never a parser's traceback:
 
-- an OLE2 compound file holding ``EncryptedPackage`` is a password-protected workbook;
+- an OLE2 compound file (its streams listed by olefile) holding ``EncryptedPackage`` is a
+  password-protected workbook;
   any other OLE2 file named .xlsx is an old Excel 97-2003 (or other Office) file;
 - a web page or text file named .xls is what many systems "export to Excel";
 - a zip must hold ``xl/workbook.xml``, and its members' declared sizes must be sane: a member that
   expands far beyond any real sheet (a "zip bomb") is refused before a byte of it is inflated.
+
+The file is read once (``read_whole``) and its zip opened once over those bytes (``open_zip``): every
+scan, the reader and the workspace's hash then see the same content.
 """
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -43,16 +48,39 @@ def head_of(path: Path, size: int, *, what: str = "file") -> bytes:
     return head
 
 
-def check_spreadsheet(path: Path) -> None:
-    """Raise an InputError saying what the file is when it is not a workbook this program can read."""
+def read_whole(path: Path, *, limit: int | None = None) -> bytes:
+    """The file's bytes, read once: the checks, the reader and the workspace's hash all use these.
+
+    A file replaced while it is being opened then cannot give its checks one content, its reader
+    another, and the workspace the hash of a third. ``limit``: refuse a bigger file unread.
+    """
+    try:
+        if limit is not None and (size := path.stat().st_size) > limit:
+            raise InputError(f"refused: the file is {size / 2**30:.1f} GB, more than any real extract",
+                             file=path.name)
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot open the file ({exc.strerror or exc})", file=path.name) from None
+
+
+def check_spreadsheet(path: Path, data: bytes | None = None) -> zipfile.ZipFile | None:
+    """Raise an InputError saying what the file is when it is not a workbook this program can read.
+
+    ``data``: the file's bytes when already read. Gives back the workbook's zip, opened over those
+    bytes (None for a file that is not a zip, such as an old .xls), for every later scan and read.
+    """
     name = path.name
-    head = head_of(path, 512)
+    if data is None:
+        data = read_whole(path, limit=MAX_TOTAL)
+    head = data[:512]
     suffix = path.suffix.lower()
     if name.startswith("~$"):
         raise InputError(f"this is the lock file Excel keeps while a workbook is open, not the workbook; open "
                          f"{name[2:]!r} itself", file=name)
+    if not head:
+        raise InputError("the file is empty (0 bytes)", file=name)
     if head.startswith(OLE_MAGIC):
-        streams = ole_stream_names(path)
+        streams = ole_stream_names(data)
         if "EncryptedPackage" in streams:
             raise InputError(PASSWORD, file=name)
         if suffix in XLSX_SUFFIXES:
@@ -61,10 +89,9 @@ def check_spreadsheet(path: Path) -> None:
                                  "name; open it in Excel and save it as an Excel Workbook (.xlsx)", file=name)
             # An .xlsx that is a compound file of no other known kind: Office's encrypted form.
             raise InputError(PASSWORD, file=name)
-        return
+        return None
     if head.startswith(b"PK"):
-        check_zip(path)
-        return
+        return open_zip(data, name)
     if suffix in XLSX_SUFFIXES:
         if _looks_like_text(head):
             raise InputError("not a valid .xlsx workbook: it is really a text file (such as CSV) with an .xlsx "
@@ -73,6 +100,7 @@ def check_spreadsheet(path: Path) -> None:
     if suffix == ".xls" and _looks_like_text(head):
         raise InputError("this .xls file is really a web page or text export, not an Excel workbook; open it "
                          "in Excel and save it as an Excel Workbook (.xlsx), or export CSV instead", file=name)
+    return None
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -80,31 +108,26 @@ def _looks_like_text(head: bytes) -> bool:
     return stripped.startswith((b"<", b"\xff\xfe", b"\xfe\xff")) or (bool(stripped) and b"\0" not in stripped)
 
 
-def ole_stream_names(path: Path, *, limit: int = 64 << 20) -> set[str]:
-    """Which of the stream names that tell Office files apart an OLE2 file's directory holds.
+def ole_stream_names(source: Path | bytes) -> set[str]:
+    """The names of the streams at the top of an OLE2 compound file (empty when it cannot be parsed).
 
-    Directory entries hold names in UTF-16; reading in overlapping blocks finds them wherever the
-    directory sectors are, without a compound-file parser.
+    ``EncryptedPackage`` is a password-protected workbook, ``Workbook`` or ``Book`` an old .xls.
     """
-    wanted = {n.encode("utf-16-le") + b"\0\0": n for n in _OLE_STREAMS}
-    found: set[str] = set()
-    tail = b""
-    with path.open("rb") as fh:
-        read = 0
-        while read < limit and (block := fh.read(1 << 20)):
-            read += len(block)
-            window = tail + block
-            found |= {name for raw, name in wanted.items() if raw in window}
-            tail = block[-64:]
-    return found
+    import olefile
 
-
-def check_zip(path: Path) -> None:
-    """A zip that is an Excel workbook of sane size, or an InputError (before anything is inflated)."""
-    name = path.name
     try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
+        with olefile.OleFileIO(io.BytesIO(source) if isinstance(source, bytes) else str(source)) as ole:
+            return {entry[0] for entry in ole.listdir(streams=True, storages=False) if len(entry) == 1}
+    except Exception:  # noqa: BLE001 - a damaged compound file says nothing about what it holds
+        return set()
+
+
+def open_zip(data: bytes, name: str) -> zipfile.ZipFile:
+    """The workbook's zip over its bytes when it is an Excel workbook of sane size, or an InputError
+    (before anything is inflated)."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise InputError(f"not a valid .xlsx workbook: the file is damaged or cut short ({exc}); ask for it "
                          "to be sent again", file=name) from None
@@ -126,3 +149,4 @@ def check_zip(path: Path) -> None:
                              f"to {info.file_size / 2**20:.0f} MB ({ratio:.0f}:1), which no real sheet does "
                              "(a damaged or malicious 'zip bomb'); ask for the extract to be sent again",
                              file=name)
+    return zf

@@ -3,17 +3,21 @@
 fastexcel (calamine) gives cell values only, trimmed to the used area. Import also needs:
 which sheets are chart sheets (not to be loaded), the row and column the used area starts at,
 formula cells with no saved result (openpyxl and some exporters write formulas without values: the
-cell would silently read as blank), error cells (``#N/A``, also read as blank), and merged ranges (a value merged down over several data rows
-belongs to each of them). The sheet is streamed; the cell-by-cell pass runs only on sheets that hold
-a formula, an error cell or a merge at all, so plain sheets cost one decompression.
+cell would silently read as blank), error cells (``#N/A``, also read as blank), merged ranges (a value
+merged down over several data rows belongs to each of them), and whether the sheet reaches absurdly
+far. Every sheet is inflated once, from the one zip ``sniff`` opened over the file's bytes, and
+streamed in pieces of whole rows; the cell-by-cell work runs only on pieces holding a formula, an
+error cell or a merge, and a second pass only on a sheet with a cell ref past column ZZ or row 999,999.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -30,8 +34,12 @@ _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]{1,3})(\d+)(?::(
 _FORMULA_END = re.compile(rb"(?:</(?:\w+:)?f>|/>)\s*</(?:\w+:)?c>")
 _ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>\s*(#[^<]{1,20})</")
 #: A cell ref with a three-letter column (AAA = 703rd and beyond) or a seven-digit row: a sheet that may
-#: reach far past its data, measured cell by cell before any reader allocates its grid.
-_FAR_REF = re.compile(rb'\br="(?:[A-Z]{3}\d|[A-Z]{1,3}\d{7})')
+#: reach far past its data, measured cell by cell before any reader allocates its grid. (No ``\b``
+#: in front: the literal start makes the search 7 times faster, and a stray hit only costs that measure.)
+_FAR_REF = re.compile(rb'r="(?:[A-Z]{3}\d|[A-Z]{1,3}\d{7})')
+_ROW_END = re.compile(rb"</(?:\w+:)?row>")
+#: Stop looking for the first value row after this much XML (the grid then starts at row 1).
+_FIRST_ROW_LIMIT = 16 << 20
 #: The widest and the largest sheet an extract may be (Excel allows 16,384 x 1,048,576).
 MAX_COLUMNS = 2_000
 MAX_CELLS = 100_000_000
@@ -63,109 +71,108 @@ class SheetPart:
 
 def col_index(letters: bytes | str) -> int:
     """'A' -> 0, 'AA' -> 26."""
-    out = 0
-    for ch in letters if isinstance(letters, str) else letters.decode():
-        out = out * 26 + ord(ch) - 64
-    return out - 1
+    return column_index_from_string(letters if isinstance(letters, str) else letters.decode()) - 1
 
 
 def col_letters(index: int) -> str:
-    out, index = "", index + 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    """0 -> 'A', 26 -> 'AA'."""
+    return get_column_letter(index + 1)
 
 
-def sheet_parts(path: Path) -> list[SheetPart]:
-    """Every sheet listed in the workbook, in order, with its first value row (and chart sheets marked)."""
+def sheet_parts(zf: zipfile.ZipFile) -> list[SheetPart]:
+    """Every sheet listed in the workbook, in order (chart sheets marked); ``scan`` reads each one."""
     from defusedxml import ElementTree
 
-    with zipfile.ZipFile(path) as zf:
-        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-        targets = {r.get("Id"): (r.get("Target", ""), r.get("Type", "")) for r in rels}
-        members = set(zf.namelist())
-        parts = []
-        for sheet in book.iter(f"{_NS_MAIN}sheet"):
-            target, kind = targets.get(sheet.get(f"{_NS_REL}id"), ("", ""))
-            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            part = SheetPart(sheet.get("name") or "", member, chart=not kind.endswith("/worksheet"),
-                             hidden=sheet.get("state", "visible") != "visible")
-            if not part.chart and member in members:
-                with zf.open(member) as fh:   # without these calamine prints to stderr, then fails
-                    head = fh.read(1 << 20)
-                    part.damaged = b"worksheet" not in head[:4096] or not _SHEET_DATA.search(head)
-                part.first_row = 1 if part.damaged else _first_value_row(zf, member)
-            parts.append(part)
-        return parts
+    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): (r.get("Target", ""), r.get("Type", "")) for r in rels}
+    parts = []
+    for sheet in book.iter(f"{_NS_MAIN}sheet"):
+        target, kind = targets.get(sheet.get(f"{_NS_REL}id"), ("", ""))
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        parts.append(SheetPart(sheet.get("name") or "", member, chart=not kind.endswith("/worksheet"),
+                               hidden=sheet.get("state", "visible") != "visible"))
+    return parts
 
 
-def _first_value_row(zf: zipfile.ZipFile, member: str, limit: int = 16 << 20) -> int:
-    buf, pos, count, read = b"", 0, 0, 0
-    with zf.open(member) as fh:
-        while read < limit:
-            chunk = fh.read(1 << 16)
-            read += len(chunk)
-            buf += chunk
-            while True:
-                match = _ROW.search(buf, pos)
-                if match is None:
-                    break
-                count += 1
-                num = _ROW_NUM.search(match.group(1))
-                row = int(num.group(1)) if num else count
-                if match.group(2) and _HAS_VALUE.search(match.group(2)):
-                    return row
-                pos = match.end()
-            buf, pos = buf[pos:], 0
-            if not chunk:
-                break
-    return 1
+def scan(zf: zipfile.ZipFile, part: SheetPart) -> SheetPart:
+    """Fill in what ``part`` holds, inflating its XML once.
 
-
-def scan(path: Path, part: SheetPart) -> SheetPart:
-    """Fill ``part``'s first column, formulas without results, error cells and merges.
-
-    Left as is when the sheet has none of them. The sheet is streamed in pieces of whole rows and
-    searched for the rare things themselves (``</f></c>``, ``t="e"``), so a big sheet with one merged
-    title costs a few passes of ``bytes.find``, not a parse of every cell.
+    Whether it is damaged (no worksheet root or no sheetData: without this check calamine prints to
+    stderr, then fails), its first value row and column, formulas without results, error cells,
+    merges, and (for a sheet with a far cell ref) whether its extent is absurd. The rare things are
+    searched for themselves (``</f></c>``, ``t="e"``), so a big plain sheet costs a few ``bytes.find``.
     """
-    with zipfile.ZipFile(path) as zf:
-        if part.member not in zf.namelist():
-            return part
-        marks, far = _survey(zf, part.member)
-        if far:
-            part.too_big = _extent_problem(zf, part.member)
-        if not marks or part.too_big:
-            return part
-        best: int | None = None
-        for piece in _row_pieces(zf, part.member):
-            best = _first_value_col(piece, best)
+    if part.chart or part.member not in set(zf.namelist()):
+        return part
+    best: int | None = None
+    first_row: int | None = None
+    rows_seen = read = 0
+    far = False
+    for i, piece in enumerate(_row_pieces(zf, part.member)):
+        if i == 0:
+            part.damaged = b"worksheet" not in piece[:4096] or not _SHEET_DATA.search(piece, 0, 1 << 20)
+            if part.damaged:
+                return part
+        read += len(piece)
+        if first_row is None:
+            first_row, rows_seen = _first_value_row(piece, rows_seen)
+            if first_row is None and read > _FIRST_ROW_LIMIT:
+                first_row = 1
+        best = _first_value_col(piece, best)
+        far = far or _FAR_REF.search(piece) is not None
+        if any(mark in piece for mark in _MARKS):
             _uncached_cells(piece, part)
             _error_cells(piece, part)
             for m in _MERGE.finditer(piece):
                 r1, c1 = int(m.group(2)), col_index(m.group(1))
                 r2, c2 = (int(m.group(4)), col_index(m.group(3))) if m.group(3) else (r1, c1)
                 part.merges.append((r1, c1, r2, c2))
+    part.first_row = first_row or 1
     part.first_col = best or 0
+    if far:
+        part.too_big = _extent_problem(zf, part.member)
     return part
 
 
-def _row_pieces(zf: zipfile.ZipFile, member: str, size: int = 1 << 22):
-    """The sheet XML in pieces that end after a ``</row>`` (the last piece: whatever is left)."""
-    buf = b""
+def _first_value_row(piece: bytes, seen: int) -> tuple[int | None, int]:
+    """(1-based row of the first row in ``piece`` holding a value, or None; rows seen so far)."""
+    for match in _ROW.finditer(piece):
+        seen += 1
+        num = _ROW_NUM.search(match.group(1))
+        if match.group(2) and _HAS_VALUE.search(match.group(2)):
+            return (int(num.group(1)) if num else seen), seen
+    return None, seen
+
+
+def _row_pieces(zf: zipfile.ZipFile, member: str, size: int = 1 << 22) -> Iterator[bytes]:
+    """The sheet XML in pieces that end after a closing row tag (the last piece: whatever is left).
+
+    Never held whole: blocks without a row end (a huge row, or none at all) are kept in a list and
+    joined once, not added to one growing buffer.
+    """
+    held: list[bytes] = []
     with zf.open(member) as fh:
         while block := fh.read(size):
-            buf += block
-            cut = buf.rfind(b"</row>")
-            if cut < 0:
+            before = held[-1][-16:] if held else b""      # a row end may straddle two blocks
+            cut = _last_row_end(before + block) - len(before)
+            if cut <= 0:
+                held.append(block)
                 continue
-            cut = buf.index(b">", cut) + 1
-            yield buf[:cut]
-            buf = buf[cut:]
-    if buf:
-        yield buf
+            yield b"".join([*held, block[:cut]])
+            held = [block[cut:]] if cut < len(block) else []
+    if held:
+        yield b"".join(held)
+
+
+def _last_row_end(buf: bytes) -> int:
+    """Index just after the last ``</row>`` (or ``</x:row>``) in ``buf``, or -1."""
+    at = len(buf)
+    while (at := buf.rfind(b"row>", 0, at)) >= 0:
+        start = buf.rfind(b"</", max(0, at - 40), at)
+        if start >= 0 and _ROW_END.fullmatch(buf, start, at + 4):
+            return at + 4
+    return -1
 
 
 def _first_value_col(piece: bytes, best: int | None) -> int | None:
@@ -220,21 +227,6 @@ def _error_cells(piece: bytes, part: SheetPart) -> None:
             if ref and value:
                 part.errors[(int(ref.group(2)), col_index(ref.group(1)))] = value.group(1).decode("utf-8", "replace")
         at = piece.find(b't="e"', at + 5)
-
-
-def _survey(zf: zipfile.ZipFile, member: str) -> tuple[bool, bool]:
-    """(holds a formula, merge or error cell; has a cell ref far out) in one streamed pass, no parsing."""
-    tail = b""
-    marks = far = False
-    with zf.open(member) as fh:
-        while block := fh.read(1 << 20):
-            window = tail + block
-            marks = marks or any(mark in window for mark in _MARKS)
-            far = far or _FAR_REF.search(window) is not None
-            if marks and far:
-                break
-            tail = block[-16:]
-    return marks, far
 
 
 def _extent_problem(zf: zipfile.ZipFile, member: str) -> str | None:

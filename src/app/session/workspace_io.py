@@ -140,7 +140,7 @@ class WorkspaceIO:
                 part = {t: f[f[columns.SOURCE_FILE].isin(names)] for t in columns.TABLES
                         if (f := opened.raw.get(t)) is not None}
                 ws.import_source(Tables(**part, as_at=opened.raw.as_at, files=sorted(names)), file_path=source,
-                                 profile=self._profile_of(names))
+                                 profile=self._profile_of(names), digests=opened.digests)
             ws.set_settings(self.settings)
         except BaseException:
             ws.delete()

@@ -45,14 +45,15 @@ def _keys(frame: pd.DataFrame, table: str) -> pd.Series:
     return key if len(parts) == 2 else key + "/" + parts[2]
 
 
-def import_source(store: Store, raw: Tables, *, file_path: Path | list[Path], profile: Any) -> ImportResult:
+def import_source(store: Store, raw: Tables, *, file_path: Path | list[Path], profile: Any,
+                  digests: dict[str, str] | None = None) -> ImportResult:
     if profile is not None and not isinstance(profile, dict):
         profile = profile.to_json()  # an app.extracts MappingProfile
     paths = [Path(p) for p in (file_path if isinstance(file_path, (list, tuple)) else [file_path])]
     for p in paths:
-        if not p.is_file():
+        if not p.is_file() and str(p.resolve()) not in (digests or {}):
             raise InputError("the source file cannot be found", file=str(p))
-    digest = file_digest(paths)
+    digest = file_digest(paths, digests)   # of the bytes read (``Opened.digests``), else of the file now
     file_name = ", ".join(p.name for p in paths)
     provider = provider_of(raw.episodes)
     blobs = {t: encode(raw.get(t), t) for t in TABLES if raw.get(t) is not None}

@@ -12,7 +12,7 @@ import hashlib
 import io
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -67,10 +67,17 @@ def decode(blob: bytes) -> pd.DataFrame:
     return pd.DataFrame(columns, copy=False)
 
 
-def file_digest(paths: Sequence[Path]) -> str:
-    """sha256 of one file, or of the files' digests in order for a set of CSV files."""
+def file_digest(paths: Sequence[Path], known: Mapping[str, str] | None = None) -> str:
+    """sha256 of one file, or of the files' digests in order for a set of CSV files.
+
+    ``known``: resolved path -> sha256 of the bytes the reader parsed; such a file is not read again
+    (it may have been replaced since, and the stored rows are the ones read).
+    """
     digests = []
     for path in paths:
+        if known and (digest := known.get(str(Path(path).resolve()))):
+            digests.append(digest)
+            continue
         h = hashlib.sha256()
         with open(path, "rb") as f:
             for chunk in iter(lambda: f.read(1 << 20), b""):

@@ -124,16 +124,19 @@ class Workspace:
 
     # -- sources -------------------------------------------------------------------------
     def import_source(self, raw_tables_for_one_file: Tables, *, file_path: Path | list[Path],
-                      profile: Any = None) -> ImportResult:
+                      profile: Any = None, digests: dict[str, str] | None = None) -> ImportResult:
         """Store one provider file's RAW tables; a newer extract of the same provider replaces
         the old one, carrying over the edits that still apply (see ``ImportResult``).
 
         ``file_path``: the provider's file (or its CSV files), hashed, never changed. ``profile``:
         the mapping profile used (a JSON-ready dict or an ``app.extracts`` ``MappingProfile``).
+        ``digests``: the sha256 of the bytes the rows were read from (``Opened.digests``), recorded
+        instead of hashing the file again (it may have been replaced since).
         Working row positions change after an import: callers reload ``tables()``.
         """
         with self._store.lock:
-            result = import_source(self._store, raw_tables_for_one_file, file_path=file_path, profile=profile)
+            result = import_source(self._store, raw_tables_for_one_file, file_path=file_path, profile=profile,
+                                   digests=digests)
         self._working = None
         self._stacks.record("import", result.batch_id)
         return result
