@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
@@ -30,6 +31,8 @@ WHY_DISABLED = {
 def explain_when_disabled(action: QAction, why: str) -> None:
     """While ``action`` is disabled its tooltip says why; enabled, it says what it does."""
     def update() -> None:
+        if not shiboken6.isValid(action):  # the window is being taken down
+            return
         wanted = why if not action.isEnabled() else (action.statusTip() or action.text().replace("&", ""))
         if action.toolTip() != wanted:  # setToolTip emits ``changed`` again
             action.setToolTip(wanted)

@@ -19,7 +19,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from app.session import Session
 from app.ui.prepared import fields_of, load_values, open_findings_of, rank_cells
-from app.ui.shown_dates import shown_dates
+from app.ui.shown_dates import ShownColumns
 from app.ui.tints import TINTS
 from rules import columns
 
@@ -62,19 +62,18 @@ class RecordsModel(QAbstractTableModel):
         self.sort_order = Qt.SortOrder.AscendingOrder
         if prepared is not None:  # computed by the worker (``prepare``): nothing heavy on the GUI thread
             self._n, self._cols = prepared["n"], prepared["cols"]
-            self._search = [None] * len(self.fields)
+            self._views = ShownColumns(self._cols, self.fields, self.dates, session.raw.as_at)
             self.row_rank, self.cell_rank, self._mine = prepared["row_rank"], prepared["cell_rank"], None
         else:
             self._load_values()
             self._load_findings()
-        self._shown: dict[int, np.ndarray] = {}  # date columns as shown, formatted when first asked for
         self.order = np.arange(self._n, dtype=np.int64)
         self._inverse: np.ndarray | None = None
 
     # -- data held ---------------------------------------------------------------------------
     def _load_values(self) -> None:
         self._n, self._cols = load_values(self.session, self.table, self.fields)
-        self._search: list[pa.Array | None] = [None] * len(self.fields)
+        self._views = ShownColumns(self._cols, self.fields, self.dates, self.session.raw.as_at)
 
     def _load_findings(self) -> None:
         """Per-row and per-cell worst severity, vectorised (100k findings in tens of ms).
@@ -147,10 +146,8 @@ class RecordsModel(QAbstractTableModel):
         mine = [c for c in changes if c.table == self.table and c.field in col_of]
         for c in mine:
             self._cols[col_of[c.field]][c.pos] = c.new
-            self._search[col_of[c.field]] = None
-        for col in {col_of[c.field] for c in mine} & set(self._shown):  # only the edited cells formatted again
-            pos = np.array([c.pos for c in mine if col_of[c.field] == col], dtype=np.int64)
-            self._shown[col][pos] = self._format(col, self._cols[col][pos])
+        for col in {col_of[c.field] for c in mine}:  # only the edited cells formatted again
+            self._views.changed(col, np.array([c.pos for c in mine if col_of[c.field] == col], dtype=np.int64))
         for c in mine:
             row = self.row_of(c.pos)
             if row >= 0:
@@ -216,25 +213,11 @@ class RecordsModel(QAbstractTableModel):
         self.endResetModel()
 
     def shown(self, col: int) -> np.ndarray:
-        """A column's values as shown (dates dd/mm/yyyy, whatever style the file used): object array."""
-        if col not in self.dates:
-            return self._cols[col]
-        if col not in self._shown:
-            self._shown[col] = self._format(col, self._cols[col])
-        return self._shown[col]
-
-    def _format(self, col: int, values: np.ndarray) -> np.ndarray:
-        return shown_dates(values, birth=self.fields[col] == "dob", today=self.session.raw.as_at)
+        """A column's values as shown (dates dd/mm/yyyy, whatever style the file used)."""
+        return self._views.shown(col)
 
     def searchable(self, col: int) -> pa.Array:
-        """A column as an Arrow string array, as shown (made once, again only after an edit of that column)."""
-        if self._search[col] is None:
-            values = self.shown(col)
-            try:
-                self._search[col] = pa.array(values, type=pa.string(), from_pandas=True)
-            except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers (source rows)
-                self._search[col] = pa.array(pd.Series(values, dtype="string"), type=pa.string())
-        return self._search[col]
+        return self._views.searchable(col)
 
     def _sorted(self, order: np.ndarray) -> np.ndarray:
         if self.sort_column < 0 or not len(order):

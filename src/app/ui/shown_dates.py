@@ -43,6 +43,42 @@ def day_month_year(days: np.ndarray) -> np.ndarray:
                                        padded(years.astype(np.int64) + 1970, 4), "/").to_numpy(zero_copy_only=False)
 
 
+class ShownColumns:
+    """A model's columns as shown and as searched, each made once and kept until its cells change."""
+
+    def __init__(self, cols: list[np.ndarray], fields: list[str], dates: set[int], today: dt.date | None) -> None:
+        self.cols, self.fields, self.dates, self.today = cols, fields, dates, today
+        self._shown: dict[int, np.ndarray] = {}
+        self._search: dict[int, pa.Array] = {}
+
+    def shown(self, col: int) -> np.ndarray:
+        """A column's values as shown (dates dd/mm/yyyy, whatever style the file used): object array."""
+        if col not in self.dates:
+            return self.cols[col]
+        if col not in self._shown:
+            self._shown[col] = self._format(col, self.cols[col])
+        return self._shown[col]
+
+    def searchable(self, col: int) -> pa.Array:
+        """A column as shown, as an Arrow string array (what the filter and Find search)."""
+        if col not in self._search:
+            values = self.shown(col)
+            try:
+                self._search[col] = pa.array(values, type=pa.string(), from_pandas=True)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers (source rows)
+                self._search[col] = pa.array(pd.Series(values, dtype="string"), type=pa.string())
+        return self._search[col]
+
+    def changed(self, col: int, positions: np.ndarray) -> None:
+        """Cells of ``col`` were edited: format only those again; search the column afresh."""
+        self._search.pop(col, None)
+        if col in self._shown:
+            self._shown[col][positions] = self._format(col, self.cols[col][positions])
+
+    def _format(self, col: int, values: np.ndarray) -> np.ndarray:
+        return shown_dates(values, birth=self.fields[col] == "dob", today=self.today)
+
+
 def shown_date(value: object, *, birth: bool = False, today: dt.date | None = None) -> str:
     """One date cell as shown (blank -> "")."""
     shown = shown_dates(np.array([value], dtype=object), birth=birth, today=today)[0]
