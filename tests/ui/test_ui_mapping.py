@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.extracts import MappingProfile
 from app.ui.main_window import MainWindow
 from app.ui.mapping_dialog import IGNORE, MappingDialog
@@ -110,3 +112,65 @@ def test_a_confirmed_profile_is_kept_in_the_workspace_and_offered_next_time(qtbo
     qtbot.waitUntil(lambda: window.session is not before, timeout=20000)
     assert list(window.session.table("episodes")["client_ref"]) == ["C3", "C2"]
     window.runner.wait()
+
+
+def _many_headers_dialog(qtbot):
+    from app.extracts.mapping import map_headers
+
+    headers = ["Provider", "Episode Ref", "Client Code", "Referal Dat", *[f"Extra {i}" for i in range(30)]]
+    result, _ = map_headers(headers, file="acme.csv", sheet=None, header_row=1, table="episodes")
+    dialog = MappingDialog([(result, {h: ["x"] for h in headers})])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def _wheel_over(qtbot, dialog, widget, notches: int) -> None:
+    """A real wheel turn (through the window system) over the middle of ``widget``."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    at = widget.mapTo(dialog, widget.rect().center())
+    QTest.wheelEvent(dialog.windowHandle(), at, QPoint(0, -120 * notches))
+    qtbot.wait(20)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")   # the offscreen platform has no popups to raise
+def test_the_wheel_scrolls_the_list_and_never_remaps_a_column_not_clicked(qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    dialog = _many_headers_dialog(qtbot)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
+    table = dialog.tables[0]
+    bar = table.verticalScrollBar()
+    assert bar.maximum() > 0                                        # more rows than fit: the list scrolls
+    combo = table.cellWidget(1, 2)
+    chosen = {r: table.cellWidget(r, 2).currentData() for r in range(table.rowCount())}
+    _wheel_over(qtbot, dialog, combo, 2)
+    assert {r: table.cellWidget(r, 2).currentData() for r in range(table.rowCount())} == chosen
+    assert bar.value() > 0                                          # the wheel went to the list
+    bar.setValue(0)
+    combo = table.cellWidget(0, 2)
+    qtbot.mouseClick(combo, Qt.MouseButton.LeftButton)             # clicked: now the wheel is the user's choice
+    qtbot.keyClick(combo.view(), Qt.Key.Key_Escape)                # close the list the click opened
+    dialog.activateWindow()                                         # offscreen leaves the closed list active
+    qtbot.waitUntil(combo.hasFocus, timeout=3000)
+    before = combo.currentIndex()
+    _wheel_over(qtbot, dialog, combo, 1)
+    assert combo.currentIndex() != before
+
+
+def test_drop_downs_show_labels_wide_enough_and_ids_in_tooltips(qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    dialog = _many_headers_dialog(qtbot)
+    combo = dialog.tables[0].cellWidget(3, 2)                       # "Referal Dat": a guess
+    texts = [combo.itemText(i) for i in range(combo.count())]
+    assert "Referral date" in texts and not [t for t in texts if "_" in t]
+    assert combo.itemData(combo.findText("Referral date"), Qt.ItemDataRole.ToolTipRole) == "referral_date"
+    longest = max(combo.fontMetrics().horizontalAdvance(t) for t in texts)
+    assert combo.view().minimumWidth() >= longest
+    why = dialog.tables[0].item(0, 3).text()
+    assert why != "canonical" and "_" not in why
