@@ -33,7 +33,7 @@ def test_open_extracts_in_the_worker_and_remember_them(window, qtbot, extracts) 
     before = window.session
     window.open_files(extracts)
     qtbot.waitUntil(lambda: window.session is not before, timeout=30000)
-    assert [window.tabs.tabText(i).split()[0] for i in range(window.tabs.count())] == ["Episodes", "Modalities", "Tops"]
+    assert [window.tabs.tabText(i).split()[0] for i in range(window.tabs.count())] == ["Episodes", "Modalities", "TOPs"]
     assert window.views["episodes"].model.rowCount() == len(window.session.table("episodes")) > 0
     made = window.session.workspace.path   # the workspace made at once, in the user's data folder
     assert window.windowTitle() == f"Treatment Returns - {made.stem} (N9001_extract.xlsx, N9002_extract.xlsx)"
@@ -241,3 +241,55 @@ def test_a_closed_dialog_is_deleted_not_kept_by_the_window(window, qtbot) -> Non
         qtbot.waitExposed(dialog)
         dialog.close()
     qtbot.waitUntil(lambda: window.findChildren(HelpDialog) == [], timeout=2000)
+
+
+@pytest.fixture(scope="module")
+def no_about(tmp_path_factory):
+    """CSV extracts without about.csv, as real ones come (taken on 20/11/2024, opened much later)."""
+    import datetime as dt
+
+    from app.synth import generate, write
+
+    synthetic = generate(providers=1, episodes=80, seed=3, as_at=dt.date(2024, 11, 20), fmt="csv")
+    folders = write(synthetic, tmp_path_factory.mktemp("no_about"))
+    for folder in folders:
+        (folder / "about.csv").unlink()
+    return folders
+
+
+def test_opening_shows_the_proposed_as_at_date_and_a_typed_one_is_kept(window, qtbot, no_about) -> None:
+    import datetime as dt
+
+    from app.session.as_at import latest_date
+
+    before = window.session
+    window.open_files(no_about)
+    qtbot.waitUntil(lambda: window.session is not before, timeout=30000)
+    session = window.session
+    proposed = latest_date(session.typed, dt.date.today())
+    assert session.raw.as_at == proposed and dt.date(2024, 6, 1) < proposed <= dt.date(2024, 11, 20)
+    message = window.statusBar().currentMessage()
+    assert f"as at {proposed:%d/%m/%Y} (the latest date in the data)" in message
+    field = window.as_at_field()
+    assert field.isVisible() and field.edit.text() == f"{proposed:%d/%m/%Y}"
+    assert field.basis.text() == "(the latest date in the data)"
+
+    future = int((session.findings["rule"] == "no-future-dates").sum())
+    field.edit.selectAll()
+    qtbot.keyClicks(field.edit, "31/06/2023")                   # no such day: refused, nothing changes
+    qtbot.keyClick(field.edit, Qt.Key.Key_Return)
+    assert "not a date" in window.statusBar().currentMessage() and session.raw.as_at == proposed
+    field.edit.selectAll()
+    qtbot.keyClicks(field.edit, "30/06/2023")
+    qtbot.keyClick(field.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: session.raw.as_at == dt.date(2023, 6, 30) and not window.runner.busy(), timeout=30000)
+    assert int((session.findings["rule"] == "no-future-dates").sum()) > future   # judged as at the new date
+    assert window.statusBar().currentMessage().startswith("Checked again as at 30/06/2023")
+    assert field.basis.text() == "(as chosen)"
+
+    path = session.path
+    window.open_files([path])                                   # the workspace keeps the date chosen
+    qtbot.waitUntil(lambda: window.session is not session, timeout=30000)
+    assert window.session.raw.as_at == dt.date(2023, 6, 30) and field.edit.text() == "30/06/2023"
+    assert field.basis.text() == "(kept in the workspace)"
+    window.close()

@@ -46,6 +46,18 @@ class AsAt:
         return f"{self.date:%d/%m/%Y} ({BASIS_TEXT[self.basis]})"
 
 
+def parse_day(text: str) -> dt.date:
+    """A date as a person types it: ``17/06/2025`` (dd/mm/yyyy, as Excel shows dates here) or
+    ``2025-06-17``; anything else is a ValueError saying what is accepted."""
+    cleaned = str(text).strip()
+    for form in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(cleaned, form).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{cleaned!r} is not a date: write it as dd/mm/yyyy (17/06/2025) or yyyy-mm-dd")
+
+
 def latest_date(typed: Tables, today: dt.date) -> dt.date | None:
     """The latest date in any date column of the typed tables that is not after ``today``."""
     limit = pd.Timestamp(today)
@@ -99,12 +111,18 @@ def settle(opened: Any, paths: Sequence[Path], today: dt.date) -> AsAt:
 
 
 def change(session: Any, when: dt.date, progress: Progress = NO_PROGRESS) -> None:
-    """Judge everything again as at ``when`` and keep the date in the workspace (a reopen keeps it)."""
+    """Judge everything again as at ``when`` and keep the date in the workspace (a reopen keeps it).
+    Cancelled or failed part-way, the session is left as it was."""
+    before = (session.raw.as_at, session.typed, session.schema_findings)
     session.raw.as_at = when
+    try:
+        session._validate(progress=progress)
+    except BaseException:
+        session.raw.as_at, session.typed, session.schema_findings = before
+        raise
     if session.workspace is not None:
         session.workspace.set_as_at(when)
     session.as_at_basis = "chosen"
-    session._validate(progress=progress)
 
 
 def covered_periods(session: Any) -> list[Period]:

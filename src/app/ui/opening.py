@@ -1,5 +1,6 @@
 """Opening things in the main window: extracts (menu, drag and drop, recent files), a mapping
-profile, a workspace, the demo partnership; and saving as a workspace.
+profile, a workspace, the demo partnership; and saving as a workspace. After an open the window
+shows the as-at date proposed for the extracts and where it came from; it can be changed there.
 
 A mixin of ``MainWindow`` (it uses the window's session, runner, ``set_session`` and ``show_error``);
 reading and validating run in the worker, the window changes only when they are done.
@@ -77,6 +78,7 @@ class Opening:
                     self.set_session(result)
                 opened_path = self.session.path
                 self._remember([opened_path] if opened_path is not None else paths)
+                self.as_at_field().show_session()
                 if opened_path is None:
                     return
                 name = opened_path.name
@@ -85,7 +87,8 @@ class Opening:
                     self.statusBar().showMessage(f"Reopened {name}" + (
                         f": {steps:,} step{'s' if steps != 1 else ''} can be undone" if steps else ""))
                 else:
-                    self.statusBar().showMessage(f"Opened into {name}: every change is saved as you make it")
+                    self.statusBar().showMessage(f"Opened into {name}, as at {as_at_words(self.session)}: "
+                                                 "change the date at the foot of the window if that is wrong")
                 QTimer.singleShot(8000, self, self._status)  # then the open findings again
                 return
             from app.ui.mapping_dialog import MappingDialog
@@ -117,6 +120,16 @@ class Opening:
 
         self.runner.run("Opening extracts", job, done, self.show_error,
                         on_cancel=lambda: self.statusBar().showMessage("Opening cancelled"))
+
+    def as_at_field(self):
+        """The as-at date at the foot of the window (``app.ui.as_at_field``), made when first needed."""
+        from app.ui.as_at_field import AsAtField
+
+        field = self.findChild(AsAtField, "as-at")
+        if field is None:
+            field = AsAtField(self)
+            self.statusBar().addPermanentWidget(field)
+        return field
 
     def choose_workspace(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open workspace", str(prefs.folder("extracts")), WORKSPACE_FILTER)
@@ -203,6 +216,13 @@ class Opening:
         if paths:
             self.open_files(paths)
             event.acceptProposedAction()
+
+
+def as_at_words(session: Session) -> str:
+    """``17/06/2025 (the latest date in the data)``: the as-at date and where it came from."""
+    from app.session.as_at import AsAt
+
+    return AsAt(session.raw.as_at or dt.date.today(), getattr(session, "as_at_basis", None) or "chosen").describe()
 
 
 def discard(session: Session | None) -> None:
