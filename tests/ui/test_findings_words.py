@@ -161,3 +161,54 @@ def test_the_severity_facet_and_the_status_bar_agree(window, qtbot) -> None:
     window.push([session.change_for("episodes", 7, "sex", "M")])       # an edit (patched, not reloaded)
     counts = _severity_counts(panel)
     assert status_numbers()[0] == counts.get("error", "0").split()[0]
+
+
+@pytest.fixture
+def saved_window(qtbot, tmp_path_factory):
+    """A window on a workspace-backed session (the audit trail has times) of a small partnership."""
+    from ui_data import synthetic_extracts
+
+    from app.session import Session
+
+    session = Session()
+    session.open_files(synthetic_extracts(tmp_path_factory, "words", episodes=40, seed=3, defects=0.05,
+                                          providers=1),
+                       workspace_path=tmp_path_factory.mktemp("ws") / "Words.trworkspace")
+    w = MainWindow(session)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.runner.wait()
+    session.close()
+
+
+def test_history_and_undo_speak_in_labels_titles_and_day_first_dates(saved_window, qtbot) -> None:
+    import re
+
+    window, session = saved_window, saved_window.session
+    view = window.views["episodes"]
+    view.go_to(0, "referral_date")
+    window.push([session.change_for("episodes", 0, "referral_date", "10/04/2024")])
+    assert window.actions_["undo"].text().replace("&", "").endswith("Referral date = 10/04/2024")
+    panel = window.panel
+    _click_row(qtbot, panel, 0)
+    qtbot.mouseClick(panel.accept_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(panel.accept_dialog.reason_box, "checked with the provider")
+    qtbot.keyClick(panel.accept_dialog.reason_box, Qt.Key.Key_Return)
+    rule = session.findings.loc[session.findings["accepted"], "rule"].iloc[0]
+    assert window.undo_stack.undoText().startswith(f"Accept {rule_title(rule, session.catalogue)} on ")
+    dock = window.history_dock
+    tabs = dock.tabs
+    qtbot.mouseClick(tabs.tabBar(), Qt.MouseButton.LeftButton, pos=tabs.tabBar().tabRect(1).center())
+    assert tabs.currentWidget() is dock.audit
+    model = dock.audit_model
+    rows = [{model.headerData(c, Qt.Orientation.Horizontal): model.index(r, c).data()
+             for c in range(model.columnCount())} for r in range(model.rowCount())]
+    edit = next(r for r in rows if r["Kind"] == "Edit")
+    assert edit["Field"] == "Referral date" and edit["Now"] == "10/04/2024"
+    assert re.fullmatch(r"\d\d/\d\d/\d{4}", edit["Was"])
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", edit["When"])
+    accepted = next(r for r in rows if r["Kind"] == "Accepted")
+    assert accepted["Field"] == rule_title(rule, session.catalogue)
+    field_col = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())].index("Field")
+    assert "referral_date" in model.index(rows.index(edit), field_col).data(Qt.ItemDataRole.ToolTipRole)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from app import words
 from app.session import CellChange, Session
 
 
@@ -100,10 +101,19 @@ def restore(stack: QUndoStack, session: Session) -> None:
 
 
 def describe(changes: list[CellChange]) -> str:
-    """A short label for the history panel: ``triage_date = 2025-04-10`` or ``sex in 12 rows``."""
+    """A short label for the history panel and Undo, in a manager's words:
+    ``Triage date = 10/04/2025`` or ``Sex in 12 rows``."""
     if len(changes) == 1:
         c = changes[0]
-        return f"{c.field} = {c.new if c.new is not None else '(blank)'}"
-    fields = sorted({c.field for c in changes})
+        return f"{words.field_label(c.field)} = {words.day_first(c.new) if c.new is not None else '(blank)'}"
+    fields = sorted({words.field_label(c.field) for c in changes})
     rows = len({(c.table, c.pos) for c in changes})
     return f"{', '.join(fields[:3])}{'...' if len(fields) > 3 else ''} in {rows} rows"
+
+
+def describe_acceptance(rows: list[dict], accept: bool) -> str:
+    """``Accept Triaged within 6 weeks of referral on N9001/E00011`` or ``Withdraw acceptance of 3 findings``:
+    the rule's title, not its id."""
+    what = (f"{words.rule_title(rows[0]['rule'])} on {rows[0]['record']}" if len(rows) == 1
+            else f"{len(rows):,} findings")
+    return f"Accept {what}" if accept else f"Withdraw acceptance of {what}"

@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
 
 from app.errors import InputError
 from app.session import CellChange, EditResult, Session
-from app.session.checking import describe_acceptance
 from app.ui import actions, prefs
-from app.ui.commands import AcceptCommand, EditCommand, describe, restore
+from app.ui.commands import AcceptCommand, EditCommand, describe, describe_acceptance, restore
 from app.ui.exporting import Exporting
 from app.ui.findings_panel import FindingsPanel
 from app.ui.history_panel import HistoryDock
