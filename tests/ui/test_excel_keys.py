@@ -179,3 +179,13 @@ def test_find_says_when_nothing_is_found_and_follows_edits(window, qtbot) -> Non
     qtbot.keyClick(bar.text, Qt.Key.Key_Return)            # case-insensitive, and sees the edit
     current = view.grid.currentIndex()
     assert view.model.position(current.row()) == 30 and view.model.fields[current.column()] == "client_ref"
+
+
+def test_enter_in_a_code_drop_down_commits_and_moves_down(window, qtbot) -> None:
+    view, index = _at(window, 7, "sex")
+    qtbot.keyClicks(view.grid, "F")
+    combo = view.grid.indexWidget(index)
+    qtbot.keyClick(combo.focusProxy() or combo, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _value(window, view, 7, "sex") == "F", timeout=3000)
+    qtbot.waitUntil(lambda: view.grid.currentIndex().row() == 8)
+    assert view.grid.currentIndex().column() == index.column()
