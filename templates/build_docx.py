@@ -82,6 +82,8 @@ def _table(doc, headers: list[str], widths: list[float], loop: str | None, cells
             _shade(c, "D9E2F3")
     for i, w in enumerate(widths):
         table.columns[i].width = Cm(w)
+    for row in table.rows:  # a row never splits across pages
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for row in table.rows:
         for i, w in enumerate(widths):
             row.cells[i].width = Cm(w)
@@ -172,16 +174,17 @@ def build_committee_report(path: Path) -> None:
     _styles(doc)
     _header_footer(doc)
 
-    block = doc.add_table(rows=4, cols=2)
+    rows = (("Committee:", "{{ report.committee }}"), ("Date of meeting:", "{{ report.meeting_date }}"),
+            ("Report of:", "{{ report.report_of }}"), ("Report author:", "{{ report.author }}"),
+            ("Subject:", "{{ title_prefix }}{{ report.subject }}"))
+    block = doc.add_table(rows=len(rows), cols=2)
     block.autofit = False
-    for i, (k, v) in enumerate((("Committee:", "{{ report.committee }}"), ("Date:", "{{ generated_text }}"),
-                                ("Report of:", "{{ report.report_of }}"),
-                                ("Subject:", "{{ title_prefix }}{{ report.subject }}"))):
+    for i, (k, v) in enumerate(rows):
         _cell_text(block.rows[i].cells[0], k, bold=True, size=11)
-        _cell_text(block.rows[i].cells[1], v, size=11, bold=(i == 3))
-        block.rows[i].cells[0].width = Cm(3.5)
-        block.rows[i].cells[1].width = Cm(13.5)
-    block.columns[0].width, block.columns[1].width = Cm(3.5), Cm(13.5)
+        _cell_text(block.rows[i].cells[1], v, size=11, bold=(k == "Subject:"))
+        block.rows[i].cells[0].width = Cm(4.0)
+        block.rows[i].cells[1].width = Cm(13.0)
+    block.columns[0].width, block.columns[1].width = Cm(4.0), Cm(13.0)
     title = doc.add_paragraph(style="Title")
     title.add_run("{{ title_prefix }}{{ partnership }}: drug and alcohol treatment performance, "
                   "{{ period.label }}")
@@ -195,32 +198,41 @@ def build_committee_report(path: Path) -> None:
           "The figures in this report were calculated from those extracts as at {{ as_at_text }}, after "
           "checking them against the partnership's data-quality rules. Each figure is defined in the notes "
           "at the end of this report.", number="2.")
-    _para(doc, "{{ counts.in_treatment }} clients were in structured treatment during the quarter "
-          "({{ previous_period.label }}: {{ previous_counts.in_treatment }}), of whom {{ counts.new_presentations }} were new presentations. There were "
+    _para(doc, "{{ counts.in_treatment }} clients were in structured treatment during {{ period.the }} "
+          "({{ previous_period.heading | lower }}, {{ previous_period.label }}: {{ previous_counts.in_treatment }}), "
+          "of whom {{ counts.new_presentations }} started a new journey of treatment. There were "
           "{{ counts.referrals }} referrals and {{ counts.discharges }} discharges.", number="3.")
 
     _heading(doc, "Performance {{ period.label }}")
-    _para(doc, "Table 1 sets out performance against the partnership's targets. {{ targets_met }} of "
-          "{{ targets_total }} targets were met this quarter.", number="4.")
-    _caption(doc, "Table 1: Partnership performance, {{ period.label }}")
-    _table(doc, ["Area of performance measured", "Partnership target", "Achieved", "Previous quarter",
-                 "Direction"], [7.0, 2.6, 2.3, 2.6, 2.5], "m in headline",
-           ["{{ m.title }}", "{{ m.target_text }}", "{{ m.percent_text }}", "{{ m.previous_text }}",
-            "{{ m.direction_text }}"])
-    _caption(doc, "Table 2: Outcomes, {{ period.label }}")
-    _table(doc, ["Outcome", "Clients or episodes", "Achieved", "Previous quarter", "Direction"],
-           [7.0, 2.6, 2.3, 2.6, 2.5], "m in outcomes",
-           ["{{ m.title }}", "{{ m.numerator }} of {{ m.denominator }}", "{{ m.percent_text }}",
+    _para(doc, "Table 1 sets out performance against the partnership's targets. {{ targets.sentence }}",
+          number="4.")
+    _caption(doc, "Table 1: Partnership performance against targets, {{ period.label }}")
+    _table(doc, ["Area of performance measured", "Target", "Achieved", "Target met",
+                 "{{ previous_period.heading }}", "Direction"], [6.1, 1.9, 2.1, 2.1, 2.5, 2.3], "m in headline",
+           ["{{ m.title }}", "{{ m.target_text }}", "{{ m.percent_text }}", "{{ m.status }}",
             "{{ m.previous_text }}", "{{ m.direction_text }}"])
-    _para(doc, "Figure 1 shows the headline measures over the last four quarters.", number="5.")
+    _caption(doc, "Table 2: Outcomes, {{ period.label }}")
+    _table(doc, ["Outcome", "Clients or episodes", "Achieved", "{{ previous_period.heading }}", "Direction"],
+           [5.6, 4.4, 2.0, 2.5, 2.5], "m in outcomes",
+           ["{{ m.title }}", "{{ m.numerator }} of {{ m.denominator }}{{ m.provisional_note }}",
+            "{{ m.percent_text }}", "{{ m.previous_text }}", "{{ m.direction_text }}"])
+    _para(doc, "Successful completions count a client once six months have passed since their planned "
+          "discharge without a return to treatment. {% if measures.successful_completions.provisional %}"
+          "{{ measures.successful_completions.provisional }} clients who completed treatment more recently "
+          "are shown as provisional: they become final six months after discharge, so the latest "
+          "{{ period.noun }} reads low until then. {% endif %}Re-presentations are counted up to "
+          "{{ settings.representation_months }} months after a completion, so recent periods also read low.",
+          number="5.")
+    _para(doc, "Figure 1 shows the headline measures for each quarter with data in the last four quarters, "
+          "each against its target.", number="6.")
     chart = doc.add_paragraph()
     chart.alignment = WD_ALIGN_PARAGRAPH.CENTER
     chart.add_run("{{ charts.trend }}")
-    _para(doc, "Figure 1: Headline measures, last four quarters (suppressed values are not plotted)",
-          italic=True, size=9).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _para(doc, "Figure 1: Headline measures by quarter; the dashed line is the target (suppressed values are "
+          "not plotted)", italic=True, size=9).alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     _heading(doc, "Performance by provider")
-    _para(doc, "Table 3 shows each provider's figures for the quarter.", number="6.")
+    _para(doc, "Table 3 shows each provider's figures for {{ period.the }}.", number="7.")
     _caption(doc, "Table 3: Performance by provider, {{ period.label }}")
     m = "p.measures"
     _table(doc, ["Provider", "In treatment", "Discharges", "Planned exits", "Retention and care planned",
@@ -239,12 +251,12 @@ def build_committee_report(path: Path) -> None:
           size=9).alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     _heading(doc, "Access and waiting times")
-    _para(doc, "{{ measures.triage_within_6_weeks.percent_text }} of people referred in the quarter were "
+    _para(doc, "{{ measures.triage_within_6_weeks.percent_text }} of people referred in {{ period.the }} were "
           "triaged within 6 weeks (target {{ measures.triage_within_6_weeks.target_text }}), and "
           "{{ measures.waiting_within_3_weeks.percent_text }} started treatment within 3 weeks of referral "
-          "(target {{ measures.waiting_within_3_weeks.target_text }}). At the end of the quarter "
+          "(target {{ measures.waiting_within_3_weeks.target_text }}). At the end of {{ period.the }} "
           "{{ counts.waiting_over_3_weeks_at_end }} people had been waiting more than 3 weeks to start "
-          "treatment.", number="7.")
+          "treatment.", number="8.")
     _caption(doc, "Table 4: Access by provider, {{ period.label }}")
     _table(doc, ["Provider", "Referrals", "Triaged within 6 weeks", "Started within 3 weeks",
                  "Waiting over 3 weeks"], [5.5, 2.5, 3.0, 3.0, 3.0], "p in by.provider",
@@ -261,15 +273,36 @@ def build_committee_report(path: Path) -> None:
           "{{ data_quality.accepted }} were accepted as exceptions with a recorded reason. "
           "{% if data_quality.final_allowed %}No errors remain outstanding.{% else %}"
           "{{ data_quality.outstanding_errors }} errors remain outstanding and are being corrected with the "
-          "providers.{% endif %}", number="8.")
+          "providers.{% endif %}", number="9.")
     _caption(doc, "Table 5: Data-quality findings by provider, {{ period.label }}")
     _table(doc, ["Provider", "Errors", "Warnings", "Errors outstanding"], [6.5, 3.0, 3.0, 3.5],
            "d in data_quality.by_provider",
            ["{{ d.provider }}", "{{ d.errors }}", "{{ d.warnings }}", "{{ d.outstanding_errors }}"])
 
+    _heading(doc, "Commissioner's commentary")
+    _para(doc, "{% if report.commentary %}{{ report.commentary }}{% else %}[Add the commissioner's commentary "
+          "on these figures here, or in the Generate dialog.]{% endif %}", number="10.")
+
+    _heading(doc, "Finance")
+    _para(doc, "Adult drug and alcohol treatment is funded from the public health grant and the partnership's "
+          "pooled treatment budget. This report is for information and has no direct financial implications.",
+          number="11.")
+    _heading(doc, "Law")
+    _para(doc, "Under the Health and Social Care Act 2012 the Council has a duty to take the steps it considers "
+          "appropriate to improve the health of the people in its area, including the provision of drug and "
+          "alcohol treatment services. The treatment records behind this report are special category personal "
+          "data; only figures are published, and small numbers are suppressed.", number="12.")
+    _heading(doc, "Equality impact")
+    _para(doc, "The partnership monitors who enters and leaves treatment by sex, ethnicity and age, and the "
+          "providers' contracts require them to meet the Equality Act 2010. This report asks for no decision, "
+          "so no equality impact assessment is needed.", number="13.")
     _heading(doc, "Recommendation")
-    _para(doc, "The Committee is asked to note the contents of this report.", number="9.")
+    _para(doc, "The Committee is asked to note the contents of this report.", number="14.")
+    _para(doc, "{{ report.report_of }}", bold=True)
     _para(doc, "Contact officer: {{ report.contact }}", bold=True)
+    _para(doc, "{{ report.contact_details }}")
+    _heading(doc, "List of background papers", level=2)
+    _para(doc, "National quarterly return, {{ period.label }} (restricted: not published).")
 
     _heading(doc, "Notes", level=2)
     for text in ("Small numbers: {{ suppression.note }}",
@@ -277,8 +310,8 @@ def build_committee_report(path: Path) -> None:
                  "or the data were not available).",
                  "A client seen by more than one provider is counted once in the partnership figures, so "
                  "provider figures may add up to more than the partnership total.",
-                 "Direction compares this quarter with the previous quarter (re-presentations: lower is "
-                 "better).",
+                 "Direction compares {{ period.this }} with the {{ previous_period.heading | lower }} "
+                 "({{ previous_period.label }}); for re-presentations lower is better.",
                  "Definitions:"):
         _para(doc, text, size=9)
     _para(doc, "{%p for d in definitions %}", size=9)

@@ -56,7 +56,7 @@ def load_settings(path: Path | None, base: Settings | None = None) -> Settings:
         data = json.loads(text) if Path(path).suffix.lower() == ".json" else tomllib.loads(text)
         if not isinstance(data, dict):
             raise ValueError("expected a table of settings")
-        return Settings.from_dict({**base.to_dict(), **data})
+        return base.updated(data)
     except (OSError, ValueError, TypeError) as exc:  # JSONDecodeError and TOMLDecodeError are ValueErrors
         raise InputError(f"settings not read: {exc}", file=Path(path).name) from None
 

@@ -43,6 +43,18 @@ class Settings:
         ("top_exit", 80.0),
     )
     partnership_name: str = "Partnership"
+    #: Provider code -> the name the returns print beside it ("N9001" -> "Anytown Recovery").
+    provider_names: tuple[tuple[str, str], ...] = ()
+    #: The committee paper's own details (spec is silent; docs/decisions.md "Committee report").
+    committee: str = "Select Committee on Community Safety and Community Services"
+    meeting_date: str = ""
+    report_of: str = "Director of Public Health"
+    report_author: str = ""
+    contact_officer: str = "Drug and Alcohol Commissioning Manager"
+    contact_details: str = ""
+
+    #: Settings that are tables (measure = percent, code = name): a file naming some keys adds to the rest.
+    MAPPINGS = ("targets", "provider_names")
 
     def target(self, measure_id: str) -> float | None:
         """The target percent for a measure, or None when it has none."""
@@ -57,7 +69,21 @@ class Settings:
         data = asdict(self)
         data["planned_reasons"] = list(self.planned_reasons)
         data["targets"] = dict(self.targets)
+        data["provider_names"] = dict(self.provider_names)
         return data
+
+    def updated(self, data: dict[str, Any]) -> Settings:
+        """These settings with ``data`` laid over them (a settings file): a table setting such as
+        ``targets`` is merged key by key, so setting one target keeps the others; a target given
+        as ``"none"`` removes it."""
+        merged = self.to_dict()
+        for name, value in data.items():
+            if name in self.MAPPINGS and isinstance(value, dict) and isinstance(merged.get(name), dict):
+                table = {**merged[name], **value}
+                merged[name] = {k: v for k, v in table.items() if not (isinstance(v, str) and v.lower() == "none")}
+            else:
+                merged[name] = value
+        return Settings.from_dict(merged)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -68,6 +94,9 @@ class Settings:
             raise ValueError(f"unknown setting(s): {', '.join(unknown)}")
         return cls(**{name: _checked(name, value) for name, value in data.items()})
 
+
+#: Free-text settings (the committee paper's details).
+_TEXTS = ("committee", "meeting_date", "report_of", "report_author", "contact_officer", "contact_details")
 
 #: What each setting must be, said the way the error tells it.
 _DAYS = "a whole number of days (0 or more)"
@@ -95,6 +124,20 @@ def _checked(name: str, value: Any) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise wrong("a name")
         return value.strip()
+    if name in _TEXTS:
+        if not isinstance(value, str):
+            raise wrong("text")
+        return value.strip()
+    if name == "provider_names":
+        items = value.items() if isinstance(value, dict) else value
+        try:
+            pairs = tuple((str(k).strip(), v) for k, v in items)
+        except (TypeError, ValueError):
+            raise wrong("a table of provider code = name") from None
+        for code, label in pairs:
+            if not isinstance(label, str) or not label.strip() or not code:
+                raise ValueError(f"setting 'provider_names': {code or '(blank)'} must be a name, not {label!r}")
+        return tuple((code, label.strip()) for code, label in pairs)
     if name == "planned_reasons":
         if isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise wrong("a list of discharge reason codes")

@@ -117,7 +117,7 @@ def test_committee_report_is_suppressed_everywhere(partnership):
     assert "DRAFT" in doc.sections[0].header.paragraphs[0].text
     figures = partnership["figures"]
     perf = next(t for t in doc.tables if t.rows[0].cells[0].text == "Area of performance measured")
-    shown = {r.cells[0].text: (r.cells[1].text, r.cells[2].text, r.cells[3].text) for r in perf.rows[1:]}
+    shown = {r.cells[0].text: tuple(c.text for c in r.cells[1:5]) for r in perf.rows[1:]}
     previous = compute(partnership["tables"], PERIOD.previous(), as_at=AS_AT, settings=SETTINGS,
                        findings=partnership["findings"])
 
@@ -125,8 +125,14 @@ def test_committee_report_is_suppressed_everywhere(partnership):
         public = suppress_percent(m.numerator, m.denominator)
         return "-" if public is None else ("*" if public == "*" else f"{whole_percent(m.numerator, m.denominator)}%")
 
+    def met_text(m, target):
+        public = suppress_percent(m.numerator, m.denominator)
+        return "-" if public in (None, "*") else ("Met" if public >= target else "Not met")
+
     for mid in [m for m in MEASURE_IDS if SETTINGS.target(m) is not None]:
-        want = (f"{SETTINGS.target(mid):g}%", public_text(figures.measures[mid]), public_text(previous.measures[mid]))
+        target = SETTINGS.target(mid)
+        want = (f"{target:g}%", public_text(figures.measures[mid]), met_text(figures.measures[mid], target),
+                public_text(previous.measures[mid]))
         assert shown[BY_ID[mid].title] == want, mid
     # every count in every table is 0, 5 or more, or *; every "n of d" likewise
     stars = 0

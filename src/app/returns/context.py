@@ -19,6 +19,7 @@ import pandas as pd
 from app.returns.definitions import BY_ID, COUNT_IDS, MEASURE_IDS, SETTING_MEANINGS, plain
 from app.returns.dq_context import data_quality_context, exceptions_context
 from app.returns.figures import direction_of, percent_text, target_text, whole_of
+from app.returns.period_words import kind_of, words
 from app.returns.provider_context import provider_rows
 from app.returns.suppress_context import (
     PUBLIC_FOOTNOTE,
@@ -32,7 +33,7 @@ from rules.settings import Settings
 MEASURE_KEYS = ("id", "title", "unit", "numerator", "denominator", "percent", "percent_text", "pending",
                 "excluded", "available", "target", "target_text", "met", "status", "previous",
                 "previous_text", "change", "last_year", "last_year_text", "direction", "direction_text",
-                "definition")
+                "definition", "provisional", "provisional_text", "provisional_note")
 
 
 def _measure(mid: str, raw: Mapping[str, Any] | None, settings: Settings, *, public: bool,
@@ -79,7 +80,34 @@ def _measure(mid: str, raw: Mapping[str, Any] | None, settings: Settings, *, pub
         "change": change, "last_year": last, "last_year_text": other_text(last_year, last),
         "direction": direction, "direction_text": direction_text,
         "definition": plain(d.definition, settings),
+        "provisional": show_count(raw.get("provisional"), public=public) if available else None,
+        "provisional_text": _provisional_text(show_count(raw.get("provisional"), public=public) if available else None),
+        "provisional_note": (f" (+{show_count(raw.get('provisional'), public=public)} provisional)"
+                             if available and raw.get("provisional") else ""),
     }
+
+
+def _provisional_text(value: Any) -> str:
+    """``plus 34 provisional`` beside successful completions: they become final six months after
+    discharge (unless the client comes back), so a recent period reads low until then."""
+    if value in (None, 0):
+        return ""
+    return f"plus {value} provisional (final six months after discharge)"
+
+
+def _targets(measures: Mapping[str, dict[str, Any]], with_target: Sequence[str], this: str) -> dict[str, Any]:
+    """How many targets were met, counting only those with a figure, and which could not be judged."""
+    judged = [m for m in with_target if measures[m]["met"] is not None]
+    unjudged = [m for m in with_target if measures[m]["met"] is None]
+    met = sum(1 for m in judged if measures[m]["met"])
+    reasons = [f"{measures[m]['title']} ({'small numbers' if measures[m]['percent'] == '*' else 'no figure'})"
+               for m in unjudged]
+    sentence = f"{met} of {len(judged)} targets with a figure were met {this}."
+    if unjudged:
+        sentence += (" " + ("These could" if len(unjudged) > 1 else "This one could") + " not be judged: "
+                     + "; ".join(reasons) + ".")
+    return {"met": met, "total": len(judged), "set": len(with_target), "not_judged": [measures[m]["title"] for m in unjudged],
+            "sentence": sentence}
 
 
 def _counts(result: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -88,26 +116,38 @@ def _counts(result: Mapping[str, Any] | None) -> dict[str, Any]:
 
 def _period(p: Mapping[str, Any] | None) -> dict[str, Any]:
     if not p:
-        return {"label": "-", "start": None, "end": None, "months": "-"}
+        return {"label": "-", "start": None, "end": None, "months": "-", **words("quarter")}
     start, end = (dt.date.fromisoformat(str(p[k])) if p.get(k) else None for k in ("start", "end"))
     months = f"{start:%B} to {end:%B %Y}" if start and end else "-"
-    return {"label": p.get("label", "-"), "start": start, "end": end, "months": months}
+    return {"label": p.get("label", "-"), "start": start, "end": end, "months": months,
+            **words(kind_of(p.get("label")))}
 
 
-def _trend(quarters: Sequence[Mapping[str, Any]], *, public: bool) -> dict[str, Any]:
+def _trend(quarters: Sequence[Mapping[str, Any]], settings: Settings, *, public: bool) -> dict[str, Any]:
+    """Each measure's percent per quarter, with the text the tables print for it (same rounding) and
+    its target; quarters with no figure at all are left off the axis."""
     labels = [(_period(q.get("period")))["label"] for q in quarters]
-    series = {}
+    series: dict[str, list[Any]] = {}
+    texts: dict[str, list[str]] = {}
     for m in MEASURE_IDS:
-        values = []
+        values, shown = [], []
         for q in quarters:
             raw = (q.get("measures") or {}).get(m) or {}
             if not raw or not raw.get("available", True):
                 values.append(None)
+                shown.append("-")
                 continue
             n, d = show_count(raw.get("numerator"), public=public), show_count(raw.get("denominator"), public=public)
-            values.append(show_percent(n, d, raw.get("percent"), public=public))
-        series[m] = values
-    return {"labels": labels, "measures": series}
+            value = show_percent(n, d, raw.get("percent"), public=public)
+            values.append(value)
+            shown.append(percent_text(value, numerator=raw.get("numerator"), denominator=raw.get("denominator"),
+                                      whole=public))
+        series[m], texts[m] = values, shown
+    keep = [i for i in range(len(labels)) if any(isinstance(series[m][i], (int, float)) for m in MEASURE_IDS)]
+    return {"labels": [labels[i] for i in keep],
+            "measures": {m: [v[i] for i in keep] for m, v in series.items()},
+            "texts": {m: [v[i] for i in keep] for m, v in texts.items()},
+            "targets": {m: settings.target(m) for m in MEASURE_IDS}}
 
 
 def build_context(current: Mapping[str, Any], *, settings: Settings, public: bool, draft: bool,
@@ -135,22 +175,23 @@ def build_context(current: Mapping[str, Any], *, settings: Settings, public: boo
                            "previous": prev, "change": change,
                            "last_year": show_count(last.get(c), public=public),
                            "definition": plain(BY_ID[c].definition, settings)})
-    providers, provider_total, provider_measures = provider_rows(current, settings, public=public,
-                                                              names=provider_names or {})
+    providers, provider_total, provider_measures = provider_rows(
+        current, settings, public=public, names=provider_names or dict(settings.provider_names))
     with_target = [m for m in MEASURE_IDS if settings.target(m) is not None]
+    targets = _targets(measures, with_target, period["this"])
     name = settings.partnership_name
-    report = {"committee": "Select Committee on Community Safety and Community Services",
-              "meeting_date": "", "report_of": "Director of Public Health",
+    report = {"committee": settings.committee, "meeting_date": settings.meeting_date or "-",
+              "report_of": settings.report_of, "author": settings.report_author or settings.contact_officer,
               "subject": f"Adult drug and alcohol treatment: performance, {period['label']}",
-              "contact": "Drug and Alcohol Commissioning Manager", **(report or {})}
+              "contact": settings.contact_officer, "contact_details": settings.contact_details,
+              "commentary": "", **(report or {})}
     dq = data_quality_context(findings, accepted, public=public)
     return {
         "partnership": name, "period": period, "as_at": as_at, "generated": generated,
         "as_at_text": _date_text(as_at), "generated_text": _date_text(generated),
-        "targets_met": sum(1 for m in with_target if measures[m]["met"]),
-        "targets_total": len(with_target),
-        "previous_period": _period((previous or {}).get("period")),
-        "last_year_period": _period((last_year or {}).get("period")),
+        "targets_met": targets["met"], "targets_total": targets["total"], "targets": targets,
+        "previous_period": {**_period((previous or {}).get("period")), "heading": period["previous_heading"]},
+        "last_year_period": {**_period((last_year or {}).get("period")), "heading": period["last_year_heading"]},
         "draft": draft, "draft_mark": "DRAFT" if draft else "", "title_prefix": "DRAFT - " if draft else "",
         "public": public, "restricted": not public,
         "marking": "Public - small numbers suppressed" if public else RESTRICTED_LABEL,
@@ -168,7 +209,7 @@ def build_context(current: Mapping[str, Any], *, settings: Settings, public: boo
         "outcomes": RowList([measures[m] for m in MEASURE_IDS if m not in with_target],
                             example=measures[MEASURE_IDS[0]]),
         "by": {"provider": providers, "provider_total": provider_total, "provider_measures": provider_measures},
-        "trend": _trend(quarters, public=public),
+        "trend": _trend(quarters, settings, public=public),
         "data_quality": dq,
         "exceptions": exceptions_context(accepted, public=public),
         "definitions": RowList([{"id": m, "title": BY_ID[m].title, "unit": BY_ID[m].unit,

@@ -54,7 +54,7 @@ def provider_rows(current: Mapping[str, Any], settings: Settings, *, public: boo
         return {"code": code, "name": name, "counts": counts, "measures": measures, **counts}
 
     for code, shown_row in zip(codes, shown, strict=True):
-        r = row(code, names.get(code, code), by[code], shown_row)
+        r = row(code, f"{names[code]} ({code})" if names.get(code) else code, by[code], shown_row)
         rows.append(r)
         for m in MEASURE_IDS:
             long_rows.append({"provider": code, "name": r["name"], **r["measures"][m]})
