@@ -6,7 +6,7 @@ the rule and its measure keep one number. Apply re-validates everything in the w
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import fields
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -50,7 +50,10 @@ def parse_thresholds(text: str) -> dict[str, float | int]:
         name, _, value = part.partition("=")
         if not value.strip():
             raise ValueError(f"{part!r}: write thresholds as name=number")
-        number = float(value)
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(f"{part!r}: {value.strip()!r} is not a number") from None
         out[name.strip()] = int(number) if number.is_integer() else number
     return out
 
@@ -71,6 +74,7 @@ class RulesDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemChanged.connect(self._item_changed)
         self.message = QLabel()
+        self.message.setWordWrap(True)
         buttons = QHBoxLayout()
         for text, slot in (("Load catalogue...", self.load), ("Save catalogue...", self.save),
                            ("Apply", self.apply), ("Close", self.close)):
@@ -121,28 +125,41 @@ class RulesDialog(QDialog):
             try:
                 self.set_thresholds(rule_id, parse_thresholds(item.text()))
             except ValueError as exc:
-                self.message.setText(str(exc))
-                self.fill()
+                self.refuse(f"{rule_id}: {exc}")
 
     def change(self, rule_id: str, **changes) -> None:
         """Change one rule (``enabled``, ``severity`` or a parameter); a refused change is said, not applied."""
         try:
             self.catalogue = self.catalogue.changed(rule_id, **changes)
         except ValueError as exc:
-            self.message.setText(str(exc))
-            self.fill()
+            self.refuse(f"{rule_id}: {exc}")
             return
-        self.message.setText("Changed: press Apply to check the data again")
+        self.say("Changed: press Apply to check the data again")
 
     def set_thresholds(self, rule_id: str, values: dict[str, float | int]) -> None:
+        """Set a rule's thresholds, all or none: a name the rule does not have or a value the rule or
+        the settings refuse is said (in red), and the cell shows the thresholds as they still are."""
+        known = thresholds(self.catalogue.get(rule_id), self.settings)
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise ValueError(f"no threshold {', '.join(unknown)} (this rule has: {', '.join(known) or 'none'})")
         settings = {k: v for k, v in values.items() if k in SETTING_NAMES}
-        if settings:
-            self.settings = replace(self.settings, **settings)
         params = {k: v for k, v in values.items() if k not in SETTING_NAMES}
-        if params:
-            self.change(rule_id, **params)
-        self.message.setText("Changed: press Apply to check the data again")
+        new_settings = self.settings.updated(settings) if settings else self.settings  # checked: ValueError
+        new_catalogue = self.catalogue.changed(rule_id, **params) if params else self.catalogue
+        self.settings, self.catalogue = new_settings, new_catalogue
+        self.say("Changed: press Apply to check the data again")
         self.fill()
+
+    def say(self, text: str) -> None:
+        self.message.setStyleSheet("")
+        self.message.setText(text)
+
+    def refuse(self, text: str) -> None:
+        """A change not made: said in red; the table shows what still holds."""
+        self.fill()
+        self.message.setStyleSheet("color: #b3261e;")
+        self.message.setText(f"Not changed - {text}")
 
     def apply(self) -> None:
         session, window = self.window_.session, self.window_
