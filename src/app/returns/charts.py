@@ -77,6 +77,16 @@ def trend_chart(trend: Mapping[str, Any], measures: Sequence[str] = TREND_MEASUR
     return _png(fig)
 
 
+def bar_labels(rows: Sequence[Mapping[str, Any]], measure_id: str) -> list[str]:
+    """Each bar's label exactly as the tables print the figure (same rounding: 15/37 is 41% in both)."""
+    out = []
+    for r in rows:
+        m = (r.get("measures") or {}).get(measure_id, {})
+        v = m.get("percent")
+        out.append(m.get("percent_text") or ("*" if v == "*" else ("-" if math.isnan(_number(v)) else f"{_number(v):.0f}%")))
+    return out
+
+
 def provider_chart(rows: Sequence[Mapping[str, Any]], measure_id: str, target: float | None) -> bytes:
     """Horizontal bars of one measure by provider, with the target as a dashed line."""
     names = [str(r.get("name") or r.get("code")) for r in rows] or ["(no providers)"]
@@ -84,10 +94,7 @@ def provider_chart(rows: Sequence[Mapping[str, Any]], measure_id: str, target: f
     fig, ax = plt.subplots(figsize=(16 * CM, max(3.0, 1.0 + 0.8 * len(names)) * CM))
     ys = list(range(len(names)))[::-1]
     ax.barh(ys, [0 if math.isnan(_number(v)) else _number(v) for v in values], color="#2E75B6", height=0.6)
-    shown = [(r.get("measures") or {}).get(measure_id, {}).get("percent_text") for r in rows] or [None]
-    for y, v, printed in zip(ys, values, shown, strict=True):
-        # the label reads exactly as the table prints it (same rounding: 15/37 is 41% in both)
-        text = printed or ("*" if v == "*" else ("-" if math.isnan(_number(v)) else f"{_number(v):.0f}%"))
+    for y, v, text in zip(ys, values, bar_labels(rows, measure_id) or ["-"], strict=True):
         ax.text((_number(v) if not math.isnan(_number(v)) else 0) + 1, y, text, va="center", fontsize=8)
     if target is not None:
         ax.axvline(target, color="#C00000", linestyle="--", linewidth=1, label=f"Target {target:g}%")

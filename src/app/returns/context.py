@@ -228,7 +228,7 @@ def _date_text(day: dt.date | None) -> str:
 
 def _setting_text(value: Any) -> str:
     if isinstance(value, dict):
-        return "; ".join(f"{k} {v:g}%" for k, v in value.items())
+        return "; ".join(f"{k} {v:g}%" if isinstance(v, (int, float)) else f"{k} = {v}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
     if isinstance(value, bool):

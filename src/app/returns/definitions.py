@@ -53,6 +53,13 @@ SETTING_MEANINGS: dict[str, str] = {
     "effective_pdu_only": "Effective treatment counts problem drug users only",
     "targets": "Partnership targets (percent) by measure",
     "partnership_name": "Name of the partnership printed on the returns",
+    "provider_names": "Names printed beside provider codes",
+    "committee": "The committee the report goes to",
+    "meeting_date": "Date of the committee meeting",
+    "report_of": "Whose report it is (signs it)",
+    "report_author": "Who wrote the report",
+    "contact_officer": "Contact officer named on the report",
+    "contact_details": "Contact officer's telephone and e-mail",
 }
 
 _NAME = re.compile(r"\b([a-z]+(?:_[a-z]+)+)\b")
@@ -64,7 +71,7 @@ def plain(text: str, settings: Settings) -> str:
 
     def value(m: re.Match[str]) -> str:
         name = m.group(1)
-        if name not in values or name in ("targets", "partnership_name"):
+        if name not in values or name in ("targets", "partnership_name", "provider_names"):
             return name
         v = values[name]
         if name.endswith("_days"):
