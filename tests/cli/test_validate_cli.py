@@ -117,7 +117,7 @@ def test_bad_input_and_usage_exit_2(clean, capsys, tmp_path: Path) -> None:
         main(["validate", str(paths[0]), "--out", str(tmp_path / "r.pdf")])
     assert info.value.code == 2
     with pytest.raises(SystemExit) as info:
-        main(["validate", str(paths[0]), "--as-at", "15/07/2025"])
+        main(["validate", str(paths[0]), "--as-at", "31/06/2025"])
     assert info.value.code == 2
     capsys.readouterr()
     junk = tmp_path / "notes.txt"

@@ -68,7 +68,7 @@ def test_table_output_and_settings_file(extracts, capsys, tmp_path):
 @pytest.mark.parametrize("argv", [
     ("--period", "2025-26 Q7"),
     ("--period", "2025-26", "--by", "postcode"),
-    ("--period", "2025-26", "--as-at", "15/10/2025"),
+    ("--period", "2025-26", "--as-at", "15.10.2025"),
 ])
 def test_bad_usage_exits_2(extracts, capsys, argv):
     _, files = extracts

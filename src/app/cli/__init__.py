@@ -20,14 +20,24 @@ COMMANDS: tuple[str, ...] = (
     "gui", "validate", "measures", "generate", "audit", "synth", "demo", "selftest")
 
 
+#: The top-level ``--help`` ends with these (scripts and schedulers act on them).
+EXIT_CODES = """exit codes:
+  0    success
+  1    the data has errors (validate), or a final return was refused while errors remain (generate)
+  2    bad input or usage: a file that cannot be read, an unknown option, a wrong date or period
+  130  interrupted (Ctrl+C)"""
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
     """The parser, and the names of the sub-commands it knows."""
     parser = argparse.ArgumentParser(
         prog="treatment-returns",
         description="Validate treatment providers' extracts and produce the quarterly returns.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                       help="what to do (COMMAND --help for its options)")
     known: set[str] = set()
     for name in COMMANDS:  # imported plainly: a broken sub-command fails loudly, in the tests first
         importlib.import_module(f"app.cli.{name}").register(subparsers)

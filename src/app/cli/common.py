@@ -8,11 +8,14 @@ from pathlib import Path
 
 
 def iso_date(text: str) -> dt.date:
-    """``YYYY-MM-DD`` -> date; anything else is a usage error (exit 2)."""
+    """``17/06/2025`` (dd/mm/yyyy, as people write dates here) or ``2025-06-17`` -> date; anything
+    else is a usage error (exit 2)."""
+    from app.session.as_at import parse_day
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+        return parse_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def existing_path(text: str) -> Path:
@@ -25,4 +28,5 @@ def existing_path(text: str) -> Path:
 
 def add_as_at(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-at", type=iso_date, default=None, metavar="DATE",
-                        help="the date the extracts were taken (default: recorded in the extract, else today)")
+                        help="the date the extracts were taken, dd/mm/yyyy or YYYY-MM-DD; the rules judge every "
+                             "record as at it (default: the date recorded in the extract, else today)")

@@ -22,9 +22,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Fill the national quarterly return (restricted) and the committee report (public, "
                     "small numbers suppressed) from the extracts.")
     parser.add_argument("files", nargs="*", type=existing_path, metavar="FILE",
-                        help="an extract: .xlsx workbook, flat sheet, or folder of three CSV files")
-    parser.add_argument("--period", type=period_arg, metavar="PERIOD", help="e.g. 2025-26 Q1")
-    parser.add_argument("--out", type=Path, metavar="DIR", help="folder to write the returns into")
+                        help="an extract: .xlsx workbook, flat sheet, or folder of three CSV files "
+                             "(required unless --workspace or --check-template)")
+    parser.add_argument("--period", type=period_arg, metavar="PERIOD",
+                        help="required (unless --check-template): the period of the returns, 2025-26 Q1, "
+                             "2025-26, 2025-26 Q2 YTD (or YTD Q2) or YYYY-MM-DD..YYYY-MM-DD")
+    parser.add_argument("--out", type=Path, metavar="DIR",
+                        help="required (unless --check-template): the folder to write the returns into")
     parser.add_argument("--template", action="append", type=existing_path, default=None, metavar="FILE",
                         help="a template to fill instead of the defaults (repeatable; .xlsx or .docx)")
     parser.add_argument("--draft", action="store_true",

@@ -35,13 +35,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--workspace", type=existing_path, default=None, metavar="FILE",
                         help="use a saved workspace (its edits, settings and accepted findings) instead of files")
     parser.add_argument("--period", required=True, type=period_arg, metavar="PERIOD",
-                        help="2025-26, 2025-26 Q1, 2025-26-Q1, 2025-26 Q2 YTD or YYYY-MM-DD..YYYY-MM-DD")
+                        help="required: 2025-26, 2025-26 Q1, 2025-26-Q1, 2025-26 Q2 YTD (or YTD Q2) or "
+                             "YYYY-MM-DD..YYYY-MM-DD")
     add_as_at(parser)
     parser.add_argument("--by", action="append", default=[], choices=sorted(BY_FIELDS), metavar="FIELD",
                         help="break down by provider_code, pdu, substance, sex, ethnicity or age_band (repeatable)")
     parser.add_argument("--settings", type=existing_path, default=None, metavar="FILE",
                         help="a TOML or JSON file of settings (names as printed in the output)")
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument("--format", choices=("table", "json"), default="table",
+                        help="table for people (default), json for tools")
     parser.set_defaults(run=run)
 
 

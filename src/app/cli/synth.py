@@ -56,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", dest="fmt", choices=FORMATS, default="xlsx",
                         help="xlsx workbooks, csv folders, or flat-xlsx (one row per episode)")
     parser.add_argument("--as-at", type=iso_date, default=None, metavar="DATE",
-                        help="the date the extracts are taken (default: today)")
+                        help="the date the extracts are taken, dd/mm/yyyy or YYYY-MM-DD (default: today)")
     parser.set_defaults(run=run)
 
 
