@@ -121,3 +121,25 @@ def test_help_scrolls_to_its_last_definition(window, qtbot) -> None:
         qtbot.keyClick(dialog.text, Qt.Key.Key_PageDown)
     assert bar.value() == bar.maximum()
     dialog.close()
+
+
+@pytest.mark.parametrize("name", ["settings", "rules", "mapping"])
+def test_every_drop_down_and_number_box_ignores_a_wheel_not_meant_for_it(window, qtbot, name) -> None:
+    """A real wheel turn over each drop-down or number box not clicked leaves its value alone."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox
+
+    dialog = OPENERS[name](window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    boxes = [w for w in dialog.findChildren(QComboBox) + dialog.findChildren(QAbstractSpinBox) if w.isVisible()]
+    assert boxes
+    for box in boxes[:12]:
+        if not box.visibleRegion().boundingRect().contains(box.rect().center()):
+            continue                                   # scrolled out of sight: nothing to turn
+        before = box.currentIndex() if isinstance(box, QComboBox) else box.text()
+        QTest.wheelEvent(dialog.windowHandle(), box.mapTo(dialog, box.rect().center()), QPoint(0, -120))
+        after = box.currentIndex() if isinstance(box, QComboBox) else box.text()
+        assert after == before, f"the wheel changed {type(box).__name__} from {before!r} to {after!r}"
+    dialog.close()
