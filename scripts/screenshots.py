@@ -22,10 +22,12 @@ def _settle(app: QApplication, rounds: int = 20) -> None:
 
 
 def shoot(widget: QWidget, path: Path, app: QApplication) -> None:
+    """The widget as drawn, and (``screen_*.png``) the whole screen: what is cut off shows there."""
     widget.show()
     widget.raise_()
     _settle(app)
     widget.grab().save(str(path))
+    widget.screen().grabWindow(0).save(str(path.with_name(f"screen_{path.name}")))
     print(f"saved {path}")
 
 
@@ -64,9 +66,9 @@ def main(out: Path, extracts: Path | None = None) -> int:
     print(f"saved {out / 'file_menu.png'}")
     file_menu.close()
     window.history_dock.tabs.setCurrentWidget(window.history_dock.audit)
-    first = window.session.findings.iloc[0]
-    if first["pos"] >= 0 and first["fields"]:   # one edit, so the audit trail has a row to show
-        window.push([window.session.change_for(first["table"], int(first["pos"]), first["fields"][0], "")])
+    episodes = window.session.table("episodes")   # one edit, so the audit trail has a row to show
+    window.push([window.session.change_for("episodes", 0, "referral_date",
+                                           "01/04/2024" if episodes.at[0, "referral_date"] != "2024-04-01" else "02/04/2024")])
     shoot(window, out / "history_audit.png", app)
 
     for name, module, cls in (("mapping_dialog", "app.ui.mapping_dialog", "MappingDialog"),

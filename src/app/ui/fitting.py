@@ -44,7 +44,6 @@ def guard_wheel(*widgets: QWidget) -> None:
     for widget in widgets:
         widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         widget.installEventFilter(_GUARD)
-        if isinstance(widget, QComboBox):
-            widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        if isinstance(widget, QComboBox):   # the closed box takes its layout's or column's width
             view = widget.view()
             view.setMinimumWidth(view.sizeHintForColumn(0) + 24)

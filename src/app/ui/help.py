@@ -19,8 +19,9 @@ to see only those rows; double-click a finding to go to its cell. Red cells are 
 warnings; hover over a cell for the message.</li>
 <li><b>Fix</b> a cell by typing (dates as dd/mm/yyyy; codes from the drop-down). The finding goes at
 once. Every change can be undone (Ctrl+Z) and is listed under History.</li>
-<li><b>Accept</b> a finding that is right as it is (a late triage that really was late) with a reason.
-Withdraw acceptance (or Ctrl+Z) takes it back; both are in History and the audit trail. A final
+<li><b>Accept</b> a finding that is right as it is (a late triage that really was late) with a reason
+(one is needed: it goes to the audit trail). Withdraw acceptance (the button, or right-click the
+finding), or Ctrl+Z, takes it back; both are in History and the audit trail. A final
 return needs every error fixed or accepted; a draft can always be made.</li>
 <li><b>Check performance</b> (Tools &gt; Performance dashboard): pick a period; click a figure to see
 the records behind it.</li>
