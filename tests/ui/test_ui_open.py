@@ -269,7 +269,7 @@ def test_opening_shows_the_proposed_as_at_date_and_a_typed_one_is_kept(window, q
     proposed = latest_date(session.typed, dt.date.today())
     assert session.raw.as_at == proposed and dt.date(2024, 6, 1) < proposed <= dt.date(2024, 11, 20)
     message = window.statusBar().currentMessage()
-    assert f"as at {proposed:%d/%m/%Y} (the latest date in the data)" in message
+    assert f"as at {proposed:%d/%m/%Y} (the latest date in the data): change it" in message
     field = window.as_at_field()
     assert field.isVisible() and field.edit.text() == f"{proposed:%d/%m/%Y}"
     assert field.basis.text() == "(the latest date in the data)"

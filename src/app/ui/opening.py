@@ -87,8 +87,8 @@ class Opening:
                     self.statusBar().showMessage(f"Reopened {name}" + (
                         f": {steps:,} step{'s' if steps != 1 else ''} can be undone" if steps else ""))
                 else:
-                    self.statusBar().showMessage(f"Opened into {name}, as at {as_at_words(self.session)}: "
-                                                 "change the date at the foot of the window if that is wrong")
+                    self.statusBar().showMessage(f"Opened into {name} as at {as_at_words(self.session)}: "
+                                                 "change it at the bottom right")
                 QTimer.singleShot(8000, self, self._status)  # then the open findings again
                 return
             from app.ui.mapping_dialog import MappingDialog
