@@ -109,14 +109,15 @@ class Dashboard(QDialog):
         self.scroll.setWidget(self.cards)
         self.figure = Figure(figsize=(5, 5), layout="constrained")
         self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setMinimumSize(280, 300)
+        self.canvas.setMinimumSize(420, 300)  # narrower, the trend legend leaves the axes no room
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.scroll)
         split.addWidget(self.canvas)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         self.scroll.setMinimumWidth(260)   # one card at least, whatever the splitter is dragged to
-        split.setSizes([self.width() * 3 // 5, self.width() * 2 // 5])  # three columns of cards on a laptop
+        charts = max(420, self.width() * 2 // 5)
+        split.setSizes([self.width() - charts, charts])  # three columns of cards on a laptop
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
