@@ -59,6 +59,11 @@ def day_first(text: str) -> str:
     return ISO_DATE.sub(lambda m: f"{m[3]}/{m[2]}/{m[1]}", text) if isinstance(text, str) else text
 
 
+def values_text(values) -> str:  # noqa: ANN001 - a finding's values (a tuple of text)
+    """A finding's values as shown: dates dd/mm/yyyy, a blank one said, not left as a stray comma."""
+    return ", ".join(day_first(str(v)) if str(v) else "(blank)" for v in values)
+
+
 def plain(text: str) -> str:
     """A rule's message as a manager reads it: dates dd/mm/yyyy, column names as their labels
     (only names with an underscore or a digit, and ``dob``: plain words such as "consent" stay)."""

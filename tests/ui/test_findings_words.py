@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from app.ui.accept_dialog import AcceptDialog
 from app.ui.main_window import MainWindow
-from app.words import day_first, field_label, plain, rule_title
+from app.words import day_first, field_label, plain, rule_title, values_text
 from rules.catalogue import default_catalogue
 
 
@@ -75,6 +75,7 @@ def test_translations() -> None:
     assert plain("Dated after the as-at date 2025-10-15: care_plan_date 2025-12-11") == (
         "Dated after the as-at date 15/10/2025: Care plan date 11/12/2025")
     assert plain("Missing drug1, dob (consent is Y)") == "Missing Drug 1, Date of birth (consent is Y)"
+    assert values_text(("2024-08-21", "")) == "21/08/2024, (blank)"      # not a stray comma
 
 
 def test_an_empty_reason_is_refused_then_a_reason_accepts(window, qtbot) -> None:

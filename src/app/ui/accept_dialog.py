@@ -20,7 +20,7 @@ def describe(findings: pd.DataFrame, catalogue=None) -> str:  # noqa: ANN001 - r
     """The findings being accepted as rich text: one finding in full, several counted by rule."""
     if len(findings) == 1:
         f = findings.iloc[0]
-        values = words.day_first(", ".join(str(v) for v in f["values"]))
+        values = words.values_text(f["values"])
         rows = [("Rule", words.rule_title(f["rule"], catalogue)), ("Record", f["record"]),
                 ("Field", words.field_labels(f["fields"])), ("Value", values),
                 ("Finding", words.plain(f["message"]))]

@@ -140,8 +140,10 @@ class FindingsModel(QAbstractTableModel):
             return self.titles.get(text) or words.rule_title(text)
         if col == 3:
             return words.field_labels(text.split(", ")) if text else text
-        if col in (4, 5):
-            return words.plain(text) if col == 5 else words.day_first(text)
+        if col == 4:   # the values as joined in ``columns_of``: one part per field
+            return words.values_text(text.split(", ")) if text else ""
+        if col == 5:
+            return words.plain(text)
         return text
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
