@@ -8,6 +8,7 @@ from pathlib import Path
 
 from corpus import (
     HEADER,
+    OLE_MAGIC,
     Formula,
     row,
     rows,
@@ -16,6 +17,7 @@ from corpus import (
     write_csv,
     write_encrypted_xlsx,
     write_old_xls,
+    write_ole,
     write_raw_xlsx,
     write_xlsx,
 )
@@ -99,6 +101,23 @@ def _mixed_encodings(path: Path) -> Path:
     return path
 
 
+def _old_xls_mentioning_encryption(path: Path) -> Path:
+    """An old workbook whose cells hold the words 'EncryptedPackage' (as a byte search would see them):
+    the directory, read with olefile, says it is an old .xls, not a password-protected workbook."""
+    text = ("EncryptedPackage\0".encode("utf-16-le") + b"\0\0") * 20
+    return write_ole(path, {"Workbook": b"\x09\x08" + text + b"\0" * 4000})
+
+
+def _damaged_ole(path: Path) -> Path:
+    """The start of a compound file and then nothing a parser can follow."""
+    path.write_bytes(OLE_MAGIC + bytes(range(256)) * 12)
+    return path
+
+
+#: A quote opened on row 2 and never closed, with far more text after it than one cell may hold.
+_UNCLOSED_LONG = [_LINES[0], 'N9001,E0001,"C0001,A,B,15/01/1980,M,A,Y,01/04/2025,HER', *_LINES[2:]]
+
+
 REFUSED: dict[str, tuple[Callable[[Path], Path], tuple[str | None, int | None, str | None], str]] = {
     "empty.csv": (lambda p: (p.write_bytes(b""), p)[1], (None, None, None), "the file is empty"),
     "zero_bytes.xlsx": (lambda p: (p.write_bytes(b""), p)[1], (None, None, None), "the file is empty (0 bytes)"),
@@ -145,6 +164,13 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], tuple[str | None, int | None, s
                               "XML declares entities or a DTD, which Excel never writes"),
     "zip_bomb.xlsx": (write_bomb, (None, None, None),
                       "would expand from 0.2 MB to 200 MB"),
+    "old_binary_mentions_encryption.xlsx": (_old_xls_mentioning_encryption, (None, None, None),
+                                            "old-format Excel 97-2003 (.xls) or other Office file with an "
+                                            ".xlsx name"),
+    "damaged_compound_file.xlsx": (_damaged_ole, (None, None, None),
+                                   "not a valid .xlsx workbook: the file is damaged (an Office compound file"),
+    "unclosed_quote_long.csv": (_csv_lines(_UNCLOSED_LONG), (None, 2, None),
+                                'a quote mark (") opened on this row is never closed'),
     "unclosed_quote.csv": (lambda p: (p.write_text(",".join(HEADER) + '\nN9001,E1,"C1\nN9001,E2,C2\n'), p)[1],
                            (None, 2, None), 'a quote mark (") opened on this row is never closed'),
     "far_cell.xlsx": (_far_cell, ("episodes", None, None),

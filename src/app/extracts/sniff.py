@@ -80,7 +80,12 @@ def check_spreadsheet(path: Path, data: bytes | None = None) -> zipfile.ZipFile 
     if not head:
         raise InputError("the file is empty (0 bytes)", file=name)
     if head.startswith(OLE_MAGIC):
-        streams = ole_stream_names(data)
+        streams = _ole_streams(data)
+        if streams is None:
+            if suffix in XLSX_SUFFIXES:
+                raise InputError("not a valid .xlsx workbook: the file is damaged (an Office compound file that "
+                                 "cannot be read); ask for it to be sent again", file=name)
+            return None   # calamine says the old .xls cannot be read
         if "EncryptedPackage" in streams:
             raise InputError(PASSWORD, file=name)
         if suffix in XLSX_SUFFIXES:
@@ -113,13 +118,18 @@ def ole_stream_names(source: Path | bytes) -> set[str]:
 
     ``EncryptedPackage`` is a password-protected workbook, ``Workbook`` or ``Book`` an old .xls.
     """
+    return _ole_streams(source) or set()
+
+
+def _ole_streams(source: Path | bytes) -> set[str] | None:
+    """``ole_stream_names``, or None when olefile cannot parse the compound file (it is damaged)."""
     import olefile
 
     try:
         with olefile.OleFileIO(io.BytesIO(source) if isinstance(source, bytes) else str(source)) as ole:
             return {entry[0] for entry in ole.listdir(streams=True, storages=False) if len(entry) == 1}
-    except Exception:  # noqa: BLE001 - a damaged compound file says nothing about what it holds
-        return set()
+    except Exception:  # noqa: BLE001 - any failure to parse it means the same: damaged
+        return None
 
 
 def open_zip(data: bytes, name: str) -> zipfile.ZipFile:
