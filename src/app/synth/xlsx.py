@@ -11,6 +11,8 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from openpyxl.utils import get_column_letter
+
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 _CONTENT_TYPES = (
@@ -57,12 +59,7 @@ _SHEET_TAIL = "</sheetData></worksheet>"
 
 def column_letter(i: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA."""
-    name = ""
-    i += 1
-    while i:
-        i, rem = divmod(i - 1, 26)
-        name = chr(65 + rem) + name
-    return name
+    return get_column_letter(i + 1)
 
 
 def _esc(value: str) -> str:
