@@ -169,18 +169,21 @@ def generate(checked: Checked, period: Period, out_dir: Path, *, templates: Sequ
 
 def fill_returns(tables: Tables, findings: pd.DataFrame, period: Period, out_dir: Path, *,
                  templates: Sequence[Path] | None, draft: bool, as_at: dt.date, settings: Settings,
-                 accepted: pd.DataFrame | None, snapshots: dict[str, Any], workspace: Any) -> Any:
+                 accepted: pd.DataFrame | None, snapshots: dict[str, Any], workspace: Any,
+                 report: dict[str, str] | None = None) -> Any:
     """The one generate job, the command line's and the app's: fill the returns, then (with a
     workspace) keep the figures they were filled with as the period's snapshot for next quarter.
 
     ``workspace``: its file, or an open ``Workspace`` (the app's, or one the command line holds).
+    ``report``: this paper's own details over the settings' (``meeting_date``, ``commentary``...).
     """
     from contextlib import nullcontext
 
     from app.returns.generate import generate_returns
 
     result = generate_returns(tables, findings, period, Path(out_dir), templates=templates, draft=draft,
-                              as_at=as_at, settings=settings, accepted=accepted, snapshots=snapshots)
+                              as_at=as_at, settings=settings, accepted=accepted, snapshots=snapshots,
+                              report=report)
     if workspace is not None:
         held = not isinstance(workspace, (str, Path))
         with nullcontext(workspace) if held else open_workspace(Path(workspace)) as ws:

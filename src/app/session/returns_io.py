@@ -46,8 +46,9 @@ class ReturnsIO:
         return ws.accepted(), {label: ws.snapshot(label) for label in labels}
 
     def generate(self, period: str | Any, out_dir: Path, *, templates: Sequence[Path] | None = None,
-                 draft: bool = True, check_only: bool = False) -> Any:
+                 draft: bool = True, check_only: bool = False, report: dict[str, str] | None = None) -> Any:
         """Fill the return templates (``app.returns``); ``check_only`` lists template problems instead.
+        ``report``: the committee paper's details for this one (meeting date, commentary...).
 
         A final return refused while errors remain raises ``ReturnRefused`` worded for the app.
         """
@@ -64,7 +65,8 @@ class ReturnsIO:
         if check_only:
             return check_returns(self.typed, findings, span, **options)
         try:
-            return jobs.fill_returns(self.typed, findings, span, Path(out_dir), workspace=self.workspace, **options)
+            return jobs.fill_returns(self.typed, findings, span, Path(out_dir), workspace=self.workspace,
+                                     report=report, **options)
         except ReturnRefused:
             left = self.counts()["error"]
             raise ReturnRefused(f"a final return needs every error corrected or accepted with a reason "
