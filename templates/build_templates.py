@@ -104,9 +104,9 @@ def _page(ws: Worksheet, widths: list[float], *, landscape: bool, last_row: int)
 
 
 def _summary(ws: Worksheet) -> None:
-    width = 12
+    width = 13
     _title(ws, "National quarterly return: {{ partnership }}", width)
-    facts = [("Period", "{{ period.label }}", "Previous quarter", "{{ previous_period.label }}"),
+    facts = [("Period", "{{ period.label }}", "{{ previous_period.heading }}", "{{ previous_period.label }}"),
              ("Period start", "{{ period.start }}", "Period end", "{{ period.end }}"),
              ("Extracts as at", "{{ as_at }}", "Generated", "{{ generated }}"),
              ("Status", "{% if draft %}DRAFT{% else %}Final{% endif %}",
@@ -122,28 +122,32 @@ def _summary(ws: Worksheet) -> None:
         ws.merge_cells(start_row=i, start_column=4, end_row=i, end_column=5)
         ws.merge_cells(start_row=i, start_column=6, end_row=i, end_column=8)
     _section(ws, 10, "Counts", width)
-    _header(ws, 11, ["Count", "Unit", "This quarter", "Previous quarter", "Change", "Same quarter last year"])
+    _header(ws, 11, ["Count", "Unit", "This {{ period.noun }}", "{{ previous_period.heading }}", "Change",
+                     "{{ last_year_period.heading }}"])
     _row(ws, 12, [("{% for c in count_rows %}{{ c.title }}", None), ("{{ c.unit }}", None),
                   ("{{ c.value }}", COUNT), ("{{ c.previous }}", COUNT), ("{{ c.change }}", "+#,##0;-#,##0;0"),
                   ("{{ c.last_year }}", COUNT)])
     _section(ws, 14, "Measures", width)
     _header(ws, 15, ["Measure", "Unit", "Numerator", "Denominator", "%", "Target %", "Met",
-                     "Pending", "Excluded", "Previous quarter %", "Change (points)", "Same quarter last year %"])
+                     "Pending", "Provisional", "Excluded", "{{ previous_period.heading }} %", "Change (points)",
+                     "{{ last_year_period.heading }} %"])
     _row(ws, 16, [("{% for m in measure_rows %}{{ m.title }}", None), ("{{ m.unit }}", None),
                   ("{{ m.numerator }}", COUNT), ("{{ m.denominator }}", COUNT), ("{{ m.percent }}", PCT),
                   ("{{ m.target }}", PCT), ("{{ m.status }}", None), ("{{ m.pending }}", COUNT),
-                  ("{{ m.excluded }}", COUNT), ("{{ m.previous }}", PCT), ("{{ m.change }}", CHANGE),
+                  ("{{ m.provisional }}", COUNT), ("{{ m.excluded }}", COUNT), ("{{ m.previous }}", PCT), ("{{ m.change }}", CHANGE),
                   ("{{ m.last_year }}", PCT)])
     _met_colours(ws, "G16")
     notes = ["Percent = 100 x numerator / denominator, rounded half up to 1 decimal place; "
              "- = no denominator or not available.",
              "Pending: outcomes that cannot be known by the as-at date (in neither numerator nor denominator). "
              "Excluded: records left out by data-quality errors.",
+             "Provisional: successful completions less than six months old at the as-at date; they become final "
+             "six months after discharge if the client has not come back, so recent periods read low.",
              "Figures are not suppressed. {{ marking }}."]
     for i, text in enumerate(notes, start=18):
         ws.cell(row=i, column=1, value=text).font = Font(name="Arial", size=9, italic=True)
         ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=width)
-    _page(ws, [42, 9, 11, 13, 9, 10, 9, 9, 10, 11, 10, 12], landscape=True, last_row=20)
+    _page(ws, [42, 9, 11, 13, 9, 10, 9, 9, 11, 10, 11, 10, 12], landscape=True, last_row=21)
     ws.page_setup.fitToHeight = 1  # the summary is one page
 
 
@@ -181,7 +185,7 @@ def _by_provider(ws: Worksheet) -> None:
 
 
 def _data_quality(ws: Worksheet) -> None:
-    width = 7
+    width = 8
     _title(ws, "Data quality: {{ partnership }}", width)
     facts = [("Errors", "{{ data_quality.errors }}"), ("Warnings", "{{ data_quality.warnings }}"),
              ("Accepted as exceptions", "{{ data_quality.accepted }}"),
@@ -193,19 +197,26 @@ def _data_quality(ws: Worksheet) -> None:
         cell.number_format = COUNT
         cell.alignment = Alignment(horizontal="left")
     _section(ws, 10, "Findings by rule and provider", width)
-    _header(ws, 11, ["Rule", "Severity", "Category", "Provider", "Findings", "Accepted", "Outstanding"])
-    _row(ws, 12, [("{% for r in data_quality.by_rule_provider %}{{ r.rule }}", None), ("{{ r.severity }}", None),
-                  ("{{ r.category }}", None), ("{{ r.provider }}", None), ("{{ r.findings }}", COUNT),
-                  ("{{ r.accepted }}", COUNT), ("{{ r.outstanding }}", COUNT)])
-    _section(ws, 14, "Accepted exceptions", width)
-    _header(ws, 15, ["Rule", "Severity", "Record", "File", "Row", "Finding", "Reason accepted"])
-    _row(ws, 16, [("{% for e in exceptions %}{{ e.rule }}", None), ("{{ e.severity }}", None),
-                  ("{{ e.record }}", None), ("{{ e.file }}", None), ("{{ e.row }}", "0"),
-                  ("{{ e.message }}", None), ("{{ e.reason }}", None)])
-    ws.cell(row=17, column=1, value="{% if not exceptions %}No findings were accepted as exceptions."
-                                      "{% endif %}").font = Font(name="Arial", size=9, italic=True)
-    _page(ws, [34, 10, 13, 22, 10, 40, 40], landscape=True, last_row=17)
+    _header(ws, 11, ["Rule", "Rule id", "Severity", "Category", "Provider", "Findings", "Accepted", "Outstanding"])
+    _row(ws, 12, [("{% for r in data_quality.by_rule_provider %}{{ r.title }}", None), ("{{ r.rule }}", None),
+                  ("{{ r.severity }}", None), ("{{ r.category }}", None), ("{{ r.provider }}", None),
+                  ("{{ r.findings }}", COUNT), ("{{ r.accepted }}", COUNT), ("{{ r.outstanding }}", COUNT)])
+    _page(ws, [40, 26, 10, 13, 12, 11, 11, 12], landscape=True, last_row=12)
     ws.print_title_rows = "11:11"
+
+
+def _exceptions(ws: Worksheet) -> None:
+    width = 8
+    _title(ws, "Accepted exceptions: {{ partnership }}", width)
+    _section(ws, 5, "Findings accepted as exceptions, with the reason recorded", width)
+    _header(ws, 6, ["Rule", "Rule id", "Severity", "Record", "File", "Row", "Finding", "Reason accepted"])
+    _row(ws, 7, [("{% for e in exceptions %}{{ e.title }}", None), ("{{ e.rule }}", None),
+                 ("{{ e.severity }}", None), ("{{ e.record }}", None), ("{{ e.file }}", None), ("{{ e.row }}", "0"),
+                 ("{{ e.message }}", None), ("{{ e.reason }}", None)])
+    ws.cell(row=8, column=1, value="{% if not exceptions %}No findings were accepted as exceptions."
+                                     "{% endif %}").font = Font(name="Arial", size=9, italic=True)
+    _page(ws, [32, 22, 9, 14, 20, 7, 44, 40], landscape=True, last_row=8)
+    ws.print_title_rows = "6:6"
 
 
 def _definitions(ws: Worksheet) -> None:
@@ -215,7 +226,7 @@ def _definitions(ws: Worksheet) -> None:
     _header(ws, 6, ["Setting", "Value", "Meaning"])
     _row(ws, 7, [("{% for s in settings_rows %}{{ s.name }}", None), ("{{ s.value }}", None),
                  ("{{ s.meaning }}", None)])
-    for col in (3,):
+    for col in (1, 2, 3):  # a long value (the targets) wraps instead of being cut off
         ws.cell(row=7, column=col).alignment = WRAP
     ws.merge_cells("C6:F6")
     ws.merge_cells("C7:F7")
@@ -242,6 +253,7 @@ def build_national_return(path: Path) -> None:
     wb.active.title = "Summary"
     _by_provider(wb.create_sheet("By provider"))
     _data_quality(wb.create_sheet("Data quality"))
+    _exceptions(wb.create_sheet("Exceptions"))
     _definitions(wb.create_sheet("Definitions"))
     wb.properties.title = "National quarterly return"
     wb.properties.creator = "Treatment Returns"

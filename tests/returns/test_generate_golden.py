@@ -52,7 +52,7 @@ def _out(partnership, suffix):
 
 def test_national_return_holds_every_measure_unsuppressed(partnership):
     wb = load_workbook(_out(partnership, ".xlsx"))
-    assert wb.sheetnames == ["Summary", "By provider", "Data quality", "Definitions"]
+    assert wb.sheetnames == ["Summary", "By provider", "Data quality", "Exceptions", "Definitions"]
     ws = wb["Summary"]
     assert ws["A1"].value.startswith("DRAFT - National quarterly return: Testshire Partnership")
     assert ws["A2"].value == "Restricted - not for publication"
@@ -185,9 +185,9 @@ def test_final_return_refused_while_errors_remain(partnership, tmp_path):
     accepted = pd.DataFrame([{**error, "reason": "Confirmed with the provider: data entry slip"}])
     result = generate_returns(partnership["tables"], findings, PERIOD, tmp_path, as_at=AS_AT,
                               settings=SETTINGS, accepted=accepted, templates=[default_templates()[0]])
-    ws = load_workbook(result.outputs[0])["Data quality"]
-    values = [c.value for row in ws.iter_rows() for c in row]
-    assert "Confirmed with the provider: data entry slip" in values
+    ws = load_workbook(result.outputs[0])["Exceptions"]
+    row = next(r for r in ws.iter_rows(values_only=True) if "Confirmed with the provider: data entry slip" in r)
+    assert row[:3] == ("Triage is not before referral", "triage-not-before-referral", "error")
     assert not result.outputs[0].stem.endswith("DRAFT")
 
 

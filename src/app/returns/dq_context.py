@@ -12,12 +12,13 @@ import pandas as pd
 
 from app.returns.suppress_context import show_count, suppress_in_groups
 from app.returns.tagcheck import RowList
+from app.words import rule_title
 from rules.findings import FINDING_COLUMNS, empty_findings
 
 #: What identifies one finding (the same as ``app.session.FINDING_KEY``: an acceptance lasts while the
 #: values it was given for stay the same).
 MATCH = ["rule", "table", "file", "row", "fields", "values"]
-EXCEPTION_KEYS = ("rule", "severity", "provider", "record", "file", "table", "row", "fields", "values",
+EXCEPTION_KEYS = ("rule", "title", "severity", "provider", "record", "file", "table", "row", "fields", "values",
                   "message", "reason")
 
 
@@ -58,12 +59,12 @@ def data_quality_context(findings: pd.DataFrame | None, accepted: pd.DataFrame |
         g = g.sort_values(["severity", "rule", "provider"], key=lambda s: s.map(order) if s.name == "severity"
                           else s)
         for r in g.itertuples(index=False):
-            rows.append({"rule": r.rule, "severity": r.severity, "category": r.category,
+            rows.append({"rule": r.rule, "title": rule_title(r.rule), "severity": r.severity, "category": r.category,
                          "provider": r.provider, "findings": int(r.one), "accepted": int(r.accepted),
                          "outstanding": int(r.outstanding)})
         gr = g.groupby(["rule", "severity", "category"], sort=False)[["one", "accepted", "outstanding"]].sum()
         for (rule, severity, category), r in gr.iterrows():
-            rule_rows.append({"rule": rule, "severity": severity, "category": category, "findings": int(r["one"]),
+            rule_rows.append({"rule": rule, "title": rule_title(rule), "severity": severity, "category": category, "findings": int(r["one"]),
                               "accepted": int(r["accepted"]), "outstanding": int(r["outstanding"])})
         gp = frame.groupby("provider")
         for provider, part in gp:
@@ -72,7 +73,7 @@ def data_quality_context(findings: pd.DataFrame | None, accepted: pd.DataFrame |
                                   "outstanding_errors": int(((part["severity"] == "error")
                                                              & part["outstanding"]).sum())})
     rows, rule_rows, provider_rows = _suppressed(rows, rule_rows, provider_rows, frame, public=public)
-    ex_rule = {"rule": "", "severity": "", "category": "", "provider": "", "findings": 0, "accepted": 0,
+    ex_rule = {"rule": "", "title": "", "severity": "", "category": "", "provider": "", "findings": 0, "accepted": 0,
                "outstanding": 0}
     return {
         "errors": n((sev == "error").sum()), "warnings": n((sev == "warning").sum()),
@@ -112,7 +113,8 @@ def exceptions_context(accepted: pd.DataFrame | None, *, public: bool) -> RowLis
         return RowList([], example=example)
     rows = []
     for r in accepted.to_dict("records"):
-        rows.append({"rule": r.get("rule", ""), "severity": r.get("severity", ""),
+        rows.append({"rule": r.get("rule", ""), "title": rule_title(str(r.get("rule", ""))),
+                     "severity": r.get("severity", ""),
                      "provider": r.get("provider", ""), "record": r.get("record", ""),
                      "file": r.get("file", ""), "table": r.get("table", ""),
                      "row": None if pd.isna(r.get("row")) else int(r["row"]),

@@ -99,7 +99,23 @@ def move_below(ws: Worksheet, *, block_start: int, block_end: int, delta: int) -
         mr.shift(0, delta)
         ws.merge_cells(mr.coord)
     _move_print_area(ws, block_start=block_start, block_end=block_end, delta=delta)
+    _move_print_titles(ws, block_end=block_end, delta=delta)
     _move_formats(ws, block_start=block_start, block_end=block_end, delta=delta)
+
+
+def _move_print_titles(ws: Worksheet, *, block_end: int, delta: int) -> None:
+    """Rows repeated at the top of each printed page follow the rows a loop pushed down, so the
+    continuation pages of a table are headed by that table's own header row."""
+    titles = ws.print_title_rows
+    if not titles:
+        return
+    first, _, last = titles.replace("$", "").partition(":")
+    top, bottom = int(first), int(last or first)
+    if top > block_end:
+        top, bottom = top + delta, bottom + delta
+    elif bottom > block_end:
+        bottom += delta
+    ws.print_title_rows = f"{top}:{bottom}"
 
 
 def moved_ranges(sqref: Any, *, block_start: int, block_end: int, delta: int) -> str | None:
