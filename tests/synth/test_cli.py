@@ -34,7 +34,7 @@ def test_synth_csv_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 
 @pytest.mark.parametrize("args", [
     ["--episodes", "0"], ["--episodes", "many"], ["--providers", "-1"], ["--defects", "2"], ["--defects", "x"],
-    ["--format", "ods"], ["--as-at", "30/06/2025"], ["--seed", "-3"], ["--colour", "red"],
+    ["--format", "ods"], ["--as-at", "31/06/2025"], ["--seed", "-3"], ["--colour", "red"],
 ])
 def test_bad_options_exit_2(tmp_path: Path, args: list[str]) -> None:
     with pytest.raises(SystemExit) as exc:
