@@ -122,6 +122,7 @@ def test_generate_checks_templates_then_writes_both_returns(window, qtbot, tmp_p
     dialog = GenerateDialog(window)
     qtbot.addWidget(dialog)
     dialog.folder.setText(str(tmp_path / "out"))
+    dialog.partnership.setText("Testshire")            # the default name is asked for (issue 15)
     dialog.draft.setChecked(True)
     dialog.generate()
     qtbot.waitUntil(lambda: dialog.open_button.isEnabled(), timeout=30000)
@@ -172,6 +173,7 @@ def test_a_final_return_is_refused_while_errors_are_open(window, qtbot, tmp_path
     assert dialog.draft.isChecked()                    # errors open: a draft is proposed
     dialog.draft.setChecked(False)
     dialog.folder.setText(str(tmp_path / "out"))
+    dialog.partnership.setText("Testshire")            # the default name is asked for (issue 15)
     dialog.generate()
     qtbot.waitUntil(lambda: "Not generated" in dialog.log.toPlainText(), timeout=30000)
     assert "tick Draft" in dialog.log.toPlainText() and not dialog.outputs
