@@ -54,7 +54,7 @@ def header_samples(path: Path, result: MappingResult, n: int = 3) -> dict[str, l
     elif path.suffix.lower() in (".csv", ".txt", ".tsv"):
         grids = [readers.read_csv_grid(path)]
     else:
-        grids = readers.read_workbook(path, [result.sheet] if result.sheet else None)
+        grids = readers.read_workbook(path, lambda name: name == result.sheet)
     for grid in grids:
         header = result.header_row - grid.first_row
         if grid.sheet != result.sheet or not 0 <= header < len(grid.frame):
