@@ -294,3 +294,23 @@ def test_ctrl_z_undoes_and_ctrl_y_redoes_on_every_platform(window, qtbot) -> Non
     qtbot.waitUntil(lambda: session.table("episodes").at[view.model.position(0), "client_ref"] == before)
     qtbot.keyClick(view.grid, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: session.table("episodes").at[view.model.position(0), "client_ref"] == "TYPED")
+
+
+def test_a_cell_tooltip_reads_dates_dd_mm_yyyy_and_field_labels() -> None:
+    """The records' tooltips speak like the findings panel: "Triage date ... 14/05/2025", not ids."""
+    from ui_data import TinyValidator, small_raw
+
+    from app.session import Session
+
+    class Dated(TinyValidator):
+        def evaluate(self, typed, schema_findings, progress=None):  # noqa: ANN001, ANN201
+            found = super().evaluate(typed, schema_findings)
+            found["message"] = found["message"] + " (triage_date 2025-05-14)"
+            return found
+
+    s = Session(validator=Dated())
+    s.load(small_raw())
+    model = RecordsModel(s, "episodes")
+    bad = s.findings.query("rule == 'triage-not-before-referral'").iloc[0]
+    tip = model.index(model.row_of(int(bad["pos"])), model.column_of("triage_date")).data(Qt.ItemDataRole.ToolTipRole)
+    assert "(Triage date 14/05/2025)" in tip and "triage_date" not in tip and "2025-05-14" not in tip

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 from ui_data import synthetic_extracts
 
+from app import words
 from app.ui.main_window import MainWindow
 
 
@@ -48,7 +49,7 @@ def test_facet_jump_fix_a_code_from_the_dropdown_undo_and_bulk_fix(window, qtbot
     assert window.tabs.currentWidget() is view
     index = view.grid.currentIndex()
     assert view.model.fields[index.column()] == name and index.data() == bad
-    assert index.data(Qt.ItemDataRole.ToolTipRole) == finding["message"]
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == words.plain(finding["message"])  # labels, dd/mm/yyyy
     view.grid.edit(index)
     combo = view.grid.findChild(QComboBox)
     good = combo.itemData(1)                                 # the first code of the list, with its label

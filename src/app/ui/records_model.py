@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from app import words
 from app.session import Session
 from app.ui.prepared import fields_of, load_values, open_findings_of, rank_cells
 from app.ui.shown_dates import ShownColumns
@@ -103,7 +104,8 @@ class RecordsModel(QAbstractTableModel):
         mine = self._tooltips()
         lo, hi = np.searchsorted(self._mine_pos, [pos, pos + 1])
         rows = mine.iloc[lo:hi]
-        texts = [m for m, f in zip(rows["message"], rows["fields"], strict=True) if name is None or name in f]
+        texts = [words.plain(m) for m, f in zip(rows["message"], rows["fields"], strict=True)
+                 if name is None or name in f]
         return "\n".join(texts) or None
 
     def update_findings(self, added: pd.DataFrame, removed: pd.DataFrame) -> None:
