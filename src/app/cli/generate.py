@@ -1,17 +1,21 @@
 """``treatment-returns generate FILE ... --period PERIOD --out DIR``: fill the returns' templates.
 
 Exit 0 written; 1 a final return refused (errors not corrected or accepted) or, with
-``--check-template``, the template has problems; 2 bad input (file, period, template tags).
+``--check-template``, the template has problems; 2 bad input (file, period, template tags, a
+commentary file that cannot be read). ``--meeting-date`` and ``--commentary`` are this committee
+paper's own details, laid over the settings' (``report=`` of ``jobs.fill_returns``).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from contextlib import nullcontext
 from pathlib import Path
 
-from app.cli.common import add_as_at, existing_path
+from app.cli.common import add_as_at, existing_path, iso_date
+from app.errors import InputError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,6 +42,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="use a saved workspace (its edits and settings) instead of raw files")
     parser.add_argument("--settings", type=existing_path, default=None, metavar="FILE",
                         help="a TOML or JSON file of settings (partnership name, targets...)")
+    parser.add_argument("--meeting-date", type=iso_date, default=None, metavar="DATE",
+                        help="the committee meeting's date, dd/mm/yyyy or YYYY-MM-DD, printed as 12 June 2025 "
+                             "(default: meeting_date in the settings)")
+    parser.add_argument("--commentary", type=Path, default=None, metavar="FILE",
+                        help="a UTF-8 text file of the commissioner's commentary for the committee report; "
+                             "a blank line starts a new paragraph")
     parser.add_argument("--check-template", type=existing_path, default=None, metavar="FILE",
                         help="list the tags of a template the product cannot fill, then stop")
     parser.set_defaults(run=run, _parser=parser)
@@ -55,6 +65,31 @@ def check_template_command(path: Path, settings_path: Path | None) -> int:
     return 1 if problems else 0
 
 
+def read_commentary(path: Path) -> str:
+    """The commentary file's paragraphs (split at blank lines), or an InputError naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("no such commentary file", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"the commentary is not UTF-8 text (byte {exc.start + 1}); save it as UTF-8",
+                         file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the commentary: {exc.strerror or exc}", file=str(path)) from None
+    return "\n\n".join(p.strip() for p in re.split(r"\n\s*\n", text) if p.strip())
+
+
+def report_details(args: argparse.Namespace) -> dict[str, str]:
+    """This paper's details from ``--meeting-date`` and ``--commentary`` (only those given)."""
+    report: dict[str, str] = {}
+    if args.meeting_date is not None:
+        day = args.meeting_date
+        report["meeting_date"] = f"{day.day} {day:%B %Y}"
+    if args.commentary is not None:
+        report["commentary"] = read_commentary(args.commentary)
+    return report
+
+
 def run(args: argparse.Namespace) -> int:
     if args.check_template is not None:
         return check_template_command(args.check_template, args.settings)
@@ -67,11 +102,15 @@ def run(args: argparse.Namespace) -> int:
     from app import jobs
     from app.returns.generate import ReturnRefused
     settings = jobs.load_settings(args.settings) if args.settings else None
+    report = report_details(args)   # a bad commentary file stops here, before the extracts are read
     # the workspace stays open (and locked) from reading it to keeping the snapshot: no edit between
     with jobs.open_workspace(args.workspace) if args.workspace is not None else nullcontext() as held:
         checked = jobs.check(args.files, workspace=held, as_at=args.as_at, settings=settings)
         try:
-            result = jobs.generate(checked, args.period, args.out, templates=args.template, draft=args.draft)
+            result = jobs.fill_returns(checked.tables, checked.findings, args.period, args.out,
+                                       templates=args.template, draft=args.draft, as_at=checked.as_at,
+                                       settings=checked.settings, accepted=checked.accepted,
+                                       snapshots=checked.snapshots, workspace=checked.workspace, report=report)
         except ReturnRefused as exc:
             print(f"treatment-returns: {exc}", file=sys.stderr)
             return 1
