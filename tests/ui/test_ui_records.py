@@ -79,7 +79,7 @@ def test_facet_jump_fix_undo_loop(window, qtbot) -> None:
     qtbot.waitUntil(lambda: session.table("episodes").at[3, "triage_date"] == "2025-04-10", timeout=2000)
     assert session.counts()["error"] == 1
     assert window.panel.model.rowCount() == 0      # the facet's finding went away
-    assert "1 errors" in window.statusBar().currentMessage()
+    assert "1 error and" in window.statusBar().currentMessage()  # one error, said in the singular
     assert index.data(Qt.ItemDataRole.BackgroundRole) is None
     window.undo_stack.undo()
     assert session.table("episodes").at[3, "triage_date"] == "2025-03-01"

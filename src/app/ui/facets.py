@@ -98,6 +98,10 @@ def open_counts(counts: dict[str, dict[str, int]]) -> dict[str, int]:
 
 
 def open_text(errors: int, warnings: int) -> str:
-    """``2 errors and 1 warnings open``: the status bar's and the findings dock's words (the same
-    form the tests and the users already read, whatever the number)."""
-    return f"{errors:,} errors and {warnings:,} warnings open"
+    """``2 errors and 1 warning open``: the status bar's and the findings dock's words."""
+    return f"{_plural(errors, 'error')} and {_plural(warnings, 'warning')} open"
+
+
+def _plural(n: int, word: str) -> str:
+    """``1 error``, ``2 errors``: the status bar reads as a sentence."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"

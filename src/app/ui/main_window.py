@@ -289,7 +289,7 @@ class MainWindow(Opening, Exporting, QMainWindow):
         else:  # first run: most of the screen (a 1366 x 768 laptop included)
             area = self.screen().availableGeometry()
             self.resize(min(1360, int(area.width() * 0.95)), min(860, int(area.height() * 0.9)))
-            self.resizeDocks([self.history_dock], [200], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.history_dock], [min(340, area.width() // 4)], Qt.Orientation.Horizontal)
             self.resizeDocks([self.findings_dock], [300], Qt.Orientation.Vertical)
         if saved.state is not None:
             self.restoreState(saved.state)
