@@ -43,3 +43,13 @@ def _dates(values: pd.Series, *, birth: bool) -> pd.Series:
         cells[ok] = parsed[ok].dt.date.to_numpy(dtype=object)
     return pd.Series(cells, index=values.index, dtype=object)
 
+
+
+def csv_values(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``excel_values`` for a CSV file, which has no date type: each date as dd/mm/yyyy text (one
+    format, as an English Excel reads it back as a date); codes without stray spaces."""
+    out = excel_values(frame, table)
+    for name in out.columns:
+        if name in columns.column_names(table) and columns.column(table, name).type == "date":
+            out[name] = out[name].map(lambda v: v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else v)
+    return out

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from app.atomic import atomic_write
-from app.workspace.excel_values import DATE_FORMAT, excel_values
+from app.workspace.excel_values import DATE_FORMAT, csv_values, excel_values
 from app.workspace.working import Working
 from rules.columns import TABLES, column_names
 from rules.progress import NO_PROGRESS, Progress, check_cancelled
@@ -86,9 +86,10 @@ def _header_map(profile: dict | None) -> dict[str, str]:
 
 
 def corrected_frames(working: Working, sources: pd.DataFrame, *, headers: str,
-                     provider: str | None, excel: bool = False) -> dict[str, pd.DataFrame]:
+                     provider: str | None, excel: bool = False, csv_text: bool = False) -> dict[str, pd.DataFrame]:
     """The working tables (every edit applied) of the active ``sources``, with the headers asked for;
-    ``excel``: dates as real dates and codes without stray spaces (``excel_values``)."""
+    ``excel``: dates as real dates and codes without stray spaces (``excel_values``); ``csv_text``:
+    dates as dd/mm/yyyy text and codes without stray spaces (``csv_values``)."""
     if headers not in ("canonical", "provider"):
         raise ValueError("headers must be 'canonical' or 'provider'")
     if provider is not None:
@@ -111,6 +112,8 @@ def corrected_frames(working: Working, sources: pd.DataFrame, *, headers: str,
         part = frame.loc[np.isin(source_ids, ids), column_names(table)]
         if excel:
             part = excel_values(part, table)
+        elif csv_text:
+            part = csv_values(part, table)
         out[table] = part.rename(columns=rename).reset_index(drop=True)
     return out
 
@@ -118,10 +121,11 @@ def corrected_frames(working: Working, sources: pd.DataFrame, *, headers: str,
 def export_corrected(working: Working, sources: pd.DataFrame, path: Path, *, fmt: str | None, headers: str,
                      provider: str | None, progress: Progress = NO_PROGRESS) -> list[Path]:
     """The corrected extract: one workbook (a sheet per table; dates as real Excel dates, codes
-    without stray spaces) or one CSV per table, values as they stand (``<stem>_episodes.csv``...,
-    or ``episodes.csv``... inside ``path`` when it is a folder)."""
+    without stray spaces) or one CSV per table, dates as dd/mm/yyyy text, codes without stray spaces
+    (``<stem>_episodes.csv``..., or ``episodes.csv``... inside ``path`` when it is a folder)."""
     fmt = (fmt or path.suffix.lstrip(".") or "xlsx").lower()
-    frames = corrected_frames(working, sources, headers=headers, provider=provider, excel=fmt == "xlsx")
+    frames = corrected_frames(working, sources, headers=headers, provider=provider, excel=fmt == "xlsx",
+                              csv_text=fmt == "csv")
     if fmt == "xlsx":
         return [write_xlsx(path.with_suffix(".xlsx") if path.suffix.lower() != ".xlsx" else path, frames,
                            progress)]
