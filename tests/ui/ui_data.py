@@ -11,14 +11,22 @@ import datetime as dt
 
 import pandas as pd
 
+from app.session.model import finding_keys
 from rules import codes, columns
-from rules.findings import concat_findings, findings_frame
+from rules.engine.report import Changes
+from rules.findings import concat_findings, findings_frame, normalise
 from rules.progress import NO_PROGRESS
 from rules.tables import Tables
 
 
 class TinyValidator:
-    """Parses dates and codes of the episodes table and applies two cross-field rules."""
+    """Parses dates and codes of the episodes table and applies two cross-field rules; a re-check
+    judges every record again and hands back the findings that came and went since the last."""
+
+    catalogue = None   # the shipped catalogue is what the app shows for these rules
+
+    def __init__(self) -> None:
+        self._last = concat_findings([])
 
     def check(self, raw: Tables, fields=None) -> tuple[Tables, pd.DataFrame]:  # checks every column
         frame = raw.episodes.copy()
@@ -46,7 +54,15 @@ class TinyValidator:
                     f"Triaged {-int(days[i])} days before referral") for i in e.index[days < 0]]
         found += [_f(e, i, "triage-within-6-weeks", "warning", ("triage_date",), (str(e.at[i, "triage_date"].date()),),
                      f"Triaged {int(days[i])} days after referral (target 42)") for i in e.index[days > 42]]
-        return concat_findings([schema_findings, findings_frame(found)])
+        self._last = concat_findings([schema_findings, findings_frame(found)])
+        return self._last
+
+    def recheck(self, typed: Tables, schema_findings: pd.DataFrame, touched) -> Changes:
+        before = self._last
+        now = self.evaluate(typed, schema_findings)
+        old_keys, new_keys = finding_keys(normalise(before)), finding_keys(normalise(now))
+        return Changes(added=now[~new_keys.isin(set(old_keys)).to_numpy()],
+                       removed=before[~old_keys.isin(set(new_keys)).to_numpy()])
 
 
 def _f(frame, i, rule, severity, fields, values, message):

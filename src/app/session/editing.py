@@ -82,12 +82,9 @@ class Editing:
         fields = {t: {c.field for c in changes if c.table == t} for t in touched}
         before, delta = self.findings, None
         try:
-            if not hasattr(self.validator, "recheck") or self.typed is None:
-                raise LookupError("no partial re-check")
             delta = self._recheck(touched, fields)
-        except Exception as exc:  # a failing partial re-check must never lose an edit: check everything
-            if not isinstance(exc, LookupError):
-                log.exception("re-checking the touched records failed; validating everything instead")
+        except Exception:  # a failing partial re-check must never lose an edit: check everything
+            log.exception("re-checking the touched records failed; validating everything instead")
             self._validate()
             delta = None
         full = delta is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -19,8 +19,19 @@ FINDING_KEY: tuple[str, ...] = ("rule", "table", "file", "row", "fields", "value
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 
+class Delta(Protocol):
+    """What a re-check changed (``rules.engine.Changes``): findings that came and findings that went."""
+
+    added: pd.DataFrame
+    removed: pd.DataFrame
+
+
 class Validator(Protocol):
-    """Turns RAW tables into typed tables and findings (schema, then the rule catalogue)."""
+    """Turns RAW tables into typed tables and findings (schema, then the rule catalogue), and after an
+    edit re-judges only the records it touched. Everything the session asks of a validator is here."""
+
+    #: The rule catalogue judged by (``rules.catalogue``); None: the shipped one.
+    catalogue: Any
 
     def check(self, raw: Tables, fields: Mapping[str, Collection[str]] | None = None) -> tuple[Tables, pd.DataFrame]:
         """Parse RAW -> typed, with the schema findings; ``fields``: per table, the columns that
@@ -28,7 +39,13 @@ class Validator(Protocol):
 
     def evaluate(self, typed: Tables, schema_findings: pd.DataFrame,
                  progress: Progress = NO_PROGRESS) -> pd.DataFrame:
-        """All findings: the schema's and the catalogue's over typed tables."""
+        """All findings: the schema's and the catalogue's over typed tables (the point later
+        re-checks start from)."""
+
+    def recheck(self, typed: Tables, schema_findings: pd.DataFrame, touched: dict[str, np.ndarray]) -> Delta:
+        """After an edit: re-judge the records the ``touched`` rows (positions per table) belong to,
+        over the typed tables with the edited cells spliced in; the findings that came and went
+        since the last ``evaluate`` or ``recheck``."""
 
 
 @dataclass

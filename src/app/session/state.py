@@ -111,7 +111,7 @@ class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
         """The rule catalogue in use (``rules.catalogue``; the shipped one unless changed)."""
         from rules.catalogue import default_catalogue
 
-        return getattr(self.validator, "catalogue", None) or default_catalogue()
+        return self.validator.catalogue or default_catalogue()
 
     def set_rules(self, *, catalogue: Any = None, settings: Settings | None = None,
                   progress: Progress = NO_PROGRESS) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -11,6 +11,9 @@ import pandas as pd
 from rules.progress import NO_PROGRESS, Progress
 from rules.settings import Settings
 from rules.tables import Tables
+
+if TYPE_CHECKING:  # the engine is imported when first used, not with the session
+    from rules.engine.report import Changes
 
 
 class RulesValidator:
@@ -35,7 +38,7 @@ class RulesValidator:
         self.checker.prepare()  # now, in the opening worker, not on the first edit
         return report.findings
 
-    def recheck(self, typed: Tables, schema_findings: pd.DataFrame, touched: dict[str, np.ndarray]) -> Any:
+    def recheck(self, typed: Tables, schema_findings: pd.DataFrame, touched: dict[str, np.ndarray]) -> Changes:
         """Re-judge only the records the touched rows belong to; the findings that came and went
         (``rules.engine`` ``Changes``). ``report`` then holds all of them."""
         return self.checker.recheck(typed, touched, catalogue=self.catalogue, settings=self.settings,
