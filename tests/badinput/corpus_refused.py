@@ -81,6 +81,21 @@ def _far_cell(path: Path) -> Path:
     return path
 
 
+def _bare_wide_row(path: Path) -> Path:
+    """Ten rows of data and a row of 100,000 cells written without references (16 KB zipped), which a
+    reader lays out as 100,000 columns (it took 84 s and 1.1 GB before the check)."""
+    write_xlsx(path, {"episodes": rows(10)})
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    member = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
+    cells = b'<c t="inlineStr"><is><t>x</t></is></c>' * 100_000
+    parts[member] = parts[member].replace(b"</sheetData>", b"<row>" + cells + b"</row></sheetData>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
 def _csv_lines(lines: list[str]) -> Callable[[Path], Path]:
     def make(path: Path) -> Path:
         path.write_text("\n".join(lines) + "\n")
@@ -177,6 +192,9 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], tuple[str | None, int | None, s
                       "refused: the sheet's cells reach XFD1048576 (16,384 columns by 1,048,576 rows, "
                       "17,179,869,184 cells for 122 values), far beyond any extract; delete the stray cells "
                       "beyond the data in Excel and save again"),
+    "bare_wide_row.xlsx": (_bare_wide_row, ("episodes", None, None),
+                           "refused: a row of the sheet holds more than 2,000 cells without cell references, "
+                           "far beyond any extract; open it in Excel and save it again"),
     "wide_row_late.csv": (_csv_lines(_LINES[:2001] + ["N9001,E9" + "," * 100_000] + _LINES[2001:]),
                           (None, 2002, None), "the row has 100,002 fields where the header has 11, far more "
                           "than any extract (a damaged or hostile line); fix or delete the row"),

@@ -38,6 +38,11 @@ _ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>\s*(#[^<]{1,20})</")
 #: in front: the literal start makes the search 7 times faster, and a stray hit only costs that measure.)
 _FAR_REF = re.compile(rb'r="(?:[A-Z]{3}\d|[A-Z]{1,3}\d{7})')
 _ROW_END = re.compile(rb"</(?:\w+:)?row>")
+#: A cell written without its ``r`` reference (Excel always writes it first; other writers may not):
+#: readers then place cells one after another, so a row of 100,000 bare cells is 100,000 columns.
+_BARE_CELL = re.compile(rb"<(?:\w+:)?c(?:>|\s(?![^>]*\br=))")
+_ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_BARE_MARKS = (b"<c>", b"<c t=", b"<c s=", b":c>", b":c t=", b":c s=")
 #: Stop looking for the first value row after this much XML (the grid then starts at row 1).
 _FIRST_ROW_LIMIT = 16 << 20
 #: The widest and the largest sheet an extract may be (Excel allows 16,384 x 1,048,576).
@@ -108,7 +113,7 @@ def scan(zf: zipfile.ZipFile, part: SheetPart) -> SheetPart:
     best: int | None = None
     first_row: int | None = None
     rows_seen = read = 0
-    far = False
+    far = bare = False
     for i, piece in enumerate(_row_pieces(zf, part.member)):
         if i == 0:
             part.damaged = b"worksheet" not in piece[:4096] or not _SHEET_DATA.search(piece, 0, 1 << 20)
@@ -121,6 +126,7 @@ def scan(zf: zipfile.ZipFile, part: SheetPart) -> SheetPart:
                 first_row = 1
         best = _first_value_col(piece, best)
         far = far or _FAR_REF.search(piece) is not None
+        bare = bare or (any(mark in piece for mark in _BARE_MARKS) and _BARE_CELL.search(piece) is not None)
         if any(mark in piece for mark in _MARKS):
             _uncached_cells(piece, part)
             _error_cells(piece, part)
@@ -130,9 +136,24 @@ def scan(zf: zipfile.ZipFile, part: SheetPart) -> SheetPart:
                 part.merges.append((r1, c1, r2, c2))
     part.first_row = first_row or 1
     part.first_col = best or 0
-    if far:
+    if bare:
+        part.too_big = _bare_row_problem(zf, part.member)
+    if far and not part.too_big:
         part.too_big = _extent_problem(zf, part.member)
     return part
+
+
+def _bare_row_problem(zf: zipfile.ZipFile, member: str) -> str | None:
+    """Why a sheet whose cells carry no references must not be read: a row of more cells than any
+    extract has columns (counted before a reader lays them out one after another), or None."""
+    widest = 0
+    for piece in _row_pieces(zf, member):
+        for row in _ROW_END.split(piece):
+            widest = max(widest, sum(1 for _ in _ANY_CELL.finditer(row)))
+            if widest > MAX_COLUMNS:
+                return (f"refused: a row of the sheet holds more than {MAX_COLUMNS:,} cells without cell "
+                        "references, far beyond any extract; open it in Excel and save it again")
+    return None
 
 
 def _first_value_row(piece: bytes, seen: int) -> tuple[int | None, int]:
