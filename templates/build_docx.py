@@ -280,8 +280,11 @@ def build_committee_report(path: Path) -> None:
            ["{{ d.provider }}", "{{ d.errors }}", "{{ d.warnings }}", "{{ d.outstanding_errors }}"])
 
     _heading(doc, "Commissioner's commentary")
-    _para(doc, "{% if report.commentary %}{{ report.commentary }}{% else %}[Add the commissioner's commentary "
-          "on these figures here, or in the Generate dialog.]{% endif %}", number="10.")
+    _para(doc, "{%p for para in report.commentary_paragraphs %}")
+    _para(doc, "{{ para }}")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{% if not report.commentary_paragraphs %}[Add the commissioner's commentary on these figures "
+          "here, or in the Generate dialog.]{% endif %}", number="10.")
 
     _heading(doc, "Finance")
     _para(doc, "Adult drug and alcohol treatment is funded from the public health grant and the partnership's "

@@ -11,6 +11,7 @@ All values are plain dicts, lists, numbers, text and dates, so any template can 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -185,6 +186,9 @@ def build_context(current: Mapping[str, Any], *, settings: Settings, public: boo
               "subject": f"Adult drug and alcohol treatment: performance, {period['label']}",
               "contact": settings.contact_officer, "contact_details": settings.contact_details,
               "commentary": "", **(report or {})}
+    # the commentary's paragraphs (split at blank lines), each its own paragraph in a document
+    report["commentary_paragraphs"] = [part.strip() for part in re.split(r"\n\s*\n", str(report["commentary"] or ""))
+                                       if part.strip()]
     dq = data_quality_context(findings, accepted, public=public)
     return {
         "partnership": name, "period": period, "as_at": as_at, "generated": generated,
