@@ -13,7 +13,7 @@ from rules.periods import Period, financial_year, parse_period
 
 _WORDS: dict[str, dict[str, str]] = {
     "quarter": {"noun": "quarter", "previous": "Previous quarter", "last_year": "Same quarter last year"},
-    "year": {"noun": "year", "previous": "Previous year", "last_year": "Previous year"},
+    "year": {"noun": "year", "previous": "Previous year", "last_year": "Same period last year"},
     "ytd": {"noun": "year to date", "previous": "Previous year", "last_year": "Same period last year"},
     "range": {"noun": "period", "previous": "Previous period", "last_year": "Same period last year"},
 }
