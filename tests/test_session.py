@@ -346,3 +346,21 @@ def test_checking_a_template_lists_the_tags_that_cannot_be_filled(session: Sessi
     book.save(path)
     problems = session.generate("2025-26 Q1", tmp_path, templates=[path], check_only=True)
     assert len(problems) == 1 and "no_such_measure" in str(problems[0])
+
+
+def test_loaded_tables_work_in_a_throw_away_workspace_that_close_deletes(session: Session) -> None:
+    ws = session.workspace
+    folder = ws.path.parent
+    assert folder.is_dir() and session.path is None           # no file of the person's to name
+    assert ws.working().frames["episodes"] is session.table("episodes")   # one working copy
+    result = session.edit("episodes", 3, "triage_date", "10/04/2025", reason="typo")
+    history = session.history()
+    assert list(history["reason"]) == ["typo"] and result.batch_id == history["batch_id"].iat[0]
+    assert session.providers() == ["N9001", "N9002"]
+    session.accept(int(session.findings.index[session.findings["severity"] == "warning"][0]), "known")
+    assert len(ws.accepted()) == 1
+    session.load(small_raw())                                  # another load: the first workspace goes
+    assert not folder.exists() and session.workspace.path.parent.is_dir()
+    again = session.workspace.path.parent
+    session.close()
+    assert not again.exists() and session.workspace is None and session.path is None

@@ -120,8 +120,7 @@ def change(session: Any, when: dt.date, progress: Progress = NO_PROGRESS) -> Non
     except BaseException:
         session.raw.as_at, session.typed, session.schema_findings = before
         raise
-    if session.workspace is not None:
-        session.workspace.set_as_at(when)
+    session.workspace.set_as_at(when)
     session.as_at_basis = "chosen"
 
 

@@ -4,6 +4,7 @@ edit; findings located on their RAW rows, keyed, and marked accepted (a mixin of
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,7 @@ class Checking:
     schema_findings: pd.DataFrame
     findings: pd.DataFrame
     accepted: dict[str, str]
-    workspace: object
+    workspace: Any
     _where: dict[str, pd.MultiIndex]
     _label_of: dict[str, int]       # finding key -> its index in ``findings``
     _counts: dict[str, int] | None
@@ -183,12 +184,11 @@ class Checking:
         step = Step(kind or ("accept" if accept else "withdraw"),
                     description or describe_acceptance(rows, accept), reason, [], ref_step,
                     findings=rows, accept=accept)
-        if self.workspace is not None:
-            ref = self.steps[ref_step] if ref_step is not None else None
-            step.batch_id = self.workspace.acceptance_step(
-                rows, reason, accept=accept, kind=step.kind if ref is None or ref.batch_id is not None
-                else ("accept" if accept else "withdraw"),
-                description=step.description, ref_batch=ref.batch_id if ref is not None else None)
+        ref = self.steps[ref_step] if ref_step is not None else None
+        step.batch_id = self.workspace.acceptance_step(
+            rows, reason, accept=accept, kind=step.kind if ref is None or ref.batch_id is not None
+            else ("accept" if accept else "withdraw"),
+            description=step.description, ref_batch=ref.batch_id if ref is not None else None)
         for key in keys:
             if accept:
                 self.accepted[key] = reason

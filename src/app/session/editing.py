@@ -71,11 +71,10 @@ class Editing:
             return EditResult(changes=[])
         step = Step(kind or ("edit" if len(changes) == 1 else "bulk-replace"),
                     description or self._describe(changes), reason, changes, ref_step)
-        if self.workspace is not None:  # saved first: an edit the file refused is not shown as made
-            self._commit_step(self.workspace, step)  # ... and applied to its working tables, ours
-        for c in changes:
+        self._commit_step(self.workspace, step)  # saved first: an edit the file refused is not shown as made
+        for c in changes:  # ... and applied to the workspace's working tables, ours
             frame = self.raw.get(c.table)
-            if self.workspace is None or self.workspace.working().frames.get(c.table) is not frame:
+            if self.workspace.working().frames.get(c.table) is not frame:
                 frame.at[c.pos, c.field] = c.new
         self.steps.append(step)
         touched = {t: np.unique([c.pos for c in changes if c.table == t]) for t in {c.table for c in changes}}

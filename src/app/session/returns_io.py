@@ -40,8 +40,6 @@ class ReturnsIO:
     def returns_inputs(self) -> tuple[pd.DataFrame, dict[str, Any]]:
         """Accepted findings (with reasons) and measure snapshots by period label, as the returns take them."""
         ws = self.workspace
-        if ws is None:
-            return self.accepted_frame(), {}
         labels = ws.snapshots()["period_label"].unique()
         return ws.accepted(), {label: ws.snapshot(label) for label in labels}
 

@@ -15,6 +15,7 @@ from app.session.editing import Editing
 from app.session.frames import empty_raw, one_chunk, with_extra
 from app.session.model import EditResult, Step, Validator
 from app.session.returns_io import ReturnsIO
+from app.session.scratch import Scratch
 from app.session.validator import RulesValidator
 from app.session.workspace_io import WorkspaceIO, position_map
 from rules import columns
@@ -32,6 +33,7 @@ class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
         self.settings = settings or Settings()
         self.validator: Validator = validator or RulesValidator(self.settings)
         self.workspace = workspace
+        self._scratch: Scratch | None = None   # the throw-away workspace of tables loaded, not opened
         self.raw = Tables(episodes=empty_raw("episodes"))
         self._where: dict[str, pd.MultiIndex] = {}
         self.typed: Tables | None = None
@@ -52,8 +54,23 @@ class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
 
     def load(self, raw: Tables, *, files: Sequence[Path] = (), typed: Tables | None = None,
              schema_findings: pd.DataFrame | None = None, progress: Progress = NO_PROGRESS) -> None:
-        """Take RAW tables as the working tables (the frames themselves: a workspace's working
-        tables stay shared with it) and validate them all (reusing a parse already made)."""
+        """Take RAW tables (scripts, tests, the self-test) into a throw-away workspace
+        (``app.session.scratch``, deleted by ``close``) and validate them all (reusing a parse
+        already made). Row positions stay those of ``raw``."""
+        frames = {t: _numbered(f) for t in columns.TABLES if (f := raw.get(t)) is not None}
+        given = Tables(**{t: frames.get(t) for t in columns.TABLES}, as_at=raw.as_at, files=list(raw.files))
+        if given.episodes is None:
+            given.episodes = empty_raw("episodes")
+        scratch = Scratch(given, self.settings)
+        self._attach(scratch.workspace, scratch)
+        shared = scratch.workspace.working_tables()
+        shared.as_at, shared.files = given.as_at, list(given.files)
+        self._take(shared, files=files, typed=typed, schema_findings=schema_findings, progress=progress)
+
+    def _take(self, raw: Tables, *, files: Sequence[Path] = (), typed: Tables | None = None,
+              schema_findings: pd.DataFrame | None = None, progress: Progress = NO_PROGRESS) -> None:
+        """Take the workspace's working tables as ours (the frames themselves, shared with it) and
+        validate them all (reusing a parse already made)."""
         frames = {t: one_chunk(_numbered(f)) for t in columns.TABLES if (f := raw.get(t)) is not None}
         self.raw = Tables(**{t: frames.get(t) for t in columns.TABLES}, as_at=raw.as_at, files=list(raw.files))
         if self.raw.episodes is None:
@@ -92,8 +109,9 @@ class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
                      for t in columns.TABLES if shared.get(t) is not None}
             typed = Tables(**{t: opened.tables.get(t).iloc[order[t]].reset_index(drop=True)
                               for t in order}, as_at=opened.tables.as_at, files=list(opened.tables.files))
-            mappings, self.workspace = self.mappings, ws
-            self.load(shared, files=[ws.path], typed=typed, schema_findings=opened.findings, progress=progress)
+            mappings = self.mappings
+            self._attach(ws)
+            self._take(shared, files=[ws.path], typed=typed, schema_findings=opened.findings, progress=progress)
             self.mappings = mappings
             self.sources = files
         except BaseException:  # cancelled or failed: no half-made workspace is left behind
@@ -119,11 +137,10 @@ class Session(Checking, Editing, WorkspaceIO, ReturnsIO):
         self.settings = settings or self.settings
         self.validator = RulesValidator(self.settings, catalogue if catalogue is not None else self.catalogue)
         self._validate(progress=progress)
-        if self.workspace is not None:
-            from rules.catalogue import to_toml
+        from rules.catalogue import to_toml
 
-            self.workspace.set_settings(self.settings)
-            self.workspace.set_catalogue_toml(to_toml(self.validator.catalogue))
+        self.workspace.set_settings(self.settings)
+        self.workspace.set_catalogue_toml(to_toml(self.validator.catalogue))
 
 
 def _numbered(frame: pd.DataFrame) -> pd.DataFrame:

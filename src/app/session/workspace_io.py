@@ -40,8 +40,8 @@ class WorkspaceIO:
             self.settings = ws.settings
             self.validator = RulesValidator(self.settings, parse(text, source=Path(path).name,
                                                                  base=default_catalogue()) if text else None)
-            self.workspace = ws
-            self.load(ws.working_tables(), files=[Path(path)], progress=progress)
+            self._attach(ws)
+            self._take(ws.working_tables(), files=[Path(path)], progress=progress)
             marked = ws.mark_accepted(self.findings[list(FINDING_COLUMNS)])
             keys = self.findings["key"][marked["accepted"].to_numpy(dtype=bool)]
             self.accepted = dict(zip(keys, marked.loc[marked["accepted"], "accepted_reason"], strict=True))
@@ -54,43 +54,49 @@ class WorkspaceIO:
             self.workspace = None
             raise
 
+    def _attach(self, ws: Any, scratch: Any = None) -> None:
+        """Work in ``ws`` from now on (a throw-away workspace made before is deleted)."""
+        if self._scratch is not None:
+            self._scratch.drop()
+        self.workspace, self._scratch = ws, scratch
+
     # -- the document's file, as the app asks for it (the UI never reaches into the workspace) ----------
     @property
     def path(self) -> Path | None:
-        """The workspace file this session works in (None before anything is open)."""
-        return Path(self.workspace.path) if self.workspace is not None else None
+        """The workspace file this session works in (None before anything is open, and for tables
+        loaded into a throw-away workspace: there is no file of the person's to name)."""
+        if self.workspace is None or self._scratch is not None and self.workspace is self._scratch.workspace:
+            return None
+        return Path(self.workspace.path)
 
     def close(self) -> None:
-        """Release the workspace (its lock); everything in it is already saved."""
-        if self.workspace is not None:
+        """Release the workspace (its lock); everything in it is already saved (a throw-away one is deleted)."""
+        if self._scratch is not None:
+            self._scratch.drop()
+            self._scratch = None
+        elif self.workspace is not None:
             self.workspace.close()
-            self.workspace = None
+        self.workspace = None
 
     def discard(self) -> None:
         """Close and delete the workspace just made for files that were then not taken."""
-        if self.workspace is not None:
+        if self._scratch is not None:
+            self.close()
+        elif self.workspace is not None:
             self.workspace.delete()
             self.workspace = None
 
     def history(self) -> pd.DataFrame:
-        """The audit trail (``Workspace.history`` columns): the workspace's, or for a session loaded
-        without one (scripts and tests), the steps made since."""
-        if self.workspace is not None:
-            return self.workspace.history()
-        rows = []
-        for step in self.steps:
-            for change in step.changes:
-                table = self.raw.get(change.table)
-                rows.append({"time": "not saved", "user": "", "kind": step.kind, "field": change.field,
-                             "old": change.old, "new": change.new, "reason": step.reason, "table": change.table,
-                             "record": "/".join(str(table.at[change.pos, k]) for k in ("provider_code", "episode_id"))})
-        return pd.DataFrame(rows, columns=["time", "user", "kind", "table", "record", "field", "old", "new", "reason"])
+        """The audit trail (``Workspace.history`` columns; empty while nothing is open)."""
+        if self.workspace is None:
+            return pd.DataFrame(columns=["time", "user", "kind", "table", "record", "field", "old", "new", "reason"])
+        return self.workspace.history()
 
     def providers(self) -> list[str]:
-        """The providers whose extracts are open, by code."""
-        if self.workspace is not None:
-            return sorted(self.workspace.sources()["provider_code"].astype(str).unique())
-        return sorted(self.raw.episodes["provider_code"].dropna().astype(str).unique())
+        """The providers whose extracts are open, by code (none while nothing is open)."""
+        if self.workspace is None or self._scratch is not None:  # loaded tables are one source: their rows say
+            return sorted(self.raw.episodes["provider_code"].dropna().astype(str).unique())
+        return sorted(self.workspace.sources()["provider_code"].astype(str).unique())
 
     def export_corrected(self, path: Path, fmt: str | None = None, headers: str = "canonical", *,
                          provider: str | None = None, progress: Progress = NO_PROGRESS) -> list[Path]:
@@ -122,7 +128,8 @@ class WorkspaceIO:
         path = Path(path)
         if path.resolve() == Path(self._saved().path).resolve():
             return path  # already there: every change is saved as it is made
-        self.workspace = self.workspace.save_as(path)
+        copy = self.workspace.save_as(path)
+        self._attach(copy)
         self.files = [path]
         return path
 
