@@ -10,7 +10,7 @@ everything the tables as edited. Afterwards the window must still answer (a type
 repainted, a dialog opens) and its findings must be exactly those of validating its current RAW
 tables afresh.
 
-It drives the window as the other UI tests do (``open_demo``, ``views``, ``push``, ``undo_stack``,
+It drives the window as the other UI tests do (``opener.open_demo``, ``views``, ``push``, ``undo_stack``,
 the Replace dialog, the actions' shortcuts) and reads the session only through ``table``,
 ``change_for``, ``findings`` (and ``raw`` and ``settings`` to validate afresh), so it holds whether
 edits stay in memory or go to a workspace.
@@ -79,7 +79,7 @@ def window(qtbot, tmp_path, monkeypatch):
     qtbot.addWidget(w)
     w.show()
     w.activateWindow()
-    w.open_demo()
+    w.opener.open_demo()
     qtbot.waitUntil(lambda: bool(w.session.files) and not w.runner.busy(), timeout=OPEN_TIMEOUT_MS)
     yield w
     w.runner.wait()

@@ -28,7 +28,7 @@ def test_tabs_say_tops_as_a_manager_writes_it(qtbot) -> None:
     qtbot.addWidget(window)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert titles == ["Episodes (40)", "TOPs (1)"]
-    menus = [a.text() for m in window.menuBar().findChildren(type(window.recent_menu)) for a in m.actions()]
+    menus = [a.text() for m in window.menuBar().findChildren(type(window.opener.recent_menu)) for a in m.actions()]
     assert not [t for t in [*titles, *menus] if "Tops" in t]
 
 

@@ -23,8 +23,8 @@ def test_guessed_headers_are_confirmed_corrected_and_saved(qtbot, tmp_path) -> N
     qtbot.addWidget(window)
     before = window.session
     window.open_files([extract])
-    qtbot.waitUntil(lambda: isinstance(getattr(window, "mapping_dialog", None), MappingDialog), timeout=20000)
-    dialog = window.mapping_dialog
+    qtbot.waitUntil(lambda: isinstance(window.opener.mapping_dialog, MappingDialog), timeout=20000)
+    dialog = window.opener.mapping_dialog
     table = dialog.tables[0]
     rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
     assert table.item(rows["Referal Dat"], 3).text() == "guess: please check"
@@ -58,10 +58,10 @@ def test_confirming_the_guesses_unchanged_opens_what_was_read(qtbot, tmp_path, m
     qtbot.addWidget(window)
     before = window.session
     window.open_files([extract])
-    qtbot.waitUntil(lambda: isinstance(getattr(window, "mapping_dialog", None), MappingDialog), timeout=20000)
+    qtbot.waitUntil(lambda: isinstance(window.opener.mapping_dialog, MappingDialog), timeout=20000)
     reads = []
-    monkeypatch.setattr(window, "open_files", lambda *a, **k: reads.append(a))   # no second read wanted
-    window.mapping_dialog.confirm()
+    monkeypatch.setattr(window.opener, "open_files", lambda *a, **k: reads.append(a))   # no second read wanted
+    window.opener.mapping_dialog.confirm()
     assert reads == [] and window.session is not before
     assert list(window.session.table("episodes")["referral_date"]) == ["03/04/2025", "07/04/2025"]
     window.runner.wait()
@@ -81,8 +81,8 @@ def test_a_confirmed_profile_is_kept_in_the_workspace_and_offered_next_time(qtbo
     path = tmp_path / "acme.trworkspace"
     window.session.workspace = Workspace.create(path, partnership="Testshire", year="2025-26")
     window.open_files([first])
-    qtbot.waitUntil(lambda: isinstance(getattr(window, "mapping_dialog", None), MappingDialog), timeout=20000)
-    dialog = window.mapping_dialog
+    qtbot.waitUntil(lambda: isinstance(window.opener.mapping_dialog, MappingDialog), timeout=20000)
+    dialog = window.opener.mapping_dialog
     assert dialog.saved_box.count() == 1                      # nothing saved yet: only "(none)"
     table = dialog.tables[0]
     rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
@@ -98,10 +98,10 @@ def test_a_confirmed_profile_is_kept_in_the_workspace_and_offered_next_time(qtbo
     # next quarter: the same headers are offered the saved profile, already applied
     second = tmp_path / "acme_q2.csv"
     second.write_text(CSV.replace("E1,C1", "E3,C3"), encoding="utf-8")
-    window.mapping_dialog = None
+    window.opener.mapping_dialog = None
     window.open_files([second])
-    qtbot.waitUntil(lambda: isinstance(getattr(window, "mapping_dialog", None), MappingDialog), timeout=20000)
-    dialog = window.mapping_dialog
+    qtbot.waitUntil(lambda: isinstance(window.opener.mapping_dialog, MappingDialog), timeout=20000)
+    dialog = window.opener.mapping_dialog
     table = dialog.tables[0]
     rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
     assert dialog.saved_box.currentData() == "Acme" and dialog.name.text() == "Acme"

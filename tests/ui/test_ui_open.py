@@ -39,7 +39,7 @@ def test_open_extracts_in_the_worker_and_remember_them(window, qtbot, extracts) 
     assert window.windowTitle() == f"Treatment Returns - {made.stem} (N9001_extract.xlsx, N9002_extract.xlsx)"
     recent = QSettings().value("files/recent")
     assert recent[0] == str(made)
-    assert window.recent_menu.actions()[0].text() == made.name
+    assert window.opener.recent_menu.actions()[0].text() == made.name
     assert not window.runner.busy()
 
 
@@ -100,7 +100,7 @@ def test_save_as_workspace_and_open_it_again(window, qtbot, extracts, tmp_path) 
     session = window.session
     first = session.workspace.path
     path = tmp_path / "Testshire 2025-26.trworkspace"
-    window.save_workspace(path)
+    window.opener.save_workspace(path)
     qtbot.waitUntil(lambda: session.workspace.path == path and window.centralWidget().isEnabled(), timeout=30000)
     assert first.is_file() and QSettings().value("files/recent")[0] == str(path)
     view = window.views["episodes"]
@@ -129,6 +129,23 @@ def test_dropping_files_on_the_window_opens_them(window, qtbot, extracts) -> Non
     window.dropEvent(event)
     qtbot.waitUntil(lambda: window.session is not before, timeout=30000)
     assert window.session.sources == list(extracts)
+
+
+def test_files_dragged_over_the_window_may_be_dropped_and_text_may_not(window) -> None:
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDragEnterEvent
+
+    def entered(mime: QMimeData) -> bool:
+        event = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier)
+        event.setAccepted(False)
+        window.dragEnterEvent(event)
+        return event.isAccepted()
+
+    files, text = QMimeData(), QMimeData()
+    files.setUrls([QUrl.fromLocalFile("/tmp/acme_episodes.xlsx")])
+    text.setText("not a file")
+    assert entered(files) and not entered(text)
 
 
 def test_a_job_that_reads_the_session_blocks_edits_but_not_its_cancel_button(window, qtbot) -> None:
@@ -191,27 +208,27 @@ def test_exports_of_the_open_workspace_run_in_the_worker(window, qtbot, messy, t
     own = next(m for m in session.mappings if m.table == "episodes" and any(h != t for h, t in m.columns.items()))
     provider = session.table("episodes").loc[session.table("episodes")["_file"] == own.file, "provider_code"].iat[0]
 
-    window.export_corrected(tmp_path / "corrected.xlsx")
-    qtbot.waitUntil(lambda: bool(getattr(window, "exported", None)) and window.centralWidget().isEnabled(),
+    window.exporter.export_corrected(tmp_path / "corrected.xlsx")
+    qtbot.waitUntil(lambda: bool(window.exporter.exported) and window.centralWidget().isEnabled(),
                     timeout=30000)
-    book = pd.read_excel(window.exported[0], sheet_name=None, dtype=str, engine="calamine")
+    book = pd.read_excel(window.exporter.exported[0], sheet_name=None, dtype=str, engine="calamine")
     assert set(book) == set(session.raw.present())
     assert len(book["episodes"]) == len(session.table("episodes"))
     assert "FIXED-1" in set(book["episodes"]["client_ref"])
 
-    window.exported = None
-    window.export_corrected(tmp_path / "acme.csv", fmt="csv", headers="provider", provider=provider)
-    qtbot.waitUntil(lambda: bool(getattr(window, "exported", None)), timeout=30000)
-    episodes = next(p for p in window.exported if p.name == "acme_episodes.csv")
+    window.exporter.exported = None
+    window.exporter.export_corrected(tmp_path / "acme.csv", fmt="csv", headers="provider", provider=provider)
+    qtbot.waitUntil(lambda: bool(window.exporter.exported), timeout=30000)
+    episodes = next(p for p in window.exporter.exported if p.name == "acme_episodes.csv")
     with open(episodes, encoding="utf-8-sig", newline="") as f:
         header = next(csv.reader(f))
     assert header == [h for h, t in own.columns.items() if t][:len(header)] and header[0] != "provider_code"
     assert window.statusBar().currentMessage().startswith("Exported")
 
-    window.exported = None
-    window.export_audit(tmp_path / "audit.xlsx")
-    qtbot.waitUntil(lambda: bool(getattr(window, "exported", None)), timeout=30000)
-    audit = pd.read_excel(window.exported[0], sheet_name=None, engine="calamine")
+    window.exporter.exported = None
+    window.exporter.export_audit(tmp_path / "audit.xlsx")
+    qtbot.waitUntil(lambda: bool(window.exporter.exported), timeout=30000)
+    audit = pd.read_excel(window.exporter.exported[0], sheet_name=None, engine="calamine")
     assert {"edits", "sources", "accepted"} <= set(audit)
     assert list(audit["edits"]["reason"]) == ["provider's correction"]
     assert audit["edits"]["new"].iat[0] != "FIXED-1"                   # client references are withheld

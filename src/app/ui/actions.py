@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu
+from PySide6.QtWidgets import QMainWindow
 
 Key = QKeySequence.StandardKey
 
@@ -43,18 +43,19 @@ def explain_when_disabled(action: QAction, why: str) -> None:
 
 def build(window) -> dict[str, QAction]:
     """Create every action of ``window`` (a MainWindow), its menus and toolbar; return them by name."""
+    opener, exporter = window.opener, window.exporter
     a = {
-        "open": _act(window, "&Open extracts...", window.choose_files, Key.Open, "Open provider extracts"),
-        "open_profile": _act(window, "Open extracts with a mapping &profile...", window.open_with_profile),
-        "open_workspace": _act(window, "Open &workspace...", window.choose_workspace),
-        "save_workspace": _act(window, "Save workspace &as...", window.save_workspace, Key.SaveAs,
+        "open": _act(window, "&Open extracts...", opener.choose_files, Key.Open, "Open provider extracts"),
+        "open_profile": _act(window, "Open extracts with a mapping &profile...", opener.open_with_profile),
+        "open_workspace": _act(window, "Open &workspace...", opener.choose_workspace),
+        "save_workspace": _act(window, "Save workspace &as...", opener.save_workspace, Key.SaveAs,
                                "Copy the workspace (the files, every edit and acceptance) where you choose "
                                "and carry on there; every change is already saved as you make it"),
         "save": _act(window, "&Save", window.say_saved, Key.Save, "Every change is already saved as you make it"),
-        "demo": _act(window, "Open the &demo partnership", window.open_demo),
-        "export_corrected": _act(window, "&Export corrected extract...", window.export_corrected,
+        "demo": _act(window, "Open the &demo partnership", opener.open_demo),
+        "export_corrected": _act(window, "&Export corrected extract...", exporter.export_corrected,
                                  tip="The providers' extracts with every correction, as .xlsx or .csv"),
-        "export_audit": _act(window, "Export &audit trail...", window.export_audit,
+        "export_audit": _act(window, "Export &audit trail...", exporter.export_audit,
                              tip="Every edit with who, when, old, new and why"),
         "quit": _act(window, "&Quit", window.close, Key.Quit),
         "undo": window.undo_stack.createUndoAction(window, "&Undo"),
@@ -87,8 +88,7 @@ def build(window) -> dict[str, QAction]:
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addActions([a["open"], a["open_profile"], a["open_workspace"], a["save"], a["save_workspace"], a["demo"]])
-    window.recent_menu = QMenu("Open &recent", window)
-    file_menu.addMenu(window.recent_menu)
+    file_menu.addMenu(opener.recent_menu)
     file_menu.addSeparator()
     file_menu.addActions([a["export_corrected"], a["export_audit"]])
     file_menu.addSeparator()

@@ -54,13 +54,13 @@ def start(paths: Sequence[Path] = (), *, demo: bool = False) -> MainWindow:
     if paths:
         QTimer.singleShot(0, lambda: window.open_files(list(paths)))
     elif demo:
-        QTimer.singleShot(0, window.open_demo)
+        QTimer.singleShot(0, window.opener.open_demo)
     elif left_open is not None:
         QTimer.singleShot(0, lambda: offer_reopen(window, left_open, unfinished=True))
     elif (recent := recent_workspace()) is not None:
         QTimer.singleShot(0, lambda: offer_reopen(window, recent, unfinished=False))
     elif first_start:
-        QTimer.singleShot(0, window.open_demo)
+        QTimer.singleShot(0, window.opener.open_demo)
     return window
 
 

@@ -1,4 +1,4 @@
-"""File > Export corrected extract... and Export audit trail... (a mixin of ``MainWindow``).
+"""File > Export corrected extract... and Export audit trail..., by the window's ``Exporter``.
 
 Both read the open workspace (sources + every edit) through the session; data is always in one.
 They run in the worker with progress; edits wait meanwhile so the export is one consistent state.
@@ -7,6 +7,7 @@ They run in the worker with progress; edits wait meanwhile so the export is one 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -17,10 +18,16 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QRadioButton,
+    QStatusBar,
     QVBoxLayout,
+    QWidget,
 )
 
 from app.ui import prefs
+
+if TYPE_CHECKING:
+    from app.session import Session
+    from app.ui.worker import JobRunner
 
 ALL_PROVIDERS = "(every provider)"
 
@@ -84,17 +91,35 @@ class ExportDialog(QDialog):
         self.accept()
 
 
-class Exporting:
-    """The two exports of the open workspace."""
+class Host(Protocol):
+    """What exporting needs of the window it serves (``MainWindow`` is one): the open session, the
+    job runner, its status bar, and itself as the parent of the dialogs (``window()``)."""
+
+    session: Session
+    runner: JobRunner
+
+    def show_error(self, exc: BaseException) -> None: ...
+    def set_busy(self, busy: bool) -> None: ...
+    def statusBar(self) -> QStatusBar: ...  # noqa: N802 - Qt's name
+    def window(self) -> QWidget: ...
+
+
+class Exporter:
+    """The two exports of the open workspace; ``exported`` is what the last one wrote."""
+
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        self.exported: list[Path] | None = None
 
     def export_corrected(self, path: Path | None = None, *, fmt: str = "xlsx", headers: str = "canonical",
                          provider: str | None = None) -> None:
         """Ask for the options and a file (unless given), then write the corrected extract in the worker."""
-        session = self.session
+        host = self.host
+        session = host.session
         if session.path is None:
             return
         if path is None:
-            dialog = ExportDialog(session.providers(), self)
+            dialog = ExportDialog(session.providers(), host.window())
             accepted = dialog.exec() == QDialog.DialogCode.Accepted
             options = dialog.options()
             dialog.deleteLater()
@@ -103,7 +128,7 @@ class Exporting:
             suffix = f".{options['fmt']}"
             default = prefs.folder("export") / (
                 f"{session.path.stem} corrected{' ' + options['provider'] if options['provider'] else ''}{suffix}")
-            chosen, _ = QFileDialog.getSaveFileName(self, "Export corrected extract", str(default),
+            chosen, _ = QFileDialog.getSaveFileName(host.window(), "Export corrected extract", str(default),
                                                     f"{options['fmt'].upper()} (*{suffix})")
             if not chosen:
                 return
@@ -115,17 +140,18 @@ class Exporting:
             progress.report(0.0, "Writing the corrected extract")
             return session.export_corrected(Path(path), fmt, headers, provider=provider, progress=progress)
 
-        self.runner.run("Exporting the corrected extract", job, self._exported, self.show_error,
-                        on_cancel=lambda: self.statusBar().showMessage("Export cancelled"), lock=self.set_busy)
+        host.runner.run("Exporting the corrected extract", job, self._exported, host.show_error,
+                        on_cancel=lambda: host.statusBar().showMessage("Export cancelled"), lock=host.set_busy)
 
     def export_audit(self, path: Path | None = None) -> None:
         """Write the audit trail (every edit; in .xlsx also the sources and accepted findings)."""
-        session = self.session
+        host = self.host
+        session = host.session
         if session.path is None:
             return
         if path is None:
             default = prefs.folder("export") / f"{session.path.stem} audit trail.xlsx"
-            chosen, _ = QFileDialog.getSaveFileName(self, "Export audit trail", str(default),
+            chosen, _ = QFileDialog.getSaveFileName(host.window(), "Export audit trail", str(default),
                                                     "Excel workbook (*.xlsx);;CSV (*.csv)")
             if not chosen:
                 return
@@ -136,15 +162,9 @@ class Exporting:
             progress.report(0.1, "Writing the audit trail")
             return [session.export_audit(Path(path))]
 
-        self.runner.run("Exporting the audit trail", job, self._exported, self.show_error, lock=self.set_busy)
+        host.runner.run("Exporting the audit trail", job, self._exported, host.show_error, lock=host.set_busy)
 
     def _exported(self, paths: list[Path]) -> None:
         self.exported = list(paths)
         names = ", ".join(Path(p).name for p in paths)
-        self.statusBar().showMessage(f"Exported {names}")
-
-    def update_actions(self) -> None:
-        """The exports are offered whenever data is open (it always lives in a workspace)."""
-        open_ = self.session.path is not None
-        for name in ("export_corrected", "export_audit"):
-            self.actions_[name].setEnabled(open_)
+        self.host.statusBar().showMessage(f"Exported {names}")

@@ -1,13 +1,16 @@
 """The main window: composes the records tabs, the findings and history docks, and the dialogs.
 
 It holds one ``Session`` and one ``QUndoStack``; every edit is pushed as an ``EditCommand`` and
-the session tells the window what changed, so tints and facet counts update at once.
+the session tells the window what changed, so tints and facet counts update at once. Opening and
+exporting are objects it owns (``opener``, ``exporter``), each asking it only for what its ``Host``
+protocol declares.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 import shiboken6
@@ -26,11 +29,12 @@ from PySide6.QtWidgets import (
 from app.errors import InputError
 from app.session import CellChange, EditResult, Session
 from app.ui import actions, prefs
+from app.ui.as_at_field import AsAtField
 from app.ui.commands import AcceptCommand, EditCommand, describe, describe_acceptance, restore
-from app.ui.exporting import Exporting
+from app.ui.exporting import Exporter
 from app.ui.findings_panel import FindingsPanel
 from app.ui.history_panel import HistoryDock
-from app.ui.opening import Opening
+from app.ui.opening import Opener
 from app.ui.records_view import RecordsView
 from app.ui.worker import JobRunner
 from rules.findings import FINDING_COLUMNS
@@ -39,15 +43,16 @@ from rules.findings import FINDING_COLUMNS
 TABLE_TITLES = {"episodes": "Episodes", "modalities": "Modalities", "tops": "TOPs"}
 
 
-class MainWindow(Opening, Exporting, QMainWindow):
+class MainWindow(QMainWindow):
     def __init__(self, session: Session | None = None, *,
                  make_session: Callable[[], Session] = Session) -> None:
         super().__init__()
         self.setWindowTitle("Treatment Returns")
         self.setAcceptDrops(True)
-        self.make_session = make_session
         self.undo_stack = QUndoStack(self)
         self.runner = JobRunner(self)
+        self.opener = Opener(self, make_session)
+        self.exporter = Exporter(self)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
@@ -57,6 +62,7 @@ class MainWindow(Opening, Exporting, QMainWindow):
         self.history_dock = HistoryDock(self.undo_stack, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
         self.views: dict[str, RecordsView] = {}
+        self.panel: FindingsPanel | None = None
         self.actions_ = actions.build(self)
         self.session = session or make_session()
         self.set_session(self.session)
@@ -67,8 +73,8 @@ class MainWindow(Opening, Exporting, QMainWindow):
         """Show a (newly opened) session: one tab per table, fresh findings panel, empty history.
 
         ``prepared`` (``app.ui.prepared.prepare_all``, computed by the worker) keeps this quick."""
-        old = getattr(self, "session", None)
-        if old is not None and old is not session:
+        old = self.session
+        if old is not session:
             if self._on_edit in old.listeners:
                 old.listeners.remove(self._on_edit)
             if old.path is not None and old.path != session.path:
@@ -79,7 +85,7 @@ class MainWindow(Opening, Exporting, QMainWindow):
         # the old session's views are deleted now, not only taken out: a widget Qt still owns keeps
         # its session (all its tables) alive as long as the window, and the opening job then
         # freezes what is alive for the collector (``opening._settled``)
-        old_widgets = [*getattr(self, "views", {}).values(), getattr(self, "panel", None)]
+        old_widgets = [*self.views.values(), self.panel]
         self.tabs.clear()
         self.views = {}
         for table in session.raw.present():
@@ -96,10 +102,27 @@ class MainWindow(Opening, Exporting, QMainWindow):
             if widget is not None:
                 shiboken6.delete(widget)
         self.history_dock.show_session(session)
+        self.show_workspace()
+        self.show_counts()
+        prefs.set_unfinished(session.path)  # the workspace open until the window closes properly
+
+    def open_files(self, paths: Sequence[Path], *, profile=None) -> None:
+        """Open extracts or a workspace (``Opener.open_files``: read in the worker, shown when done)."""
+        self.opener.open_files(paths, profile=profile)
+
+    def show_workspace(self) -> None:
+        """The title names the open workspace; the exports are offered whenever data is open."""
         self._title()
-        self.update_actions()
-        self._status()
-        self._mark_open(session)
+        for name in ("export_corrected", "export_audit"):
+            self.actions_[name].setEnabled(self.session.path is not None)
+
+    def as_at_field(self) -> AsAtField:
+        """The as-at date at the foot of the window (``app.ui.as_at_field``), made when first needed."""
+        field = self.findChild(AsAtField, "as-at")
+        if field is None:
+            field = AsAtField(self)
+            self.statusBar().addPermanentWidget(field)
+        return field
 
     def say_saved(self) -> None:
         """Ctrl+S out of habit: there is nothing to do, and the person is told so."""
@@ -154,21 +177,21 @@ class MainWindow(Opening, Exporting, QMainWindow):
             for view in self.views.values():
                 view.model.update_findings(result.added, result.removed)
             self.panel.apply_delta(result.added, result.removed)
-            self._status()
+            self.show_counts()
         self.history_dock.refresh()
 
     def _findings_changed(self) -> None:
         for view in self.views.values():
             view.model.refresh_findings()
         self.panel.refresh()
-        self._status()
+        self.show_counts()
 
-    def _status(self) -> None:
+    def show_counts(self) -> None:
         """The open counts, from the same numbers as the Severity facet (``FindingsPanel.status_text``)."""
         self.statusBar().showMessage(self.panel.status_text())
 
     def _facet(self, positions, text: str) -> None:
-        self._status()  # the counts of the chosen facets, as the Severity facet shows them
+        self.show_counts()  # the counts of the chosen facets, as the Severity facet shows them
         for table, view in self.views.items():
             chosen = None if positions is None else positions.get(table, np.array([], dtype=np.int64))
             view.set_facet(chosen, text)
@@ -293,7 +316,15 @@ class MainWindow(Opening, Exporting, QMainWindow):
             self.resizeDocks([self.findings_dock], [300], Qt.Orientation.Vertical)
         if saved.state is not None:
             self.restoreState(saved.state)
-        self._fill_recent()
+        self.opener.fill_recent()
+
+    def dragEnterEvent(self, event) -> None:
+        if self.opener.can_open(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        if self.opener.open_dropped(event.mimeData()):
+            event.acceptProposedAction()
 
     def closeEvent(self, event) -> None:
         """Nothing to ask: every change is already in the workspace. The window forgets it was open."""
