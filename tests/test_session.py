@@ -296,7 +296,7 @@ def test_every_step_is_in_the_workspace_as_it_is_made(partnership) -> None:
 def test_positions_are_matched_on_file_row_and_order_among_shared_rows() -> None:
     import pandas as pd
 
-    from app.session.workspace_io import position_map
+    from app.session.extract_import import position_map
 
     mine = pd.DataFrame({"_file": ["a.xlsx", "a.xlsx", "a.xlsx", "b.xlsx"], "_row": [2, 2, 3, 2],
                          "top_id": ["T1", "T2", "T1", "T1"]})

@@ -113,12 +113,12 @@ def settle(opened: Any, paths: Sequence[Path], today: dt.date) -> AsAt:
 def change(session: Any, when: dt.date, progress: Progress = NO_PROGRESS) -> None:
     """Judge everything again as at ``when`` and keep the date in the workspace (a reopen keeps it).
     Cancelled or failed part-way, the session is left as it was."""
-    before = (session.raw.as_at, session.typed, session.schema_findings)
+    before = session.raw.as_at
     session.raw.as_at = when
     try:
-        session._validate(progress=progress)
+        session.revalidate(progress=progress)
     except BaseException:
-        session.raw.as_at, session.typed, session.schema_findings = before
+        session.raw.as_at = before
         raise
     session.workspace.set_as_at(when)
     session.as_at_basis = "chosen"

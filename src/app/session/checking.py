@@ -1,69 +1,73 @@
 """Validation kept in step with the working tables: everything on load, only touched records after an
-edit; findings located on their RAW rows, keyed, and marked accepted (a mixin of ``Session``)."""
+edit; findings located on their RAW rows, keyed, and marked accepted (the session's ``Checker``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from app.session.frames import among, one_chunk, with_extra
-from app.session.model import SEVERITY_RANK, EditResult, Step, Validator, finding_keys
+from app.session.frames import among, empty_raw, one_chunk, with_extra
+from app.session.model import SEVERITY_RANK, Validator, finding_keys
 from rules import columns
 from rules.engine.order import glue
-from rules.findings import FINDING_COLUMNS, concat_findings, normalise
+from rules.findings import FINDING_COLUMNS, concat_findings, empty_findings, normalise
 from rules.parse import IDENTITY
 from rules.progress import NO_PROGRESS, Progress
 from rules.tables import Tables
 
 
-class Checking:
-    """Typed tables, schema findings and located findings of the session's RAW tables."""
+class Checker:
+    """The judge of the working tables: their typed form, the schema findings, and every finding
+    located on its RAW row, keyed and marked accepted or open. It changes no cell: the ``Editor``
+    changes cells and asks it to re-check; acceptances come to it as finding keys (``mark``)."""
 
-    raw: Tables
-    typed: Tables | None
-    validator: Validator
-    schema_findings: pd.DataFrame
-    findings: pd.DataFrame
-    accepted: dict[str, str]
-    workspace: Any
-    _where: dict[str, pd.MultiIndex]
-    _label_of: dict[str, int]       # finding key -> its index in ``findings``
-    _counts: dict[str, int] | None
-    steps: list[Step]
-    listeners: list
+    def __init__(self, validator: Validator) -> None:
+        self.validator = validator
+        self.raw = Tables(episodes=empty_raw("episodes"))  # the working tables judged (the workspace's)
+        self.typed: Tables | None = None
+        self.schema_findings = empty_findings()
+        self.findings = with_extra(empty_findings())
+        self.accepted: dict[str, str] = {}       # finding key -> reason
+        self.label_of: dict[str, int] = {}       # finding key -> its index in ``findings``
+        self._counts: dict[str, int] | None = None
+        self._where: dict[str, pd.MultiIndex] = {}
 
-    def _validate(self, typed: Tables | None = None, schema_findings: pd.DataFrame | None = None,
-                  progress: Progress = NO_PROGRESS) -> None:
+    def take(self, raw: Tables, typed: Tables | None = None, schema_findings: pd.DataFrame | None = None,
+             progress: Progress = NO_PROGRESS) -> None:
+        """Judge new working tables (reusing a parse already made)."""
+        self.raw, self._where = raw, {}
+        self.validate(typed, schema_findings, progress)
+
+    def validate(self, typed: Tables | None = None, schema_findings: pd.DataFrame | None = None,
+                 progress: Progress = NO_PROGRESS) -> None:
+        """Judge everything again (as at ``raw.as_at``); cancelled or failed, nothing has changed."""
         if typed is None or schema_findings is None:
             typed, schema_findings = self.validator.check(self.raw)
         typed = Tables(**{t: one_chunk(typed.get(t)) for t in columns.TABLES}, as_at=typed.as_at,
                        files=list(typed.files))
+        found = self.validator.evaluate(typed, schema_findings, progress)
         self.typed, self.schema_findings = typed, schema_findings
-        self._set_findings(self.validator.evaluate(typed, schema_findings, progress))
-
-    def _set_findings(self, found: pd.DataFrame) -> None:
         located = self._locate(found)
         self.findings = located[~located["key"].duplicated().to_numpy()].reset_index(drop=True)
-        self._label_of = dict(zip(self.findings["key"], self.findings.index, strict=True))
+        self.label_of = dict(zip(self.findings["key"], self.findings.index, strict=True))
         self._counts = None
 
     def _apply_changes(self, added: pd.DataFrame, removed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Findings that came and went, applied without touching the others: a finding keeps its
         index while it lasts (the views' references stay good); returns (added, removed) located."""
         gone_keys = finding_keys(normalise(removed)) if len(removed) else pd.Series([], dtype=object)
-        labels = list(dict.fromkeys(self._label_of[k] for k in gone_keys if k in self._label_of))
+        labels = list(dict.fromkeys(self.label_of[k] for k in gone_keys if k in self.label_of))
         gone = self.findings.loc[labels]
         for k in gone["key"]:
-            del self._label_of[k]
+            del self.label_of[k]
         new = self._locate(added) if len(added) else self.findings.iloc[:0]
-        fresh = np.array([k not in self._label_of for k in new["key"]], dtype=bool)
+        fresh = np.array([k not in self.label_of for k in new["key"]], dtype=bool)
         new = new[~new["key"].duplicated().to_numpy() & fresh]
         start = int(self.findings.index.max()) + 1 if len(self.findings) else 0
         new.index = pd.RangeIndex(start, start + len(new))
-        self._label_of.update(zip(new["key"], new.index, strict=True))
+        self.label_of.update(zip(new["key"], new.index, strict=True))
         if labels or len(new):
             self.findings = self._spliced(labels, new)
         if self._counts is not None:  # kept up to date: counting 100k findings again costs more than the edit
@@ -90,7 +94,7 @@ class Checking:
         index = np.concatenate([sources[src][a:b] for src, a, b in pieces] or [sources[0][:0]])
         return pd.DataFrame({c: glue([f[c], new[c]], pieces) for c in f.columns}, index=index, copy=False)
 
-    def _recheck(self, touched: dict[str, np.ndarray], fields: dict[str, set[str]] | None = None
+    def recheck(self, touched: dict[str, np.ndarray], fields: dict[str, set[str]] | None = None
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Re-parse only the touched rows (only their edited ``fields``, unless the edit changed
         whose record a row is), splice the edited cells into the typed tables, and re-judge their
@@ -154,41 +158,13 @@ class Checking:
         out["accepted"] = among(out["key"], list(self.accepted)) if self.accepted else False
         out["accept_reason"] = out["key"].map(self.accepted).fillna("").to_numpy() if self.accepted else ""
 
-    # -- findings as the user sees them -------------------------------------------------------
-    def accept(self, index: int | Sequence[int], reason: str) -> EditResult:
-        """Accept findings (by their index in ``findings``) with one reason, as one step."""
-        if not reason.strip():
-            raise ValueError("an accepted finding needs a reason")
-        return self.set_acceptance(self._chosen(index), reason.strip(), accept=True)
-
-    def withdraw(self, index: int | Sequence[int], reason: str = "") -> EditResult:
-        """Withdraw the acceptance of findings (by index), as one step: they count as open again."""
-        chosen = self._chosen(index)
-        return self.set_acceptance(chosen[chosen["accepted"].to_numpy(dtype=bool)],
-                                   reason.strip() or "acceptance withdrawn", accept=False)
-
-    def _chosen(self, index: int | Sequence[int]) -> pd.DataFrame:
+    # -- acceptances ----------------------------------------------------------------------------
+    def chosen(self, index: int | Sequence[int]) -> pd.DataFrame:
+        """Findings by their index in ``findings`` (one or several)."""
         return self.findings.loc[[index] if isinstance(index, int | np.integer) else list(index)]
 
-    def set_acceptance(self, findings: pd.DataFrame | list[dict], reason: str, *, accept: bool,
-                       kind: str | None = None, description: str = "", ref_step: int | None = None) -> EditResult:
-        """Accept findings (or withdraw their acceptance) as one step, saved in the workspace first.
-
-        ``kind``/``ref_step`` as in ``Editing.apply``: ``undo`` or ``redo`` of the session step given.
-        """
-        rows = (findings[list(FINDING_COLUMNS)].to_dict("records") if isinstance(findings, pd.DataFrame)
-                else [{c: r.get(c) for c in FINDING_COLUMNS} for r in findings])
-        if not rows:
-            return EditResult(changes=[])
-        keys = finding_keys(normalise(pd.DataFrame(rows))).tolist()
-        step = Step(kind or ("accept" if accept else "withdraw"),
-                    description or describe_acceptance(rows, accept), reason, [], ref_step,
-                    findings=rows, accept=accept)
-        ref = self.steps[ref_step] if ref_step is not None else None
-        step.batch_id = self.workspace.acceptance_step(
-            rows, reason, accept=accept, kind=step.kind if ref is None or ref.batch_id is not None
-            else ("accept" if accept else "withdraw"),
-            description=step.description, ref_batch=ref.batch_id if ref is not None else None)
+    def mark(self, keys: Sequence[str], reason: str, *, accept: bool) -> None:
+        """Accept the findings of ``keys`` with ``reason`` (or withdraw their acceptance)."""
         for key in keys:
             if accept:
                 self.accepted[key] = reason
@@ -197,15 +173,19 @@ class Checking:
         self.findings = self.findings.copy()  # views holding the old table keep a consistent one
         self._mark_accepted(self.findings)
         self._counts = None
-        self.steps.append(step)
-        result = EditResult(changes=[], step=len(self.steps) - 1, batch_id=step.batch_id, acceptances=True)
-        for listener in list(self.listeners):
-            listener(result)
-        return result
 
+    def restore_accepted(self, marked: pd.DataFrame) -> None:
+        """The acceptances a workspace kept: ``marked`` is ``findings`` with ``accepted`` and
+        ``accepted_reason`` (``Workspace.mark_accepted``)."""
+        keys = self.findings["key"][marked["accepted"].to_numpy(dtype=bool)]
+        self.accepted = dict(zip(keys, marked.loc[marked["accepted"], "accepted_reason"], strict=True))
+        self._mark_accepted(self.findings)
+        self._counts = None
+
+    # -- findings as the user sees them -------------------------------------------------------
     def counts(self) -> dict[str, int]:
         """Open (not accepted) findings per severity (kept until the findings change)."""
-        if getattr(self, "_counts", None) is None:
+        if self._counts is None:
             open_ = self.findings[~self.findings["accepted"].to_numpy(dtype=bool)]
             self._counts = {s: int((open_["severity"] == s).sum()) for s in SEVERITY_RANK}
         return dict(self._counts)
@@ -218,12 +198,6 @@ class Checking:
         """Accepted findings with their ``reason``, as the returns list them."""
         rows = self.findings[self.findings["accepted"]]
         return rows[list(FINDING_COLUMNS)].assign(reason=rows["accept_reason"].to_numpy())
-
-
-def describe_acceptance(rows: list[dict], accept: bool) -> str:
-    """``Accept triage-within-6-weeks on N9001/E00011`` or ``Withdraw acceptance of 3 findings``."""
-    what = (f"{rows[0]['rule']} on {rows[0]['record']}" if len(rows) == 1 else f"{len(rows):,} findings")
-    return f"Accept {what}" if accept else f"Withdraw acceptance of {what}"
 
 
 def _cells_in(findings: pd.DataFrame, cells: set[tuple[str, str]]) -> np.ndarray:

@@ -50,3 +50,11 @@ def with_extra(findings: pd.DataFrame) -> pd.DataFrame:
     out["accept_reason"] = ""
     out["key"] = pd.Series([], dtype=object) if not len(out) else ""
     return out
+
+
+def numbered(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with rows numbered 0..n-1: itself when they already are (so it stays shared)."""
+    index = frame.index
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return frame
+    return frame.reset_index(drop=True)

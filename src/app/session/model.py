@@ -101,6 +101,19 @@ class Step:
     accept: bool = True
 
 
+@dataclass
+class UndoHistory:
+    """The session's undo history: its steps in the order made (restored from the workspace on
+    open) and, as the workspace's stacks say, which were done and which undone when it opened."""
+
+    steps: list[Step] = field(default_factory=list)
+    restored: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []))
+
+    def start(self, steps: list[Step] | None = None, restored: tuple[list[int], list[int]] = ([], [])) -> None:
+        """Begin again (a new document), with the steps a workspace kept."""
+        self.steps, self.restored = list(steps or []), restored
+
+
 def finding_keys(findings: pd.DataFrame) -> pd.Series:
     """One text key per finding (see ``FINDING_KEY``)."""
     if not len(findings):

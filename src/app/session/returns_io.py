@@ -1,8 +1,9 @@
-"""Measures and returns from the open session (a mixin of ``Session``).
+"""Measures and returns from the open document (the session's ``Returns``).
 
-Generating is ``app.jobs.fill_returns``, the command line's job: with the workspace, its accepted
-findings and measure snapshots go into the returns, and every generated return keeps the figures it
-was filled with as its period's snapshot for next quarter's comparisons. Accepted findings no longer exclude their records from the figures.
+Generating is ``app.jobs.fill_returns``, the command line's job: the workspace's accepted findings
+and measure snapshots go into the returns, and every generated return keeps the figures it was
+filled with as its period's snapshot for next quarter's comparisons. Accepted findings no longer
+exclude their records from the figures.
 """
 
 from __future__ import annotations
@@ -12,39 +13,37 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from app.errors import InputError
+from app.session.checking import Checker
+from app.session.workspace_io import WorkspaceLink
 from rules.findings import FINDING_COLUMNS
+from rules.settings import Settings
 
 
-class ReturnsIO:
-    """``measures`` and ``generate``."""
+class Returns:
+    """``measures`` and ``generate`` over the checker's typed tables and findings, with the
+    workspace's acceptances and snapshots (``link``); the settings come with each call."""
 
-    workspace: Any
+    def __init__(self, checker: Checker, link: WorkspaceLink) -> None:
+        self.checker, self.link = checker, link
 
     def _need_data(self) -> None:
-        if self.typed is None:
+        if self.checker.typed is None:
             raise InputError("no extracts are open yet: open your providers' extracts (or the demo) first")
 
-    def measures(self, period: str | Any, *, by: Sequence[str] = ()) -> Any:
+    def measures(self, period: str | Any, settings: Settings, *, by: Sequence[str] = ()) -> Any:
         """Every count and measure for a period (``rules.measures.compute``): open (not accepted)
         error findings exclude the records they concern, as in the returns."""
         from rules.measures import compute
 
         span = _period(period)
         self._need_data()
-        return compute(self.typed, span, as_at=self.raw.as_at, settings=self.settings,
-                       findings=self.open_findings(), by=by)
+        return compute(self.checker.typed, span, as_at=self.checker.raw.as_at, settings=settings,
+                       findings=self.checker.open_findings(), by=by)
 
-    def returns_inputs(self) -> tuple[pd.DataFrame, dict[str, Any]]:
-        """Accepted findings (with reasons) and measure snapshots by period label, as the returns take them."""
-        ws = self.workspace
-        labels = ws.snapshots()["period_label"].unique()
-        return ws.accepted(), {label: ws.snapshot(label) for label in labels}
-
-    def generate(self, period: str | Any, out_dir: Path, *, templates: Sequence[Path] | None = None,
-                 draft: bool = True, check_only: bool = False, report: dict[str, str] | None = None) -> Any:
+    def generate(self, period: str | Any, out_dir: Path, settings: Settings, *,
+                 templates: Sequence[Path] | None = None, draft: bool = True, check_only: bool = False,
+                 report: dict[str, str] | None = None) -> Any:
         """Fill the return templates (``app.returns``); ``check_only`` lists template problems instead.
         ``report``: the committee paper's details for this one (meeting date, commentary...).
 
@@ -55,18 +54,19 @@ class ReturnsIO:
 
         span = _period(period)
         self._need_data()
-        findings = self.findings[list(FINDING_COLUMNS)]
-        accepted, snapshots = self.returns_inputs()
-        as_at = self.raw.as_at or dt.date.today()
-        options = {"templates": templates, "draft": draft, "as_at": as_at, "settings": self.settings,
+        checker = self.checker
+        findings = checker.findings[list(FINDING_COLUMNS)]
+        accepted, snapshots = self.link.returns_inputs()
+        as_at = checker.raw.as_at or dt.date.today()
+        options = {"templates": templates, "draft": draft, "as_at": as_at, "settings": settings,
                    "accepted": accepted, "snapshots": snapshots}
         if check_only:
-            return check_returns(self.typed, findings, span, **options)
+            return check_returns(checker.typed, findings, span, **options)
         try:
-            return jobs.fill_returns(self.typed, findings, span, Path(out_dir), workspace=self.workspace,
+            return jobs.fill_returns(checker.typed, findings, span, Path(out_dir), workspace=self.link.workspace,
                                      report=report, **options)
         except ReturnRefused:
-            left = self.counts()["error"]
+            left = checker.counts()["error"]
             raise ReturnRefused(f"a final return needs every error corrected or accepted with a reason "
                                 f"({left:,} left): fix or accept them in the Findings panel, or generate "
                                 "a draft") from None
