@@ -6,6 +6,8 @@ import shiboken6
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
+from app.ui.records_view import RecordsView
+
 Key = QKeySequence.StandardKey
 
 
@@ -62,11 +64,11 @@ def build(window) -> dict[str, QAction]:
         "redo": window.undo_stack.createRedoAction(window, "&Redo"),
         "copy": _act(window, "&Copy", window.copy, Key.Copy),
         "paste": _act(window, "&Paste", window.paste, Key.Paste, "Paste a block copied from Excel"),
-        "clear": _act(window, "C&lear cells", lambda: window.with_view("clear_cells"), Key.Delete),
-        "fill_down": _act(window, "Fill &down", lambda: window.with_view("fill_down"), "Ctrl+D"),
-        "fill_selection": _act(window, "Fill &selection", lambda: window.with_view("fill_selection"),
+        "clear": _act(window, "C&lear cells", lambda: window.with_view(RecordsView.clear_cells), Key.Delete),
+        "fill_down": _act(window, "Fill &down", lambda: window.with_view(RecordsView.fill_down), "Ctrl+D"),
+        "fill_selection": _act(window, "Fill &selection", lambda: window.with_view(RecordsView.fill_selection),
                                "Ctrl+Return", "Put the current cell's value in every selected cell"),
-        "find": _act(window, "&Find...", lambda: window.with_view("show_find"), "Ctrl+F",
+        "find": _act(window, "&Find...", lambda: window.with_view(RecordsView.show_find), "Ctrl+F",
                      "Find a value in this table's cells as shown (dates as dd/mm/yyyy)"),
         "replace": _act(window, "&Replace value...", window.replace_dialog, "Ctrl+H",
                         "Replace a value in the selected or filtered rows"),

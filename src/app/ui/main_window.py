@@ -209,10 +209,11 @@ class MainWindow(QMainWindow):
         widget = self.tabs.currentWidget()
         return widget if isinstance(widget, RecordsView) else None
 
-    def with_view(self, method: str) -> None:
+    def with_view(self, act: Callable[[RecordsView], object]) -> None:
+        """Do ``act`` (a ``RecordsView`` method: clear, fill, find) to the table on show, if any."""
         view = self.current_view()
         if view is not None:
-            getattr(view, method)()
+            act(view)
 
     # -- findings navigation --------------------------------------------------------------------
     def go_to(self, table: str, pos: int, field: str) -> None:
@@ -279,27 +280,33 @@ class MainWindow(QMainWindow):
         box.setObjectName("error-box")
         box.open()
 
-    # -- other windows --------------------------------------------------------------------------
+    # -- other windows (each imported when first asked for: the window starts quicker) ---------
     def show_rules(self) -> QDialog:
-        return self._dialog("app.ui.rules_dialog", "RulesDialog")
+        from app.ui.rules_dialog import RulesDialog
+
+        return self._shown(RulesDialog(self))
 
     def show_settings(self) -> QDialog:
-        return self._dialog("app.ui.settings_dialog", "SettingsDialog")
+        from app.ui.settings_dialog import SettingsDialog
+
+        return self._shown(SettingsDialog(self))
 
     def show_dashboard(self) -> QDialog:
-        return self._dialog("app.ui.dashboard", "Dashboard")
+        from app.ui.dashboard import Dashboard
+
+        return self._shown(Dashboard(self))
 
     def show_generate(self) -> QDialog:
-        return self._dialog("app.ui.generate_dialog", "GenerateDialog")
+        from app.ui.generate_dialog import GenerateDialog
+
+        return self._shown(GenerateDialog(self))
 
     def show_help(self) -> QDialog:
-        return self._dialog("app.ui.help", "HelpDialog")
+        from app.ui.help import HelpDialog
 
-    def _dialog(self, module: str, name: str) -> QDialog:
-        """Open one of the app's windows (imported when first asked for: the window starts quicker)."""
-        import importlib
+        return self._shown(HelpDialog(self))
 
-        dialog = getattr(importlib.import_module(module), name)(self)
+    def _shown(self, dialog: QDialog) -> QDialog:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # not kept (with what it holds) by the window
         dialog.show()
         return dialog
