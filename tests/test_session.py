@@ -364,3 +364,38 @@ def test_loaded_tables_work_in_a_throw_away_workspace_that_close_deletes(session
     again = session.workspace.path.parent
     session.close()
     assert not again.exists() and session.workspace is None and session.path is None
+
+
+def test_a_throw_away_workspace_goes_when_discarded_or_when_the_session_is_collected() -> None:
+    import gc
+
+    session = Session(validator=TinyValidator())
+    session.load(small_raw())
+    folder = session.workspace.path.parent
+    session.discard()
+    assert not folder.exists() and session.workspace is None
+    session.load(small_raw())
+    folder = session.workspace.path.parent
+    session.edit("episodes", 0, "client_ref", "NEW")
+    del session
+    gc.collect()
+    assert not folder.exists()                # the SQLite file closed first, then the folder deleted
+
+
+def test_the_parts_work_with_what_they_are_handed_and_no_session() -> None:
+    from app.session.checking import Checker
+    from app.session.editing import Editor
+    from app.session.model import UndoHistory
+    from app.session.workspace_io import WorkspaceLink
+    from rules.settings import Settings
+
+    link = WorkspaceLink()
+    checker = Checker(TinyValidator())
+    checker.take(link.load(small_raw(), Settings()))
+    seen, history = [], UndoHistory()
+    editor = Editor(checker, link, history, seen.append)
+    result = editor.edit("episodes", 7, "sex", "F", reason="typo")
+    assert list(result.removed["rule"]) == ["invalid-code"] and seen == [result] and not result.full
+    assert checker.counts()["error"] == 1 and list(link.history()["reason"]) == ["typo"]
+    assert [s.reason for s in history.steps] == ["typo"]
+    link.close()
