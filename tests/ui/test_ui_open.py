@@ -131,6 +131,13 @@ def test_dropping_files_on_the_window_opens_them(window, qtbot, extracts) -> Non
     assert window.session.sources == list(extracts)
 
 
+def test_the_window_is_what_its_opener_and_exporter_ask_of_it(window) -> None:
+    from app.ui import exporting, opening
+
+    assert isinstance(window, opening.Host) and isinstance(window, exporting.Host)
+    assert window.opener.host is window and window.exporter.host is window
+    assert not isinstance(window.opener, opening.Host)  # the protocol names what only a window has
+
 def test_files_dragged_over_the_window_may_be_dropped_and_text_may_not(window) -> None:
     from PySide6.QtCore import QMimeData, QPoint, QUrl
     from PySide6.QtGui import QDragEnterEvent

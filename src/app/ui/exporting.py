@@ -7,7 +7,7 @@ They run in the worker with progress; edits wait meanwhile so the export is one 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -91,6 +91,7 @@ class ExportDialog(QDialog):
         self.accept()
 
 
+@runtime_checkable
 class Host(Protocol):
     """What exporting needs of the window it serves (``MainWindow`` is one): the open session, the
     job runner, its status bar, and itself as the parent of the dialogs (``window()``)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from PySide6.QtCore import QMimeData, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog, QMenu, QStatusBar, QWidget
@@ -34,6 +34,7 @@ EXTRACT_FILTER = "Extracts (*.xlsx *.xlsm *.csv);;Workspaces (*.trworkspace);;Al
 WORKSPACE_FILTER = "Workspaces (*.trworkspace)"
 
 
+@runtime_checkable
 class Host(Protocol):
     """What opening needs of the window it serves (``MainWindow`` is one): the open session and the
     way to show another, the job runner, its status bar and as-at field, and itself as the parent
