@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         restore(self.undo_stack, session)  # the workspace's undo history, where it was left
         # the old session's views are deleted now, not only taken out: a widget Qt still owns keeps
         # its session (all its tables) alive as long as the window, and the opening job then
-        # freezes what is alive for the collector (``opening._settled``)
+        # freezes what is alive for the collector
         old_widgets = [*self.views.values(), self.panel]
         self.tabs.clear()
         self.views = {}
