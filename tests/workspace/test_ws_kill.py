@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from app import words
 from app.cli import main
 from app.workspace import Workspace
 
@@ -279,7 +280,8 @@ def test_every_step_reported_done_survives_a_kill(template: Path, tmp_path: Path
         for step in saved:
             want = expected_rows(step, tables)
             assert trail_rows(history_rows, step.batch_id) == want, f"{where}: batch {step.batch_id} in history"
-            assert trail_rows(trail, step.batch_id) == want, f"{where}: batch {step.batch_id} in the audit trail"
+            readable = {(st, k, f, None if n is None else words.day_first(n)) for st, k, f, n in want}
+            assert trail_rows(trail, step.batch_id) == readable, f"{where}: batch {step.batch_id} in the audit trail"
 
         final: dict[tuple[str, int, str], str | None] = {}
         for step in saved:
