@@ -8,10 +8,7 @@ import pytest
 from docx import Document
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from ui_data import synthetic_extracts
-
-from app.session import Session
-from app.ui.main_window import MainWindow
+from ui_data import synthetic_extracts, window_on
 
 
 @pytest.fixture(scope="module")
@@ -21,14 +18,7 @@ def extracts(tmp_path_factory):
 
 @pytest.fixture
 def window(qtbot, extracts, tmp_path):
-    session = Session()
-    session.open_files(extracts, workspace_path=tmp_path / "g.trworkspace")
-    w = MainWindow(session)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.runner.wait()
-    w.close()
+    yield from window_on(qtbot, extracts, tmp_path / "g.trworkspace")
 
 
 def _opened(window, qtbot, out):

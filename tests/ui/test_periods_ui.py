@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from ui_data import synthetic_extracts
+from ui_data import synthetic_extracts, window_on
 
-from app.session import Session
-from app.ui.main_window import MainWindow
 from app.ui.period_picker import PeriodPicker
 from rules.periods import parse_period, periods_between
 
@@ -19,14 +17,7 @@ def extracts(tmp_path_factory):
 
 @pytest.fixture
 def window(qtbot, extracts, tmp_path):
-    session = Session()
-    session.open_files(extracts, workspace_path=tmp_path / "p.trworkspace")
-    w = MainWindow(session)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.runner.wait()
-    w.close()
+    yield from window_on(qtbot, extracts, tmp_path / "p.trworkspace")
 
 
 def test_generate_lists_every_period_since_the_first_referral_and_takes_a_typed_one(window, qtbot, tmp_path) -> None:

@@ -10,10 +10,7 @@ from docx import Document
 from docx.table import Table
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QScrollArea
-from ui_data import synthetic_extracts
-
-from app.session import Session
-from app.ui.main_window import MainWindow
+from ui_data import synthetic_extracts, window_on
 
 
 @pytest.fixture(scope="module")
@@ -23,14 +20,7 @@ def extracts(tmp_path_factory):
 
 @pytest.fixture
 def window(qtbot, extracts, tmp_path):
-    session = Session()
-    session.open_files(extracts, workspace_path=tmp_path / "n.trworkspace")
-    w = MainWindow(session)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.runner.wait()
-    w.close()
+    yield from window_on(qtbot, extracts, tmp_path / "n.trworkspace")
 
 
 def _table_after(doc, caption: str) -> Table:

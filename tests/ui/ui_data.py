@@ -98,3 +98,19 @@ def synthetic_extracts(factory, name: str, *, episodes: int, seed: int, defects:
 
     return write(generate(providers=providers, episodes=episodes, seed=seed, defects=defects,
                           as_at=dt.date(2025, 10, 15)), factory.mktemp(name))
+
+
+def window_on(qtbot, extracts, workspace):  # noqa: ANN001, ANN201 - pytest-qt's qtbot, paths
+    """A shown main window over ``extracts`` opened into the workspace file ``workspace`` (a
+    generator for a fixture: yields the window, then waits for its jobs and closes it)."""
+    from app.session import Session
+    from app.ui.main_window import MainWindow
+
+    session = Session()
+    session.open_files(extracts, workspace_path=workspace)
+    w = MainWindow(session)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.runner.wait()
+    w.close()
